@@ -1,0 +1,80 @@
+"""What every command shares: --workspace, --lang, error printing and exit codes.
+
+Exit codes: 0 success; 1 some work failed (e.g. one report of many); 2 bad input
+(every problem listed, each naming file, row or key, field, found and allowed).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gevinst.errors import InputError
+from gevinst.io.workspace import resolve_root
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--workspace",
+        "workspace",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Arbeidsområdet (mappe). Standard: $GEVINST_WORKSPACE eller ./data",
+    )(func)
+
+
+def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--lang",
+        type=click.Choice(["nb", "en"]),
+        default=lambda: os.environ.get("GEVINST_LANG", "nb"),
+        show_default="nb",
+        help="Språk for meldinger og rapporter (nb = bokmål, en = English).",
+    )(func)
+
+
+def root_of(workspace: Path | None) -> Path:
+    return resolve_root(workspace)
+
+
+def say(lang: str, nb: str, en: str) -> str:
+    """Pick the Norwegian or the English text."""
+    return en if lang == "en" else nb
+
+
+def fail_input(exc: InputError, lang: str) -> None:
+    """Print every issue to stderr and exit 2."""
+    head = say(
+        lang, f"Feil i inndata ({len(exc.issues)}):", f"Errors in input ({len(exc.issues)}):"
+    )
+    click.echo(head, err=True)
+    for i in exc.issues:
+        click.echo("  - " + i.format(lang), err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def handle_input_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn an InputError raised by a command into the standard message and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            fail_input(exc, kwargs.get("lang") or "nb")
+
+    return wrapper
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

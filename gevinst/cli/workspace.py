@@ -1,0 +1,101 @@
+"""``gevinst check`` and ``gevinst list``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gevinst.cli.common import (
+    EXIT_BAD_INPUT,
+    echo_json,
+    lang_option,
+    root_of,
+    say,
+    workspace_option,
+)
+from gevinst.io import workspace as ws
+
+
+@click.command("check")
+@workspace_option
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Skriv feilene som JSON.")
+def check_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
+    """Valider arbeidsområdet: konfigurasjon, alle planer og alle målinger."""
+    root = root_of(workspace)
+    loaded, issues = ws.check(root, lang=lang)
+    if as_json:
+        echo_json(
+            {
+                "ok": not issues,
+                "projects": sorted(loaded.plans) if loaded else [],
+                "issues": [i.as_dict() for i in issues],
+            }
+        )
+    elif issues:
+        click.echo(
+            say(
+                lang,
+                f"{len(issues)} feil funnet i {ws.display(root)}:",
+                f"{len(issues)} errors found in {ws.display(root)}:",
+            ),
+            err=True,
+        )
+        for i in issues:
+            click.echo("  - " + i.format(lang), err=True)
+    else:
+        assert loaded is not None
+        n_meas = sum(len(v) for v in loaded.measurements.values())
+        click.echo(
+            say(
+                lang,
+                f"OK: {ws.display(root)} – {len(loaded.plans)} prosjekter og {n_meas} målinger er gyldige.",
+                f"OK: {ws.display(root)} – {len(loaded.plans)} projects and {n_meas} measurements are valid.",
+            )
+        )
+    if issues:
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+@click.command("list")
+@workspace_option
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Skriv en JSON-liste med id, name, phase.")
+def list_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
+    """List prosjektene i arbeidsområdet."""
+    root = root_of(workspace)
+    loaded, issues = ws.check(root, lang=lang)
+    if loaded is None:
+        from gevinst.cli.common import fail_input
+        from gevinst.errors import InputError
+
+        fail_input(InputError(issues), lang)
+        return
+    rows = [
+        {
+            "id": p.project.id,
+            "name": p.project.name,
+            "phase": p.project.phase.value if p.project.phase else None,
+        }
+        for p in loaded.plans.values()
+    ]
+    if as_json:
+        echo_json(rows)
+    else:
+        width = max([len(r["id"]) for r in rows] + [2])
+        click.echo(f"{'ID':<{width}}  {say(lang, 'Fase', 'Phase'):<5}  {say(lang, 'Navn', 'Name')}")
+        for r in rows:
+            click.echo(f"{r['id']:<{width}}  {r['phase'] or '–':<5}  {r['name']}")
+    if issues:
+        click.echo(
+            say(
+                lang,
+                f"Advarsel: {len(issues)} feil i arbeidsområdet; kjør «gevinst check».",
+                f"Warning: {len(issues)} errors in the workspace; run 'gevinst check'.",
+            ),
+            err=True,
+        )
+
+
+COMMANDS = [check_cmd, list_cmd]

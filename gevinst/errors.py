@@ -1,0 +1,354 @@
+"""One error type for bad input: every problem names where, what and what is allowed.
+
+An :class:`Issue` is one problem: the file, the row (CSV/Excel) or the line
+(YAML), the key path (``benefits[2].target``), the field, what was found and
+what is allowed. :class:`InputError` carries one or more issues; commands print
+them all and exit 2.
+
+Messages are Norwegian bokmål by default, English with ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the input."""
+
+    problem: str
+    """A stable code, e.g. ``missing``, ``unknown_reference`` (see ``PROBLEMS``)."""
+    file: str = ""
+    key: str = ""
+    """Key path inside the file, e.g. ``benefits[2].target``."""
+    row: int | None = None
+    """Row number in a CSV file or an Excel sheet (1 = header row)."""
+    line: int | None = None
+    """Line number in a YAML file."""
+    sheet: str = ""
+    field: str = ""
+    found: Any = None
+    allowed: str = ""
+    detail: str = ""
+
+    def located(self, **where: Any) -> Issue:
+        """A copy with location fields filled in where they are still empty."""
+        updates = {k: v for k, v in where.items() if v not in (None, "") and not getattr(self, k)}
+        return replace(self, **updates)
+
+    def format(self, lang: str = "nb") -> str:
+        t = _WORDS[lang if lang in _WORDS else "nb"]
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.sheet:
+            where.append(f"{t['sheet']} «{self.sheet}»")
+        if self.row is not None:
+            where.append(f"{t['row']} {self.row}")
+        if self.line is not None:
+            where.append(f"{t['line']} {self.line}")
+        if self.key:
+            where.append(f"{t['key']} {self.key}")
+        if self.field and not self.key.endswith(self.field):
+            where.append(f"{t['field']} «{self.field}»")
+        head = ", ".join(where)
+        message = PROBLEMS.get(self.problem, {}).get(lang) or PROBLEMS.get(self.problem, {}).get(
+            "nb", self.problem
+        )
+        parts = [message]
+        if self.detail:
+            parts.append(self.detail)
+        if self.found is not None:
+            parts.append(f"{t['found']}: {_show(self.found)}")
+        if self.allowed:
+            parts.append(f"{t['allowed']}: {self.allowed}")
+        return f"{head}: " + "; ".join(parts) if head else "; ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "problem": self.problem,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "line": self.line,
+            "key": self.key,
+            "field": self.field,
+            "found": _show(self.found) if self.found is not None else None,
+            "allowed": self.allowed,
+            "detail": self.detail,
+        }
+
+
+class InputError(Exception):
+    """Bad input: one or more :class:`Issue`."""
+
+    def __init__(self, issues: Iterable[Issue]):
+        self.issues: list[Issue] = list(issues)
+        super().__init__("\n".join(i.format("en") for i in self.issues))
+
+    def format(self, lang: str = "nb") -> str:
+        return "\n".join(i.format(lang) for i in self.issues)
+
+    def located(self, **where: Any) -> InputError:
+        return InputError(i.located(**where) for i in self.issues)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def key_path(loc: Sequence[str | int]) -> str:
+    """``("benefits", 2, "target")`` → ``benefits[2].target``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+# pydantic error type → (our problem code, what is allowed)
+_PYDANTIC: dict[str, str] = {
+    "missing": "missing",
+    "extra_forbidden": "unknown_field",
+    "string_type": "wrong_type",
+    "int_type": "wrong_type",
+    "int_parsing": "wrong_type",
+    "int_from_float": "wrong_type",
+    "float_type": "wrong_type",
+    "float_parsing": "wrong_type",
+    "finite_number": "wrong_type",
+    "bool_type": "wrong_type",
+    "bool_parsing": "wrong_type",
+    "list_type": "wrong_type",
+    "dict_type": "wrong_type",
+    "model_type": "wrong_type",
+    "model_attributes_type": "wrong_type",
+    "date_type": "bad_date",
+    "date_parsing": "bad_date",
+    "date_from_datetime_parsing": "bad_date",
+    "date_from_datetime_inexact": "bad_date",
+    "datetime_type": "bad_date",
+    "datetime_parsing": "bad_date",
+    "datetime_from_date_parsing": "bad_date",
+    "enum": "not_allowed",
+    "literal_error": "not_allowed",
+    "string_pattern_mismatch": "bad_pattern",
+    "greater_than": "out_of_range",
+    "greater_than_equal": "out_of_range",
+    "less_than": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "too_short": "too_short",
+    "string_too_short": "empty",
+    "too_long": "too_long",
+    "string_too_long": "too_long",
+}
+
+
+def _allowed(err: dict[str, Any], lang: str) -> str:
+    ctx = err.get("ctx") or {}
+    typ = err["type"]
+    en = lang == "en"
+    if typ in ("enum", "literal_error"):
+        return str(ctx.get("expected", "")).replace("'", "")
+    if typ in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {
+            "greater_than": ">",
+            "greater_than_equal": "≥",
+            "less_than": "<",
+            "less_than_equal": "≤",
+        }
+        key = {
+            "greater_than": "gt",
+            "greater_than_equal": "ge",
+            "less_than": "lt",
+            "less_than_equal": "le",
+        }
+        return f"{op[typ]} {ctx.get(key[typ])}"
+    if typ == "string_pattern_mismatch":
+        return (
+            "letters a–z/A–Z, digits, '-' and '_', no spaces or slashes (max 64)"
+            if en
+            else "bokstaver a–z/A–Z, sifre, «-» og «_», ingen mellomrom eller skråstrek (maks 64)"
+        )
+    if typ.startswith("date") or typ.startswith("datetime"):
+        return "a date YYYY-MM-DD" if en else "en dato ÅÅÅÅ-MM-DD"
+    if typ.startswith("int"):
+        return "a whole number" if en else "et heltall"
+    if typ.startswith("float") or typ == "finite_number":
+        return "a number" if en else "et tall"
+    if typ.startswith("bool"):
+        return "true/false" if en else "ja/nei (true/false)"
+    if typ in ("string_type",):
+        return "text" if en else "tekst"
+    if typ in ("list_type",):
+        return "a list" if en else "en liste"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return "a mapping of keys and values" if en else "en tabell av nøkler og verdier"
+    if typ in ("too_short", "string_too_short"):
+        n = ctx.get("min_length", 1)
+        return f"at least {n}" if en else f"minst {n}"
+    if typ in ("too_long", "string_too_long"):
+        n = ctx.get("max_length", "")
+        return f"at most {n}" if en else f"høyst {n}"
+    return ""
+
+
+def issues_from_validation(
+    exc: ValidationError, *, lang: str = "nb", prefix: Sequence[str | int] = ()
+) -> list[Issue]:
+    """Turn a pydantic ``ValidationError`` into :class:`Issue` objects with key paths."""
+    out: list[Issue] = []
+    for err in exc.errors(include_url=False):
+        loc = [
+            p
+            for p in (*prefix, *err["loc"])
+            if not (isinstance(p, str) and "[" in p and "function" in p)
+        ]
+        typ = err["type"]
+        problem = _PYDANTIC.get(typ, "invalid")
+        msg = str(err.get("msg", ""))
+        if typ == "value_error" and "formula_injection" in msg:
+            problem = "formula"
+        found = err.get("input")
+        if problem in ("missing",):
+            found = None
+        elif isinstance(found, dict | list):
+            found = type(found).__name__
+        fld = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+        allowed = _allowed(err, lang)
+        if problem == "formula":
+            allowed = (
+                "text that does not start with '='"
+                if lang == "en"
+                else "tekst som ikke begynner med «=»"
+            )
+        detail = "" if problem != "invalid" else msg
+        out.append(
+            Issue(
+                problem=problem,
+                key=key_path(loc),
+                field=fld,
+                found=found,
+                allowed=allowed,
+                detail=detail,
+            )
+        )
+    return out
+
+
+PROBLEMS: dict[str, dict[str, str]] = {
+    "missing": {"nb": "obligatorisk felt mangler", "en": "required field is missing"},
+    "unknown_field": {"nb": "ukjent felt", "en": "unknown field"},
+    "wrong_type": {"nb": "feil type", "en": "wrong type"},
+    "bad_date": {"nb": "ugyldig dato", "en": "not a valid date"},
+    "not_allowed": {"nb": "verdien er ikke tillatt", "en": "value not allowed"},
+    "bad_pattern": {"nb": "ugyldig ID", "en": "invalid id"},
+    "out_of_range": {"nb": "verdien er utenfor tillatt område", "en": "value out of range"},
+    "too_short": {"nb": "for få elementer", "en": "too few items"},
+    "too_long": {"nb": "for lang", "en": "too long"},
+    "empty": {"nb": "feltet er tomt", "en": "field is empty"},
+    "formula": {
+        "nb": "tekst som begynner med «=» kan tolkes som en formel (formelinjeksjon)",
+        "en": "text starting with '=' may be run as a formula (formula injection)",
+    },
+    "invalid": {"nb": "ugyldig verdi", "en": "invalid value"},
+    "dates_out_of_order": {"nb": "datoene er i feil rekkefølge", "en": "dates out of order"},
+    "target_equals_baseline": {
+        "nb": "målverdien er lik nullpunktet",
+        "en": "target equals baseline",
+    },
+    "wrong_direction": {
+        "nb": "målverdien går i motsatt retning av «retning»",
+        "en": "target moves against the stated direction",
+    },
+    "unknown_reference": {"nb": "viser til en ID som ikke finnes", "en": "refers to an unknown id"},
+    "duplicate_id": {"nb": "ID-en er brukt før", "en": "duplicate id"},
+    "negative": {"nb": "negativt beløp", "en": "negative amount"},
+    "empty_file": {"nb": "filen er tom", "en": "the file is empty"},
+    "not_utf8": {
+        "nb": "filen er ikke UTF-8-kodet",
+        "en": "the file is not UTF-8 encoded",
+    },
+    "yaml_syntax": {"nb": "YAML-syntaksfeil", "en": "YAML syntax error"},
+    "yaml_tag": {
+        "nb": "YAML-tagger (!…) er ikke tillatt",
+        "en": "YAML tags (!…) are not allowed",
+    },
+    "yaml_alias": {
+        "nb": "YAML-ankre og -aliaser (&/*) er ikke tillatt",
+        "en": "YAML anchors and aliases (&/*) are not allowed",
+    },
+    "duplicate_key": {"nb": "nøkkelen står to ganger", "en": "duplicate key"},
+    "not_mapping": {
+        "nb": "filen må inneholde en tabell av nøkler og verdier",
+        "en": "the file must hold a mapping of keys to values",
+    },
+    "file_missing": {"nb": "filen finnes ikke", "en": "file not found"},
+    "unsafe_id": {
+        "nb": "ID-en kan ikke brukes i et filnavn",
+        "en": "the id is unsafe as a file name",
+    },
+    "id_mismatch": {
+        "nb": "prosjekt-ID-en stemmer ikke med filnavnet",
+        "en": "project id does not match the file name",
+    },
+    "unknown_project": {"nb": "ukjent prosjekt", "en": "unknown project"},
+    "bad_header": {"nb": "feil kolonneoverskrift", "en": "wrong column header"},
+    "shares_sum": {"nb": "andelene summerer ikke til 1", "en": "shares do not add up to 1"},
+    "measurement_changed": {
+        "nb": "en registrert måling vil bli endret",
+        "en": "a recorded measurement would change",
+    },
+    "measurement_deleted": {
+        "nb": "en registrert måling vil bli slettet",
+        "en": "a recorded measurement would be deleted",
+    },
+    "duplicate_measurement": {
+        "nb": "målingen er allerede registrert",
+        "en": "the measurement is already recorded",
+    },
+    "conflicting_measurement": {
+        "nb": "det finnes allerede en annen verdi for denne datoen",
+        "en": "another value is already recorded for this date",
+    },
+    "date_before_baseline": {
+        "nb": "datoen er før nullpunktsdatoen",
+        "en": "the date is before the baseline date",
+    },
+}
+
+_WORDS = {
+    "nb": {
+        "sheet": "ark",
+        "row": "rad",
+        "line": "linje",
+        "key": "nøkkel",
+        "field": "felt",
+        "found": "fant",
+        "allowed": "tillatt",
+    },
+    "en": {
+        "sheet": "sheet",
+        "row": "row",
+        "line": "line",
+        "key": "key",
+        "field": "field",
+        "found": "found",
+        "allowed": "allowed",
+    },
+}
+
+
+def issue(problem: str, **kwargs: Any) -> Issue:
+    return Issue(problem=problem, **kwargs)
+
+
+__all__ = ["PROBLEMS", "InputError", "Issue", "issue", "issues_from_validation", "key_path"]

@@ -1,0 +1,672 @@
+"""The project-plan schema: the one definition of a gevinst project plan.
+
+Everything else is derived from these types: the YAML and CSV formats, the Excel
+template (sheets, Norwegian headers, dropdowns), the JSON output and the field
+tables in ``docs/``. Each field carries a Norwegian and an English label
+(``label(field)``) and an English description.
+
+Field-level rules (types, ranges, patterns, formula injection) live here; rules
+that span several fields or objects (dates in order, references, duplicate ids)
+live in :mod:`gevinst.model.validate`, so that every problem in a plan is
+reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _no_formula(value: str) -> str:
+    """Refuse text that a spreadsheet would run as a formula (formula injection)."""
+    if value.lstrip().startswith("="):
+        raise ValueError("formula_injection")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_no_formula)]
+"""Free text: stripped, and never starting with ``=``."""
+
+NonEmptyText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_formula)
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+PROJECT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+"""An id inside a plan: letters, digits, ``-`` and ``_``; safe in file names and URLs."""
+
+ProjectId = Annotated[str, StringConstraints(pattern=PROJECT_ID_PATTERN)]
+"""A project id (slug): lower-case letters, digits and ``-``; used in file names."""
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+def is_safe_id(value: str, *, project: bool = False) -> bool:
+    return re.fullmatch(PROJECT_ID_PATTERN if project else ID_PATTERN, value) is not None
+
+
+def f(nb: str, en: str, description: str = "", **kwargs: Any) -> Any:
+    """A pydantic ``Field`` with Norwegian (``nb``) and English (``en``) labels."""
+    extra = {"nb": nb, "en": en}
+    return Field(description=description or en, json_schema_extra=extra, **kwargs)
+
+
+def label(model: type[BaseModel], field: str, lang: str = "nb") -> str:
+    """The human label of ``model.field`` in ``lang`` (``nb`` or ``en``)."""
+    info = model.model_fields[field]
+    extra = info.json_schema_extra or {}
+    return str(extra.get(lang) or extra.get("en") or field)  # type: ignore[union-attr]
+
+
+class Strict(BaseModel):
+    """Base for all plan types: unknown fields are errors, values are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+class LabelledEnum(StrEnum):
+    """A string enumeration whose members have Norwegian and English labels."""
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:  # pragma: no cover - overridden
+        return {}
+
+    def label(self, lang: str = "nb") -> str:
+        return self.labels().get(self.value, {}).get(lang, self.value)
+
+    @classmethod
+    def from_label(cls, text: str) -> LabelledEnum:
+        """Accept the value itself or its label in any language (for Excel)."""
+        text = str(text).strip()
+        for member in cls:
+            if text == member.value or text in cls.labels().get(member.value, {}).values():
+                return member
+        raise ValueError(text)
+
+
+class DecisionPoint(LabelledEnum):
+    """DFØ Prosjektveiviseren's decision points (beslutningspunkt)."""
+
+    BP1 = "BP1"
+    BP2 = "BP2"
+    BP3 = "BP3"
+    BP4 = "BP4"
+    BP5 = "BP5"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "BP1": {"nb": "BP1 – konsept godkjent", "en": "DP1 – concept approved"},
+            "BP2": {"nb": "BP2 – start planlegging", "en": "DP2 – start planning"},
+            "BP3": {"nb": "BP3 – start gjennomføring", "en": "DP3 – start execution"},
+            "BP4": {"nb": "BP4 – start avslutning", "en": "DP4 – start closing"},
+            "BP5": {"nb": "BP5 – prosjektet avsluttet", "en": "DP5 – project closed"},
+        }
+
+
+class BenefitKind(LabelledEnum):
+    """KS's three kinds of benefit."""
+
+    CASH = "cash"
+    TIME = "time"
+    QUALITY = "quality"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "cash": {"nb": "kontant", "en": "cash (budget-releasing)"},
+            "time": {"nb": "tid", "en": "freed time"},
+            "quality": {"nb": "kvalitet", "en": "quality"},
+        }
+
+
+class BenefitCategory(LabelledEnum):
+    """Prosjektveiviseren's four categories in the benefits realisation plan."""
+
+    OWN_BUDGET = "own_budget"
+    FREED_RESOURCES = "freed_resources"
+    OTHER_PUBLIC = "other_public"
+    NON_PRICED = "non_priced"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "own_budget": {
+                "nb": "effekt på eget budsjett",
+                "en": "effect on own budget",
+            },
+            "freed_resources": {
+                "nb": "alternativ bruk av frigjorte ressurser",
+                "en": "alternative use of freed resources",
+            },
+            "other_public": {
+                "nb": "prissatt gevinst ellers i offentlig sektor",
+                "en": "priced benefit elsewhere in the public sector",
+            },
+            "non_priced": {"nb": "ikke-prissatt", "en": "non-priced"},
+        }
+
+
+class Direction(LabelledEnum):
+    """Which way the indicator should move for the benefit to be realised."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "increase": {"nb": "økning er bra", "en": "increase is good"},
+            "decrease": {"nb": "nedgang er bra", "en": "decrease is good"},
+        }
+
+
+class Profile(LabelledEnum):
+    """Realisation profile: how the change from baseline to target unfolds."""
+
+    LINEAR = "linear"
+    S_CURVE = "s_curve"
+    STEP = "step"
+    EXPLICIT = "explicit"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "linear": {"nb": "lineær", "en": "linear"},
+            "s_curve": {"nb": "S-kurve", "en": "S-curve"},
+            "step": {"nb": "trinn (alt på måldato)", "en": "step (all at target date)"},
+            "explicit": {"nb": "egne andeler per år", "en": "explicit per-year fractions"},
+        }
+
+
+class Frequency(LabelledEnum):
+    """How often a benefit or resultatmål is measured."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "monthly": {"nb": "månedlig", "en": "monthly"},
+            "quarterly": {"nb": "kvartalsvis", "en": "quarterly"},
+            "yearly": {"nb": "årlig", "en": "yearly"},
+        }
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "yearly": 12}[self.value]
+
+
+class CostCategory(LabelledEnum):
+    INVESTMENT = "investment"
+    OPERATION = "operation"
+    INTERNAL = "internal"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "investment": {"nb": "investering", "en": "investment"},
+            "operation": {"nb": "drift", "en": "operation"},
+            "internal": {"nb": "egeninnsats", "en": "internal effort"},
+        }
+
+
+class CostSharing(LabelledEnum):
+    """Fordelingsnøkkel: how costs and shared benefits are split between kommuner."""
+
+    POPULATION = "population"
+    EQUAL = "equal"
+    FIXED = "fixed"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "population": {"nb": "etter innbyggertall", "en": "by population"},
+            "equal": {"nb": "likt", "en": "equally"},
+            "fixed": {"nb": "faste andeler", "en": "fixed shares"},
+        }
+
+
+class Level(LabelledEnum):
+    """Small / medium / large (DFØ: betydning and omfang)."""
+
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "small": {"nb": "liten", "en": "small"},
+            "medium": {"nb": "middels", "en": "medium"},
+            "large": {"nb": "stor", "en": "large"},
+        }
+
+
+# DFØ's nine-step scale for non-priced effects, shown with real minus signs.
+IMPACT_SYMBOLS: dict[int, str] = {
+    -4: "−−−−",
+    -3: "−−−",
+    -2: "−−",
+    -1: "−",
+    0: "0",
+    1: "+",
+    2: "++",
+    3: "+++",
+    4: "++++",
+}
+
+
+def parse_impact(value: Any) -> int:
+    """Read a DFØ score given as an integer -4..4 or as symbols (``--``, ``−−``, ``+++``)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    text = str(value).strip().replace("−", "-").replace("–", "-")
+    if text == "0":
+        return 0
+    if text and set(text) == {"+"}:
+        return len(text)
+    if text and set(text) == {"-"}:
+        return -len(text)
+    return int(text)  # "+2", "-3", "2"; raises ValueError otherwise
+
+
+def _impact(value: Any) -> Any:
+    try:
+        return parse_impact(value)
+    except (TypeError, ValueError):
+        return value  # let the int validator report it
+
+
+Impact = Annotated[int, BeforeValidator(_impact), Field(ge=-4, le=4)]
+
+# --------------------------------------------------------------------------- the plan
+
+
+class Uncertainty(Strict):
+    """Triangular uncertainty as multipliers of the line's planned value.
+
+    ``low`` ≤ ``likely`` ≤ ``high``; 1.0 means "as planned". A cost line with
+    ``low=0.9, likely=1.0, high=1.4`` may end 10 % under or 40 % over plan.
+    """
+
+    low: NonNegative = f("lav", "low", "Multiplier in the favourable-low case", default=1.0)
+    likely: NonNegative = f("sannsynlig", "likely", "Most likely multiplier", default=1.0)
+    high: NonNegative = f("høy", "high", "Multiplier in the high case", default=1.0)
+
+
+class Municipality(Strict):
+    """A kommune in the workspace, with the population used for cost sharing."""
+
+    name: NonEmptyText = f("kommune", "municipality", "Name of the kommune")
+    population: Annotated[int, Field(gt=0)] = f(
+        "innbyggertall", "population", "Number of inhabitants (for cost sharing)"
+    )
+
+
+class Project(Strict):
+    """The project itself (prosjektet)."""
+
+    id: ProjectId = f("prosjekt-ID", "project ID", "Slug, used in file names")
+    name: NonEmptyText = f("prosjektnavn", "project name", "Name of the project")
+    organisation: NonEmptyText = f(
+        "organisasjon", "organisation", "The collaboration or kommune that runs the project"
+    )
+    municipalities: list[NonEmptyText] = f(
+        "deltakende kommuner",
+        "participating municipalities",
+        "Names of participating kommuner; populations come from the workspace",
+        min_length=1,
+    )
+    cost_sharing: CostSharing = f(
+        "fordelingsnøkkel", "cost sharing", "How costs are split", default=CostSharing.POPULATION
+    )
+    fixed_shares: dict[str, NonNegative] = f(
+        "faste andeler",
+        "fixed shares",
+        "Share per kommune when cost_sharing is fixed (must add up to 1)",
+        default_factory=dict,
+    )
+    owner: NonEmptyText = f("prosjekteier", "project owner")
+    project_manager: NonEmptyText = f("prosjektleder", "project manager")
+    phase: DecisionPoint | None = f(
+        "fase (siste passerte BP)",
+        "phase (last decision point passed)",
+        "Last decision point passed (BP1–BP5); empty before BP1",
+        default=None,
+    )
+    start_date: dt.date = f("startdato", "start date")
+    end_date: dt.date = f("sluttdato", "end date")
+    price_year: Annotated[int, Field(ge=1990, le=2100)] = f(
+        "prisnivå (år)", "price year", "All amounts are in real prices of this year"
+    )
+    analysis_start_year: Annotated[int, Field(ge=1990, le=2100)] | None = f(
+        "analysens første år",
+        "first year of analysis",
+        "Year 0 of the cost/benefit analysis; default: the start date's year",
+        default=None,
+    )
+    analysis_years: Annotated[int, Field(ge=1, le=100)] = f(
+        "analyseperiode (år)", "analysis period (years)", default=10
+    )
+    description: Text = f("beskrivelse", "description", default="")
+
+
+class Goals(Strict):
+    """The project's hovedmål (samfunnsmål)."""
+
+    main_goal: NonEmptyText = f("hovedmål", "main goal", "Hovedmål / samfunnsmål")
+
+
+class EffectGoal(Strict):
+    """Effektmål: why – the effect wanted for users or the organisation."""
+
+    id: Id = f("ID", "ID")
+    text: NonEmptyText = f("effektmål", "effect goal")
+    indicator: NonEmptyText = f("indikator", "indicator")
+
+
+class ResultGoal(Strict):
+    """Resultatmål: what – a measurable deliverable (ambition + indicator)."""
+
+    id: Id = f("ID", "ID")
+    text: NonEmptyText = f("resultatmål", "result goal")
+    effect_goal: Id = f("effektmål-ID", "effect goal ID", "The effektmål it serves")
+    indicator: NonEmptyText = f("indikator", "indicator")
+    unit: Text = f("enhet", "unit", default="")
+    direction: Direction = f("retning", "direction", default=Direction.INCREASE)
+    baseline: Finite = f("nullpunkt", "baseline")
+    baseline_date: dt.date = f("nullpunktsdato", "baseline date")
+    target: Finite = f("målverdi", "target")
+    due_date: dt.date = f("frist", "due date")
+    profile: Profile = f("realiseringsprofil", "profile", default=Profile.LINEAR)
+    profile_fractions: list[Annotated[float, Field(ge=0, le=1)]] = f(
+        "andeler per år", "fractions per year", default_factory=list
+    )
+    frequency: Frequency = f("målefrekvens", "measurement frequency", default=Frequency.QUARTERLY)
+    owner: Text = f("ansvarlig", "responsible", default="")
+
+
+class Valuation(Strict):
+    """How one unit of change in the indicator is valued in NOK per year.
+
+    Either ``nok_per_unit``, or ``hours_per_unit`` × ``hourly_cost`` (the
+    workspace's default hourly cost when empty). KS: "tasks avoided per year ×
+    today's cost per task".
+    """
+
+    nok_per_unit: NonNegative | None = f("kr per enhet", "NOK per unit", default=None)
+    hours_per_unit: NonNegative | None = f("timer per enhet", "hours per unit", default=None)
+    hourly_cost: NonNegative | None = f(
+        "timekostnad (kr)",
+        "hourly cost (NOK)",
+        "Wage plus social costs; default from the workspace",
+        default=None,
+    )
+
+
+class TakeOut(Strict):
+    """Planned uttak: money actually taken out of a budget."""
+
+    year: Annotated[int, Field(ge=1990, le=2100)] = f("år", "year")
+    amount: NonNegative = f("beløp (kr)", "amount (NOK)")
+    budget: Text = f("budsjett", "budget", "Whose budget", default="")
+
+
+class Benefit(Strict):
+    """Gevinst (or, in ``disbenefits``, ulempe)."""
+
+    id: Id = f("ID", "ID")
+    name: NonEmptyText = f("navn", "name")
+    effect_goal: Id = f("effektmål-ID", "effect goal ID", "The effektmål it serves")
+    owner: NonEmptyText = f("gevinsteier", "benefit owner")
+    kind: BenefitKind = f("type", "kind", "KS: cash, freed time or quality")
+    category: BenefitCategory = f("kategori", "category", "Prosjektveiviseren's category")
+    indicator: NonEmptyText = f("indikator", "indicator")
+    unit: NonEmptyText = f("enhet", "unit")
+    direction: Direction = f("retning", "direction")
+    baseline: Finite = f("nullpunkt", "baseline")
+    baseline_date: dt.date = f("nullpunktsdato", "baseline date")
+    target: Finite = f("målverdi", "target")
+    target_date: dt.date = f("måldato", "target date")
+    realisation_start: dt.date | None = f(
+        "realisering starter",
+        "realisation starts",
+        "When the change starts; default: the baseline date",
+        default=None,
+    )
+    valuation: Valuation | None = f(
+        "verdsetting", "valuation", "Empty for non-priced benefits", default=None
+    )
+    profile: Profile = f("realiseringsprofil", "profile", default=Profile.LINEAR)
+    profile_fractions: list[Annotated[float, Field(ge=0, le=1)]] = f(
+        "andeler per år",
+        "fractions per year",
+        "For the explicit profile: share of the change realised in each year from the "
+        "realisation start",
+        default_factory=list,
+    )
+    uncertainty: Uncertainty = f("usikkerhet", "uncertainty", default_factory=Uncertainty)
+    frequency: Frequency = f("målefrekvens", "measurement frequency")
+    municipalities: list[NonEmptyText] = f(
+        "kommuner",
+        "municipalities",
+        "Kommuner where the benefit arises; empty: all participating",
+        default_factory=list,
+    )
+    take_outs: list[TakeOut] = f("uttak", "take-outs", default_factory=list)
+    description: Text = f("beskrivelse", "description", default="")
+
+
+class Cost(Strict):
+    """A cost line (kostnad) with amounts per year in the plan's price year."""
+
+    id: Id = f("ID", "ID")
+    name: NonEmptyText = f("navn", "name")
+    category: CostCategory = f("kategori", "category")
+    amounts: dict[Annotated[int, Field(ge=1990, le=2100)], NonNegative] = f(
+        "beløp per år (kr)", "amounts per year (NOK)", min_length=1
+    )
+    uncertainty: Uncertainty = f("usikkerhet", "uncertainty", default_factory=Uncertainty)
+    description: Text = f("beskrivelse", "description", default="")
+
+
+class NonPricedEffect(Strict):
+    """Ikke-prissatt virkning, on DFØ's nine-step scale (−−−− … ++++)."""
+
+    id: Id = f("ID", "ID")
+    name: NonEmptyText = f("virkning", "effect")
+    affected: Text = f("berørte", "affected", default="")
+    significance: Level | None = f("betydning", "significance", default=None)
+    scope: Level | None = f("omfang", "scope", default=None)
+    score: Impact = f(
+        "konsekvens (−−−− til ++++)",
+        "impact (−−−− to ++++)",
+        "An integer from -4 to 4; the symbols −−−− … ++++ are accepted too",
+    )
+    justification: NonEmptyText = f("begrunnelse", "justification")
+
+
+class Risk(Strict):
+    id: Id = f("ID", "ID")
+    description: NonEmptyText = f("risiko", "risk")
+    probability: Score = f("sannsynlighet (1–5)", "probability (1–5)")
+    consequence: Score = f("konsekvens (1–5)", "consequence (1–5)")
+    mitigation: Text = f("tiltak", "mitigation", default="")
+    owner: Text = f("eier", "owner", default="")
+
+
+class Milestone(Strict):
+    """A milestone or, with ``decision_point`` set, a decision point."""
+
+    id: Id = f("ID", "ID")
+    name: NonEmptyText = f("navn", "name")
+    date: dt.date = f("dato", "date")
+    decision_point: DecisionPoint | None = f("beslutningspunkt", "decision point", default=None)
+    done: bool = f("gjennomført", "done", default=False)
+
+
+class Plan(Strict):
+    """A whole project plan: one YAML file in ``projects/``."""
+
+    project: Project = f("prosjekt", "project")
+    goals: Goals = f("mål", "goals")
+    effect_goals: list[EffectGoal] = f("effektmål", "effect goals", min_length=1)
+    result_goals: list[ResultGoal] = f("resultatmål", "result goals", default_factory=list)
+    benefits: list[Benefit] = f("gevinster", "benefits", default_factory=list)
+    disbenefits: list[Benefit] = f("ulemper", "dis-benefits", default_factory=list)
+    costs: list[Cost] = f("kostnader", "costs", default_factory=list)
+    non_priced_effects: list[NonPricedEffect] = f(
+        "ikke-prissatte virkninger", "non-priced effects", default_factory=list
+    )
+    risks: list[Risk] = f("risikoer", "risks", default_factory=list)
+    milestones: list[Milestone] = f(
+        "milepæler og beslutningspunkt", "milestones and decision points", default_factory=list
+    )
+
+    def measurable(self) -> dict[str, Benefit | ResultGoal]:
+        """Everything that takes measurements, by id: benefits, dis-benefits, resultatmål."""
+        out: dict[str, Benefit | ResultGoal] = {}
+        for item in [*self.benefits, *self.disbenefits, *self.result_goals]:
+            out.setdefault(item.id, item)
+        return out
+
+
+class Measurement(Strict):
+    """Måling: one reported value of a benefit or resultatmål (a row in the CSV)."""
+
+    target_id: Id = f("gevinst/resultatmål-ID", "benefit/result goal ID")
+    date: dt.date = f("dato", "date", "The date the value applies to")
+    value: Finite = f("verdi", "value")
+    comment: Text = f("kommentar", "comment", default="")
+    reported_by: Text = f("rapportert av", "reported by", default="")
+    recorded_at: dt.datetime | None = f(
+        "registrert", "recorded at", "When gevinst recorded it", default=None
+    )
+
+
+# --------------------------------------------------------------------------- workspace
+
+
+class DiscountRule(LabelledEnum):
+    R109 = "r109"
+    FLAT = "flat"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "r109": {"nb": "R-109 (4/3/2 %)", "en": "R-109 (4/3/2 %)"},
+            "flat": {"nb": "fast rente", "en": "flat rate"},
+        }
+
+
+class Timing(LabelledEnum):
+    END = "end"
+    START = "start"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "end": {"nb": "ved årets slutt", "en": "at year end"},
+            "start": {"nb": "ved årets start", "en": "at year start"},
+        }
+
+
+class Discounting(Strict):
+    """Discounting rule (kalkulasjonsrente). Default: R-109, flows at year end."""
+
+    rule: DiscountRule = f("regel", "rule", default=DiscountRule.R109)
+    flat_rate: Annotated[float, Field(ge=0, le=1)] = f(
+        "fast rente", "flat rate", "Used when rule is flat", default=0.04
+    )
+    timing: Timing = f(
+        "tidspunkt for kontantstrøm",
+        "timing of flows",
+        "end: year t is discounted by t+1 periods... see docs/cba.md",
+        default=Timing.END,
+    )
+
+
+class TaxFinancing(Strict):
+    """Skattefinansieringskostnad (R-109): off by default for kommuner."""
+
+    enabled: bool = f("med", "enabled", default=False)
+    rate: Annotated[float, Field(ge=0, le=1)] = f("sats", "rate", default=0.20)
+
+
+class StatusThresholds(Strict):
+    """Realised share of plan needed for green and yellow status."""
+
+    green: Annotated[float, Field(ge=0, le=2)] = f("grønn fra", "green from", default=0.90)
+    yellow: Annotated[float, Field(ge=0, le=2)] = f("gul fra", "yellow from", default=0.70)
+
+
+class MonteCarloSettings(Strict):
+    draws: Annotated[int, Field(ge=100, le=1_000_000)] = f("trekk", "draws", default=10_000)
+    seed: int = f("frø", "seed", default=20240501)
+
+
+class Workspace(Strict):
+    """The workspace config (``gevinst.yaml``): shared by all projects in the folder."""
+
+    organisation: NonEmptyText = f("organisasjon", "organisation")
+    municipalities: list[Municipality] = f("kommuner", "municipalities", min_length=1)
+    hourly_cost: NonNegative = f(
+        "timekostnad (kr)", "hourly cost (NOK)", "Default hourly cost incl. social costs"
+    )
+    discounting: Discounting = f("diskontering", "discounting", default_factory=Discounting)
+    tax_financing: TaxFinancing = f(
+        "skattefinansieringskostnad", "tax financing cost", default_factory=TaxFinancing
+    )
+    status_thresholds: StatusThresholds = f(
+        "statusgrenser", "status thresholds", default_factory=StatusThresholds
+    )
+    monte_carlo: MonteCarloSettings = f(
+        "Monte Carlo", "Monte Carlo", default_factory=MonteCarloSettings
+    )
+    prioritisation: dict[str, NonNegative] = f(
+        "prioriteringsvekter",
+        "prioritisation weights",
+        "Weight per criterion (strategic_fit, npv, risk, readiness, participation)",
+        default_factory=lambda: {
+            "strategic_fit": 0.3,
+            "npv": 0.25,
+            "risk": 0.15,
+            "readiness": 0.15,
+            "participation": 0.15,
+        },
+    )
+    strategic_fit: dict[str, Annotated[int, Field(ge=1, le=5)]] = f(
+        "strategisk treff (1–5)",
+        "strategic fit (1–5)",
+        "Portfolio board's score per project id",
+        default_factory=dict,
+    )
+    language: str = f("språk", "language", default="nb", pattern=r"^(nb|en)$")
+
+    def population(self) -> dict[str, int]:
+        return {m.name: m.population for m in self.municipalities}
