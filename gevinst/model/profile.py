@@ -21,7 +21,7 @@ that year (for ``explicit``: the year's own fraction), so that a linear ramp is
 valued at its average over the year.
 
 >>> import datetime as dt
->>> fraction_at("linear", dt.date(2024, 1, 1), dt.date(2026, 1, 1), dt.date(2025, 1, 1))
+>>> fraction_at("linear", dt.date(2025, 1, 1), dt.date(2027, 1, 1), dt.date(2026, 1, 1))
 0.5
 """
 

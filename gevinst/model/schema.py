@@ -606,8 +606,9 @@ class Discounting(Strict):
     timing: Timing = f(
         "tidspunkt for kontantstrøm",
         "timing of flows",
-        "end: year t is discounted by t+1 periods... see docs/cba.md",
-        default=Timing.END,
+        "start: the flow of analysis year t is discounted t years (year 0 undiscounted, "
+        "as numpy-financial's npv); end: t + 1 years. See docs/cba.md",
+        default=Timing.START,
     )
 
 
