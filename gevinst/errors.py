@@ -218,6 +218,12 @@ def issues_from_validation(
         if typ == "value_error" and "formula_injection" in msg:
             problem = "formula"
         found = err.get("input")
+        if (
+            problem == "out_of_range"
+            and typ == "greater_than_equal"
+            and (err.get("ctx") or {}).get("ge") == 0
+        ):
+            problem = "negative"
         if problem in ("missing",):
             found = None
         elif isinstance(found, dict | list):
@@ -271,7 +277,7 @@ PROBLEMS: dict[str, dict[str, str]] = {
     },
     "unknown_reference": {"nb": "viser til en ID som ikke finnes", "en": "refers to an unknown id"},
     "duplicate_id": {"nb": "ID-en er brukt før", "en": "duplicate id"},
-    "negative": {"nb": "negativt beløp", "en": "negative amount"},
+    "negative": {"nb": "negativ verdi", "en": "negative value"},
     "empty_file": {"nb": "filen er tom", "en": "the file is empty"},
     "not_utf8": {
         "nb": "filen er ikke UTF-8-kodet",

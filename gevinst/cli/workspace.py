@@ -98,4 +98,34 @@ def list_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
         )
 
 
-COMMANDS = [check_cmd, list_cmd]
+@click.command("schema")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    help="markdown: feltreferansen (docs/schema.md); json: JSON Schema for en prosjektplan.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Skriv til fil."
+)
+def schema_cmd(fmt: str, out: Path | None) -> None:
+    """Skriv feltreferansen eller JSON Schema, generert fra skjemaet."""
+    import json
+
+    from gevinst.io.atomic import write_text
+    from gevinst.model.schema import Plan
+    from gevinst.schema_docs import schema_markdown
+
+    text = (
+        schema_markdown()
+        if fmt == "markdown"
+        else json.dumps(Plan.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    )
+    if out:
+        write_text(out, text)
+    else:
+        click.echo(text, nl=False)
+
+
+COMMANDS = [check_cmd, list_cmd, schema_cmd]

@@ -67,7 +67,7 @@ def _check_node(
     elif isinstance(node, yaml.MappingNode):
         keys: set[Any] = set()
         for knode, vnode in node.value:
-            key = knode.value
+            key = int(knode.value) if knode.value.isdigit() else knode.value
             if key in keys:
                 issues.append(
                     Issue(
@@ -100,13 +100,14 @@ def _events_issues(text: str, name: str) -> list[Issue]:
                 explicit = event.implicit == (False, False) or not any(event.implicit)
             if explicit:
                 out.append(Issue("yaml_tag", file=name, line=event.start_mark.line + 1, found=tag))
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        if getattr(event, "anchor", None) and not isinstance(event, yaml.AliasEvent):
+            # an alias needs an anchor, so refusing anchors refuses both
             out.append(
                 Issue(
                     "yaml_alias",
                     file=name,
                     line=event.start_mark.line + 1,
-                    found=getattr(event, "anchor", None),
+                    found=f"&{event.anchor}",
                 )
             )
     return out

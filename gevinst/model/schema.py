@@ -296,6 +296,8 @@ def parse_impact(value: Any) -> int:
 
 
 def _impact(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a score from −−−− (-4) to ++++ (4), not true/false")
     try:
         return parse_impact(value)
     except (TypeError, ValueError):
@@ -597,7 +599,7 @@ class Timing(LabelledEnum):
 
 
 class Discounting(Strict):
-    """Discounting rule (kalkulasjonsrente). Default: R-109, flows at year end."""
+    """Discounting rule (kalkulasjonsrente). Default: R-109 step-wise, year t discounted t years."""
 
     rule: DiscountRule = f("regel", "rule", default=DiscountRule.R109)
     flat_rate: Annotated[float, Field(ge=0, le=1)] = f(
