@@ -1,0 +1,454 @@
+"""Benefit tracking: trajectories, status against plan, forecasts, NOK so far, overdue.
+
+Every expected number is worked out by hand in the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from gevinst.model import tracking as t
+from gevinst.model.schema import (
+    Benefit,
+    Measurement,
+    Plan,
+    ResultGoal,
+    Workspace,
+)
+
+D = dt.date
+YEAR = 365.25
+
+
+def workspace(**kw) -> Workspace:
+    data = {
+        "organisation": "Testregionen",
+        "municipalities": [
+            {"name": "A", "population": 3000},
+            {"name": "B", "population": 1000},
+        ],
+        "hourly_cost": 720,
+    }
+    data.update(kw)
+    return Workspace.model_validate(data)
+
+
+def benefit(**kw) -> Benefit:
+    data = {
+        "id": "G1",
+        "name": "Spart tid",
+        "effect_goal": "E1",
+        "owner": "Leder servicetorget",
+        "kind": "time",
+        "category": "freed_resources",
+        "indicator": "Saker per år",
+        "unit": "saker",
+        "direction": "increase",
+        "baseline": 0,
+        "baseline_date": D(2024, 1, 1),
+        "target": 100,
+        "target_date": D(2025, 1, 1),
+        "frequency": "quarterly",
+    }
+    data.update(kw)
+    return Benefit.model_validate(data)
+
+
+def result_goal(**kw) -> ResultGoal:
+    data = {
+        "id": "R1",
+        "text": "26 tjenester på nett",
+        "effect_goal": "E1",
+        "indicator": "Tjenester på nett",
+        "unit": "tjenester",
+        "baseline": 4,
+        "baseline_date": D(2024, 1, 1),
+        "target": 26,
+        "due_date": D(2025, 1, 1),
+    }
+    data.update(kw)
+    return ResultGoal.model_validate(data)
+
+
+def plan(benefits=(), disbenefits=(), result_goals=(), pid="p1", **project) -> Plan:
+    proj = {
+        "id": pid,
+        "name": "Prosjekt",
+        "organisation": "Testregionen",
+        "municipalities": ["A", "B"],
+        "owner": "Eier",
+        "project_manager": "Prosjektleder",
+        "start_date": D(2023, 1, 1),
+        "end_date": D(2025, 1, 1),
+        "price_year": 2024,
+    }
+    proj.update(project)
+    return Plan.model_validate(
+        {
+            "project": proj,
+            "goals": {"main_goal": "Bedre tjenester"},
+            "effect_goals": [{"id": "E1", "text": "Raskere svar", "indicator": "Svartid"}],
+            "benefits": [b.model_dump() for b in benefits],
+            "disbenefits": [b.model_dump() for b in disbenefits],
+            "result_goals": [r.model_dump() for r in result_goals],
+        }
+    )
+
+
+def m(date: dt.date, value: float, target: str = "G1") -> Measurement:
+    return Measurement(target_id=target, date=date, value=value)
+
+
+def status_of(item, measurements, as_of, ws=None, kind="benefit"):
+    groups = {"benefit": "benefits", "disbenefit": "disbenefits", "result": "result_goals"}
+    p = plan(**{groups[kind]: [item]})
+    return t.item_status(p, item, measurements, as_of, ws or workspace())
+
+
+# --------------------------------------------------------------------------- trajectories
+
+
+def test_linear_trajectory():
+    # 2024-01-01 → 2025-01-01 is 366 days; 2024-07-02 is day 183, exactly half-way.
+    b = benefit(baseline=100, target=200)
+    got = t.planned_trajectory(b, [D(2023, 6, 1), D(2024, 1, 1), D(2024, 7, 2), D(2026, 1, 1)])
+    assert got == pytest.approx([100, 100, 150, 200])
+
+
+def test_s_curve_trajectory():
+    # Four-day window; day 1: x = 1/4, f = 3/16 − 2/64 = 0.15625; day 2: f = 0.5.
+    b = benefit(baseline=100, target=200, profile="s_curve", target_date=D(2024, 1, 5))
+    got = t.planned_trajectory(b, [D(2024, 1, 2), D(2024, 1, 3), D(2024, 1, 4)])
+    assert got == pytest.approx([115.625, 150.0, 184.375])
+
+
+def test_step_trajectory():
+    b = benefit(baseline=100, target=200, profile="step")
+    got = t.planned_trajectory(b, [D(2024, 6, 1), D(2024, 12, 31), D(2025, 1, 1)])
+    assert got == pytest.approx([100, 100, 200])
+
+
+def test_explicit_trajectory():
+    # Fractions 0.2, 0.6, 1.0 at 1 July 2024, 2025, 2026; 0 at the start 2024-01-01.
+    b = benefit(
+        baseline=100,
+        target=200,
+        profile="explicit",
+        profile_fractions=[0.2, 0.6, 1.0],
+        target_date=D(2026, 12, 31),
+    )
+    got = t.planned_trajectory(
+        b, [D(2024, 4, 1), D(2024, 7, 1), D(2025, 1, 1), D(2026, 7, 1), D(2027, 6, 1)]
+    )
+    # 2024-04-01 is day 91 of 182 → 0.1; 2025-01-01 is day 184 of 365 from 1 July.
+    assert got == pytest.approx([110, 120, 120 + 40 * 184 / 365, 200, 200])
+
+
+def test_decrease_is_good_trajectory():
+    b = benefit(direction="decrease", baseline=52000, target=36000)
+    assert t.planned_trajectory(b, [D(2024, 7, 2)]) == pytest.approx([44000])
+
+
+def test_result_goal_trajectory_uses_due_date():
+    r = result_goal(baseline=4, target=26)
+    assert t.planned_trajectory(r, [D(2024, 7, 2), D(2025, 1, 1)]) == pytest.approx([15, 26])
+
+
+# --------------------------------------------------------------------------- status
+
+AS_OF = D(2024, 7, 2)  # planned share exactly 0.5 for the default benefit
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [(45.0, "green"), (44.99, "yellow"), (35.0, "yellow"), (34.99, "red"), (80.0, "green")],
+)
+def test_status_at_threshold_edges(value, status):
+    s = status_of(benefit(), [m(D(2024, 7, 1), value)], AS_OF)
+    assert s.planned_share == pytest.approx(0.5)
+    assert s.realised_share == pytest.approx(value / 100)
+    assert s.deviation == pytest.approx(value / 100 - 0.5)
+    assert s.status == status
+
+
+@pytest.mark.parametrize(
+    ("value", "status"), [(55.0, "green"), (55.01, "yellow"), (65.0, "yellow"), (65.01, "red")]
+)
+def test_status_decrease_is_good(value, status):
+    b = benefit(direction="decrease", baseline=100, target=0)
+    s = status_of(b, [m(D(2024, 7, 1), value)], AS_OF)
+    assert s.realised_share == pytest.approx((value - 100) / (0 - 100))
+    assert s.status == status
+
+
+def test_status_thresholds_come_from_the_workspace():
+    ws = workspace(status_thresholds={"green": 0.8, "yellow": 0.5})
+    assert status_of(benefit(), [m(D(2024, 7, 1), 40)], AS_OF, ws).status == "green"
+    assert status_of(benefit(), [m(D(2024, 7, 1), 25)], AS_OF, ws).status == "yellow"
+    assert status_of(benefit(), [m(D(2024, 7, 1), 24)], AS_OF, ws).status == "red"
+
+
+def test_nothing_planned_yet_is_green_unless_wrong_way():
+    b = benefit(realisation_start=D(2024, 6, 1), baseline_date=D(2024, 1, 1))
+    ok = status_of(b, [m(D(2024, 3, 1), 0)], D(2024, 4, 1))
+    assert ok.planned_share == 0 and ok.status == "green"
+    wrong = status_of(b, [m(D(2024, 3, 1), -5)], D(2024, 4, 1))
+    assert wrong.realised_share == pytest.approx(-0.05) and wrong.status == "red"
+
+
+def test_disbenefit_mirrors_the_rule():
+    # More of an ulempe is worse: green up to (2 − 0.9) = 110 % of plan, yellow to 130 %.
+    u = benefit(id="U1", name="Mer support", kind="time", category="freed_resources")
+    for value, status in [
+        (20, "green"),
+        (55, "green"),
+        (60, "yellow"),
+        (65, "yellow"),
+        (66, "red"),
+    ]:
+        s = status_of(u, [m(D(2024, 7, 1), value, "U1")], AS_OF, kind="disbenefit")
+        assert s.kind == "disbenefit"
+        assert s.status == status, value
+
+
+def test_result_goal_status():
+    r = result_goal(frequency="monthly")
+    s = status_of(r, [m(D(2024, 6, 15), 15, "R1")], AS_OF, kind="result")
+    assert s.kind == "result"
+    assert s.realised_share == pytest.approx(0.5)
+    assert s.status == "green"
+    assert s.owner == "Prosjektleder"  # no owner on the resultatmål → project manager
+
+
+def test_no_measurements_is_grey():
+    s = status_of(benefit(), [], AS_OF)
+    assert s.status == "grey"
+    assert s.latest_value is None and s.latest_date is None
+    assert s.realised_share is None and s.deviation is None
+    assert s.forecast_at_target is None and s.forecast_note == "too_few_measurements"
+    assert s.next_due == D(2024, 4, 1)  # baseline date + 3 months
+    assert s.overdue
+
+
+def test_stale_measurement_is_grey():
+    ms = [m(D(2024, 4, 1), 40)]
+    # Quarterly: 2024-04-01 + 3 months = 2024-07-01; on that day still fresh, the day after grey.
+    fresh = status_of(benefit(), ms, D(2024, 7, 1))
+    assert fresh.status != "grey" and fresh.next_due == D(2024, 7, 1) and not fresh.overdue
+    stale = status_of(benefit(), ms, D(2024, 7, 2))
+    assert stale.status == "grey"
+    assert stale.latest_value == 40  # still reported, only the colour is grey
+    assert stale.overdue
+
+
+def test_monthly_interval_uses_calendar_months():
+    b = benefit(frequency="monthly")
+    ms = [m(D(2024, 1, 31), 1)]
+    assert status_of(b, ms, D(2024, 2, 29)).status != "grey"
+    assert status_of(b, ms, D(2024, 3, 1)).status == "grey"
+    y = benefit(frequency="yearly")
+    assert status_of(y, [m(D(2024, 2, 1), 1)], D(2025, 2, 1)).status != "grey"
+    assert status_of(y, [m(D(2024, 2, 1), 1)], D(2025, 2, 2)).status == "grey"
+
+
+def test_measurements_after_as_of_are_ignored():
+    ms = [m(D(2024, 6, 1), 45), m(D(2024, 8, 1), 90)]
+    s = status_of(benefit(), ms, AS_OF)
+    assert s.latest_date == D(2024, 6, 1) and s.latest_value == 45
+    assert s.measurements == 1
+
+
+def test_other_items_measurements_are_ignored():
+    s = status_of(benefit(), [m(D(2024, 6, 1), 45, "G2")], AS_OF)
+    assert s.status == "grey"
+
+
+# --------------------------------------------------------------------------- forecast
+
+
+def test_forecast_two_points_is_the_exact_line():
+    # Due 40 days after the start; +4 in 10 days → +16 in 40 days.
+    r = result_goal(baseline=0, target=20, due_date=D(2024, 2, 10))
+    f = t.forecast(r, [m(D(2024, 1, 1), 0, "R1"), m(D(2024, 1, 11), 4, "R1")])
+    assert f.note == "ok" and f.points == 2
+    assert f.value_at_target == pytest.approx(16.0)
+    assert f.slope_per_year == pytest.approx(0.4 * YEAR)
+    assert f.share_at_target == pytest.approx(0.8)
+
+
+def test_forecast_least_squares_three_points():
+    # x = 0, 10, 20 days, y = 0, 4, 5: slope = 50/200 = 0.25 per day, mean (10, 3);
+    # at day 40: 3 + 0.25 · 30 = 10.5.
+    r = result_goal(baseline=0, target=20, due_date=D(2024, 2, 10))
+    ms = [m(D(2024, 1, 1), 0, "R1"), m(D(2024, 1, 11), 4, "R1"), m(D(2024, 1, 21), 5, "R1")]
+    assert t.forecast(r, ms).value_at_target == pytest.approx(10.5)
+
+
+def test_forecast_one_point_is_too_few():
+    f = t.forecast(result_goal(), [m(D(2024, 3, 1), 10, "R1")])
+    assert f.value_at_target is None and f.note == "too_few_measurements" and f.points == 1
+    assert t.forecast(result_goal(), []).note == "too_few_measurements"
+
+
+def test_forecast_in_status_uses_only_measurements_up_to_as_of():
+    b = benefit(target_date=D(2024, 2, 10))
+    ms = [m(D(2024, 1, 1), 0), m(D(2024, 1, 11), 4), m(D(2024, 1, 21), 100)]
+    s = status_of(b, ms, D(2024, 1, 15))
+    assert s.forecast_at_target == pytest.approx(16.0)
+
+
+# --------------------------------------------------------------------------- NOK so far
+
+
+def priced(**kw) -> Benefit:
+    return benefit(valuation={"nok_per_unit": 10}, **kw)  # 100 units × 10 = 1000 NOK/yr at target
+
+
+def test_planned_nok_linear_by_hand():
+    # Ramp 0 → 100 units over 366 days: ∫ = 100 · 366/2 unit-days; × 10 NOK / 365.25.
+    b = priced()
+    s = status_of(b, [], D(2025, 1, 1))
+    assert s.planned_nok == pytest.approx(10 * 100 * 183 / YEAR)
+    # A year later the full 1000 NOK/yr has run for 365 more days.
+    s2 = status_of(b, [], D(2026, 1, 1))
+    assert s2.planned_nok == pytest.approx(10 * 100 * 183 / YEAR + 1000 * 365 / YEAR)
+    assert status_of(b, [], D(2024, 1, 1)).planned_nok == 0.0
+
+
+def test_planned_nok_step_is_a_one_day_ramp():
+    b = priced(profile="step")
+    s = status_of(b, [], D(2025, 1, 11))
+    assert s.planned_nok == pytest.approx(1000 * 10.5 / YEAR)
+
+
+def test_planned_nok_s_curve_close_to_exact():
+    # ∫₀¹ (3x² − 2x³) dx = 1/2, so at the target date: 1000 NOK/yr · 366 days / 2.
+    b = priced(profile="s_curve")
+    s = status_of(b, [], D(2025, 1, 1))
+    assert s.planned_nok == pytest.approx(1000 * 183 / YEAR, rel=1e-6)
+
+
+def test_planned_nok_explicit_by_hand():
+    # f: 0 at 2024-01-01 → 0.5 at 2024-07-01 (182 days) → 0.5 held after (last fraction).
+    b = priced(profile="explicit", profile_fractions=[0.5], target_date=D(2024, 12, 31))
+    s = status_of(b, [], D(2024, 10, 1))  # 92 days after 1 July
+    unit_days = 50 * 182 / 2 + 50 * 92
+    assert s.planned_nok == pytest.approx(10 * unit_days / YEAR)
+
+
+def test_realised_nok_by_hand():
+    # 0 at 2024-01-01 → 40 at 2024-07-01 (day 182), flat to 2024-10-01 (day 274):
+    # ∫ = 40·182/2 + 40·92 = 7320 unit-days.
+    s = status_of(priced(), [m(D(2024, 7, 1), 40)], D(2024, 10, 1))
+    assert s.realised_nok == pytest.approx(10 * 7320 / YEAR)
+
+
+def test_realised_nok_piecewise_between_measurements():
+    # 0 → 20 (day 91, 2024-04-01) → 60 (day 182, 2024-07-01), as_of day 182.
+    ms = [m(D(2024, 4, 1), 20), m(D(2024, 7, 1), 60)]
+    s = status_of(priced(), ms, D(2024, 7, 1))
+    assert s.realised_nok == pytest.approx(10 * (20 * 91 / 2 + (20 + 60) / 2 * 91) / YEAR)
+
+
+def test_realised_nok_counts_from_the_realisation_start():
+    # Baseline 2023-07-01; change starts 2024-01-01; measured 20 on 2023-10-01, held flat.
+    # 2024-01-01 → 2024-03-01 is 60 days: 20 · 60 unit-days.
+    b = priced(baseline_date=D(2023, 7, 1), realisation_start=D(2024, 1, 1))
+    s = status_of(b, [m(D(2023, 10, 1), 20)], D(2024, 3, 1))
+    assert s.realised_nok == pytest.approx(10 * 20 * 60 / YEAR)
+
+
+def test_nok_with_hours_and_decrease_is_good():
+    # 0.5 hours × 720 NOK = 360 NOK per unit; 100 → 0 is good; measured 60 (−40) on day 182.
+    b = benefit(direction="decrease", baseline=100, target=0, valuation={"hours_per_unit": 0.5})
+    s = status_of(b, [m(D(2024, 7, 1), 60)], D(2024, 7, 1))
+    assert s.realised_nok == pytest.approx(360 * 40 * 182 / 2 / YEAR)
+    assert s.planned_nok == pytest.approx(360 * 100 * (182 / 366) * 182 / 2 / YEAR)
+
+
+def test_disbenefit_nok_is_negative():
+    u = benefit(id="U1", valuation={"nok_per_unit": 10})
+    s = status_of(u, [m(D(2024, 7, 1), 40, "U1")], D(2024, 10, 1), kind="disbenefit")
+    assert s.realised_nok == pytest.approx(-10 * 7320 / YEAR)
+    assert s.planned_nok < 0
+
+
+def test_non_priced_and_result_goals_have_no_nok():
+    q = benefit(kind="quality", category="non_priced")
+    assert status_of(q, [m(D(2024, 7, 1), 40)], AS_OF).planned_nok is None
+    r = status_of(result_goal(), [m(D(2024, 7, 1), 4, "R1")], AS_OF, kind="result")
+    assert r.planned_nok is None and r.realised_nok is None
+    # A priced benefit with no measurements: planned known, realised unknown.
+    s = status_of(priced(), [], AS_OF)
+    assert s.planned_nok > 0 and s.realised_nok is None
+
+
+# --------------------------------------------------------------------------- project, JSON
+
+
+def test_project_status_order_kinds_and_json():
+    p = plan(
+        benefits=[benefit()],
+        disbenefits=[benefit(id="U1", name="Ulempe")],
+        result_goals=[result_goal()],
+    )
+    rows = t.project_status(p, [m(D(2024, 7, 1), 45)], AS_OF, workspace())
+    assert [(r.id, r.kind) for r in rows] == [
+        ("G1", "benefit"),
+        ("U1", "disbenefit"),
+        ("R1", "result"),
+    ]
+    j = rows[0].to_json()
+    json.dumps(j)  # serialisable
+    for key in [
+        "project",
+        "id",
+        "kind",
+        "baseline",
+        "target",
+        "target_date",
+        "latest_value",
+        "latest_date",
+        "realised_share",
+        "planned_share",
+        "status",
+        "forecast_at_target",
+    ]:
+        assert key in j
+    assert j["target_date"] == "2025-01-01" and j["latest_date"] == "2024-07-01"
+    assert t.status_counts(rows) == {"green": 1, "yellow": 0, "red": 0, "grey": 2}
+
+
+def test_status_labels_have_symbol_and_word():
+    assert t.status_label("green") == "✔ på plan"
+    assert t.status_label("yellow") == "▲ litt bak"
+    assert t.status_label("red") == "✖ bak plan"
+    assert t.status_label("grey") == "? ikke målt"
+    assert t.status_label("red", "en") == "✖ behind plan"
+
+
+# --------------------------------------------------------------------------- overdue
+
+
+def test_overdue_owners():
+    p1 = plan(
+        benefits=[
+            benefit(id="G1", owner="Kari"),
+            benefit(id="G2", owner="Kari", frequency="monthly"),
+            benefit(id="G3", owner="Ola", frequency="yearly"),
+        ],
+        result_goals=[result_goal(frequency="quarterly")],
+    )
+    ms = {"p1": [m(D(2024, 5, 1), 10, "G1"), m(D(2024, 6, 20), 10, "G2")]}
+    out = t.overdue({"p1": p1}, ms, D(2024, 8, 5))
+    # G1 due 2024-08-01 (overdue); G2 due 2024-07-20 (overdue); G3 due 2025-01-01 (not yet);
+    # R1 never measured, due 2024-04-01, owned by the project manager.
+    assert [(o.owner, o.project, o.item_ids, o.due_dates) for o in out] == [
+        ("Prosjektleder", "p1", ["R1"], [D(2024, 4, 1)]),
+        ("Kari", "p1", ["G2", "G1"], [D(2024, 7, 20), D(2024, 8, 1)]),
+    ]
+    json.dumps([o.to_json() for o in out])
+    assert t.overdue({"p1": p1}, ms, D(2024, 1, 15)) == []
