@@ -1,0 +1,428 @@
+"""The portfolio view: roll-up, prioritisation and double claims (porteføljestyret).
+
+Pure functions over plans, item statuses (:mod:`gevinst.model.tracking`) and
+NPVs computed elsewhere (``gevinst.model.cba``).
+
+**Roll-up** (:func:`rollup`) per project, in total, per kommune and per
+effektmål: NPV, planned and realised NOK to date (benefits count positive,
+dis-benefits negative; non-priced items and resultatmål carry no NOK; an
+unmeasured item adds nothing to the realised sum), and the number of benefits
+(gevinster and ulemper) and of resultatmål in each status.
+
+* Per kommune, each benefit's NOK is split by the project's cost-sharing key
+  (fordelingsnøkkel), restricted to the benefit's own kommuner when it names
+  any: *population* – innbyggertall / the sum over those kommuner; *equal* –
+  1/n; *fixed* – the project's fixed shares of those kommuner, scaled to add up
+  to 1 (equal if they are all zero). A project's NPV is split by the key over
+  all its kommuner. The shares add up to 1, so the kommune figures add up to
+  the total. A benefit's status is counted once in every kommune it names.
+* Per effektmål (keyed by project and effektmål id) the items that serve it.
+
+**Prioritisation** (:func:`prioritise`): every criterion is scored 0–1 (higher is
+better), and the score is Σ wᵢ·sᵢ / Σ wᵢ over the criteria with a weight in
+``workspace.prioritisation``:
+
+* ``strategic_fit`` – the board's 1–5 score (``workspace.strategic_fit``): (s − 1)/4;
+* ``npv`` – min–max across the projects ranked: (NPV − min)/(max − min);
+  0.5 for all when every NPV is the same;
+* ``risk`` – exposure = probability × consequence (1–25) of the plan's risks,
+  their maximum by default (or mean): 1 − (exposure − 1)/24, lower risk
+  scores higher;
+* ``readiness`` – the last decision point passed, BP1…BP5: k/5 (0 before BP1);
+* ``participation`` – the share of the workspace's kommuner taking part.
+
+A value that is missing (no strategic-fit score, no NPV, no risks registered)
+scores 0 and is listed in ``missing``: a project is not rewarded for a gap in
+its documentation. Ties share a rank (1, 1, 3).
+
+**Double claims** (:func:`double_claims`): two benefits in different projects
+with the same indicator (compared after normalising the text: case, accents
+kept, punctuation and repeated spaces removed), at least one kommune in common
+and overlapping periods (baseline date … target date) – the portfolio would
+count the same gain twice.
+
+>>> normalise_indicator("  Manuelle  henvendelser, per år. ")
+'manuelle henvendelser per år'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+from gevinst.model.schema import Benefit, CostSharing, DecisionPoint, Plan, Workspace
+from gevinst.model.tracking import STATUSES, ItemStatus
+
+CRITERIA = ("strategic_fit", "npv", "risk", "readiness", "participation")
+"""The prioritisation criteria gevinst knows; weights for others are ignored."""
+
+CRITERIA_LABELS = {
+    "nb": {
+        "strategic_fit": "strategisk treff",
+        "npv": "netto nåverdi",
+        "risk": "risiko",
+        "readiness": "modenhet (fase)",
+        "participation": "deltakelse",
+    },
+    "en": {
+        "strategic_fit": "strategic fit",
+        "npv": "net present value",
+        "risk": "risk",
+        "readiness": "readiness (phase)",
+        "participation": "participation",
+    },
+}
+
+
+def _plans(plans: Mapping[str, Plan] | Iterable[Plan]) -> list[Plan]:
+    return list(plans.values()) if isinstance(plans, Mapping) else list(plans)
+
+
+def _jsonable(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- kommune shares
+
+
+def kommune_shares(
+    plan: Plan, workspace: Workspace, municipalities: Iterable[str] = ()
+) -> dict[str, float]:
+    """Shares (adding up to 1) of the named kommuner, or of all the project's kommuner.
+
+    >>> from gevinst.model.schema import Plan, Workspace
+    >>> ws = Workspace(organisation="o", hourly_cost=1, municipalities=[
+    ...     {"name": "A", "population": 3000}, {"name": "B", "population": 1000}])
+    >>> class P:  # the project part of a plan is all this needs
+    ...     class project: municipalities = ["A", "B"]; cost_sharing = "population"; fixed_shares = {}
+    >>> kommune_shares(P, ws)
+    {'A': 0.75, 'B': 0.25}
+    """
+    names = list(municipalities) or list(plan.project.municipalities)
+    rule = CostSharing(plan.project.cost_sharing)
+    if rule == CostSharing.POPULATION:
+        pop = workspace.population()
+        weights = [float(pop.get(n, 0)) for n in names]
+    elif rule == CostSharing.FIXED:
+        weights = [float(plan.project.fixed_shares.get(n, 0.0)) for n in names]
+    else:
+        weights = [1.0] * len(names)
+    total = sum(weights)
+    if total <= 0:
+        weights, total = [1.0] * len(names), float(len(names))
+    return {n: w / total for n, w in zip(names, weights, strict=True)}
+
+
+# --------------------------------------------------------------------------- roll-up
+
+
+@dataclass
+class Line:
+    """One row of the roll-up: a project, a kommune, an effektmål or the total."""
+
+    key: str
+    name: str = ""
+    npv: float | None = None
+    planned_nok: float = 0.0
+    realised_nok: float = 0.0
+    benefits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    """Number of benefits and dis-benefits in each status."""
+    results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    """Number of resultatmål in each status."""
+    project: str = ""
+    unmeasured_priced: int = 0
+    """Priced items with no measurement yet (their realised NOK is unknown)."""
+
+    def add_npv(self, value: float | None) -> None:
+        if value is not None:
+            self.npv = (self.npv or 0.0) + value
+
+    def to_json(self) -> dict:
+        return _jsonable(asdict(self))
+
+
+@dataclass
+class Rollup:
+    as_of: dt.date
+    projects: list[Line]
+    total: Line
+    municipalities: list[Line]
+    effect_goals: list[Line]
+
+    def to_json(self) -> dict:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "projects": [p.to_json() for p in self.projects],
+            "total": self.total.to_json(),
+            "municipalities": [m.to_json() for m in self.municipalities],
+            "effect_goals": [e.to_json() for e in self.effect_goals],
+        }
+
+
+def _count(line: Line, s: ItemStatus) -> None:
+    (line.results if s.kind == "result" else line.benefits)[s.status] += 1
+
+
+def rollup(
+    statuses: list[ItemStatus],
+    npv_by_project: Mapping[str, float | None],
+    plans: Mapping[str, Plan] | Iterable[Plan],
+    workspace: Workspace,
+    as_of: dt.date,
+) -> Rollup:
+    """Per project, total, per kommune and per effektmål (see the module docstring).
+
+    ``statuses`` are ``tracking.project_status`` rows of the plans; the total is
+    the sum of the project lines, and the kommune lines add up to the total's
+    NOK and NPV.
+    """
+    by_id = {p.project.id: p for p in _plans(plans)}
+    projects: dict[str, Line] = {
+        pid: Line(pid, p.project.name, npv=npv_by_project.get(pid), project=pid)
+        for pid, p in by_id.items()
+    }
+    kommuner: dict[str, Line] = {m.name: Line(m.name, m.name) for m in workspace.municipalities}
+    goals: dict[tuple[str, str], Line] = {}
+    for pid, p in by_id.items():
+        for g in p.effect_goals:
+            goals[(pid, g.id)] = Line(g.id, g.text, project=pid)
+        shares = kommune_shares(p, workspace)
+        npv = npv_by_project.get(pid)
+        for name, share in shares.items():
+            line = kommuner.setdefault(name, Line(name, name))
+            line.add_npv(None if npv is None else npv * share)
+
+    for s in statuses:
+        plan = by_id.get(s.project)
+        if plan is None:
+            continue
+        line = projects[s.project]
+        goal = goals.setdefault((s.project, s.effect_goal), Line(s.effect_goal, project=s.project))
+        planned, realised = s.planned_nok or 0.0, s.realised_nok or 0.0
+        for target in (line, goal):
+            target.planned_nok += planned
+            target.realised_nok += realised
+            if s.planned_nok is not None and s.realised_nok is None:
+                target.unmeasured_priced += 1
+            _count(target, s)
+        if s.kind == "result":
+            continue
+        shares = kommune_shares(plan, workspace, s.municipalities)
+        for name, share in shares.items():
+            k = kommuner.setdefault(name, Line(name, name))
+            k.planned_nok += planned * share
+            k.realised_nok += realised * share
+            _count(k, s)
+
+    total = Line("total", "")
+    for line in projects.values():
+        total.add_npv(line.npv)
+        total.planned_nok += line.planned_nok
+        total.realised_nok += line.realised_nok
+        total.unmeasured_priced += line.unmeasured_priced
+        for st in STATUSES:
+            total.benefits[st] += line.benefits[st]
+            total.results[st] += line.results[st]
+    return Rollup(
+        as_of=as_of,
+        projects=list(projects.values()),
+        total=total,
+        municipalities=list(kommuner.values()),
+        effect_goals=list(goals.values()),
+    )
+
+
+# --------------------------------------------------------------------------- prioritisation
+
+
+@dataclass(frozen=True)
+class RankedProject:
+    rank: int
+    project: str
+    name: str
+    score: float
+    """Weighted score 0–1."""
+    criteria: dict[str, float]
+    """Each criterion's normalised score 0–1."""
+    raw: dict[str, float | None]
+    """The input behind each criterion (fit 1–5, NPV, risk exposure 1–25, BP number, share)."""
+    weights: dict[str, float]
+    missing: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return _jsonable(asdict(self))
+
+
+def risk_exposure(plan: Plan, measure: str = "max") -> float | None:
+    """Probability × consequence (1–25) of the plan's risks: their max (or mean); None if none.
+
+    >>> class P: risks = [type("R", (), {"probability": 2, "consequence": 3})(),
+    ...                   type("R", (), {"probability": 4, "consequence": 4})()]
+    >>> risk_exposure(P), risk_exposure(P, "mean")
+    (16.0, 11.0)
+    """
+    scores = [float(r.probability * r.consequence) for r in plan.risks]
+    if not scores:
+        return None
+    return max(scores) if measure == "max" else sum(scores) / len(scores)
+
+
+def _readiness(plan: Plan) -> float:
+    phase = plan.project.phase
+    return 0.0 if phase is None else float(list(DecisionPoint).index(phase) + 1)
+
+
+def prioritise(
+    plans: Mapping[str, Plan] | Iterable[Plan],
+    workspace: Workspace,
+    npv_by_project: Mapping[str, float | None],
+    risk_scores: Mapping[str, float] | None = None,
+    *,
+    risk_measure: str = "max",
+) -> list[RankedProject]:
+    """Rank projects by the weighted score over ``workspace.prioritisation`` (best first).
+
+    ``risk_scores`` overrides the risk exposure (1–25) per project id; by
+    default it is computed from each plan's risks with ``risk_measure``
+    (``max`` or ``mean``). See the module docstring for the normalisation.
+    """
+    plist = _plans(plans)
+    weights = {c: float(w) for c, w in workspace.prioritisation.items() if c in CRITERIA}
+    weight_sum = sum(weights.values())
+    n_kommuner = len(workspace.municipalities)
+    known = set(workspace.population())
+    npvs = [v for p in plist if (v := npv_by_project.get(p.project.id)) is not None]
+    lo, hi = (min(npvs), max(npvs)) if npvs else (0.0, 0.0)
+
+    scored = []
+    for p in plist:
+        pid = p.project.id
+        raw: dict[str, float | None] = {}
+        norm: dict[str, float] = {}
+        missing: list[str] = []
+
+        fit = workspace.strategic_fit.get(pid)
+        raw["strategic_fit"] = None if fit is None else float(fit)
+        norm["strategic_fit"] = 0.0 if fit is None else (fit - 1) / 4
+
+        npv = npv_by_project.get(pid)
+        raw["npv"] = npv
+        if npv is None:
+            norm["npv"] = 0.0
+        else:
+            norm["npv"] = 0.5 if hi == lo else (npv - lo) / (hi - lo)
+
+        if risk_scores is not None and pid in risk_scores:
+            exposure = float(risk_scores[pid])
+        else:
+            exposure = risk_exposure(p, risk_measure)
+        raw["risk"] = exposure
+        norm["risk"] = 0.0 if exposure is None else min(1.0, max(0.0, 1 - (exposure - 1) / 24))
+
+        bp = _readiness(p)
+        raw["readiness"] = bp
+        norm["readiness"] = bp / 5
+
+        taking_part = len(set(p.project.municipalities) & known)
+        raw["participation"] = taking_part / n_kommuner
+        norm["participation"] = taking_part / n_kommuner
+
+        for c in ("strategic_fit", "npv", "risk"):
+            if raw[c] is None and weights.get(c, 0) > 0:
+                missing.append(c)
+        score = sum(weights[c] * norm[c] for c in weights) / weight_sum if weight_sum > 0 else 0.0
+        scored.append((score, pid, p.project.name, norm, raw, tuple(missing)))
+
+    scored.sort(key=lambda r: (-round(r[0], 12), r[1]))
+    out: list[RankedProject] = []
+    for i, (score, pid, name, norm, raw, missing) in enumerate(scored):
+        rank = i + 1
+        if out and round(out[-1].score, 12) == round(score, 12):
+            rank = out[-1].rank
+        out.append(RankedProject(rank, pid, name, score, norm, raw, dict(weights), missing))
+    return out
+
+
+# --------------------------------------------------------------------------- double claims
+
+
+def normalise_indicator(text: str) -> str:
+    """Lower case, punctuation removed, spaces collapsed (NFC; æ, ø, å kept)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Claim:
+    project: str
+    benefit: str
+    name: str
+    municipalities: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class DoubleClaim:
+    """Two projects claiming the same benefit: same indicator, kommune and period."""
+
+    indicator: str
+    municipalities: tuple[str, ...]
+    """The kommuner both claim."""
+    period: tuple[dt.date, dt.date]
+    """The overlap of the two periods."""
+    first: Claim
+    second: Claim
+
+    def to_json(self) -> dict:
+        return _jsonable(asdict(self))
+
+
+def _claim(plan: Plan, b: Benefit) -> Claim:
+    munis = tuple(b.municipalities or plan.project.municipalities)
+    return Claim(plan.project.id, b.id, b.name, munis, b.baseline_date, b.target_date)
+
+
+def double_claims(plans: Mapping[str, Plan] | Iterable[Plan]) -> list[DoubleClaim]:
+    """Pairs of benefits in different projects that would count the same gain twice."""
+    claims: dict[str, list[Claim]] = {}
+    for p in _plans(plans):
+        for b in p.benefits:
+            claims.setdefault(normalise_indicator(b.indicator), []).append(_claim(p, b))
+    out: list[DoubleClaim] = []
+    for indicator, group in claims.items():
+        for a, b in itertools.combinations(group, 2):
+            if a.project == b.project:
+                continue
+            common = tuple(m for m in a.municipalities if m in set(b.municipalities))
+            start, end = max(a.start, b.start), min(a.end, b.end)
+            if common and start <= end:
+                out.append(DoubleClaim(indicator, common, (start, end), a, b))
+    return sorted(out, key=lambda d: (d.first.project, d.first.benefit, d.second.project))
+
+
+__all__ = [
+    "CRITERIA",
+    "Claim",
+    "DoubleClaim",
+    "Line",
+    "RankedProject",
+    "Rollup",
+    "double_claims",
+    "kommune_shares",
+    "normalise_indicator",
+    "prioritise",
+    "risk_exposure",
+    "rollup",
+]
