@@ -329,6 +329,24 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "nb": "datoen er før nullpunktsdatoen",
         "en": "the date is before the baseline date",
     },
+    "date_in_future": {"nb": "datoen er fram i tid", "en": "the date is in the future"},
+    "duplicate_row": {
+        "nb": "samme måling står to ganger i filen",
+        "en": "the same measurement appears twice in the file",
+    },
+    "sheet_missing": {"nb": "arket finnes ikke", "en": "sheet not found"},
+    "project_mismatch": {
+        "nb": "prosjektet stemmer ikke med --project",
+        "en": "the project does not match --project",
+    },
+    "not_xlsx": {
+        "nb": "filen kan ikke leses som en Excel-arbeidsbok (.xlsx)",
+        "en": "the file cannot be read as an Excel workbook (.xlsx)",
+    },
+    "unsupported_file": {
+        "nb": "filtypen støttes ikke",
+        "en": "unsupported file type",
+    },
 }
 
 _WORDS = {
