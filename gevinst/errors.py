@@ -347,6 +347,23 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "nb": "filtypen støttes ikke",
         "en": "unsupported file type",
     },
+    # Excel plan workbooks (gevinst.io.excel)
+    "excel_formula": {
+        "nb": "cellen inneholder en formel; skriv inn selve verdien",
+        "en": "the cell holds a formula; type the value itself",
+    },
+    "not_gevinst_workbook": {
+        "nb": "arbeidsboken er ikke laget av gevinst (fant ingen kjente ark)",
+        "en": "the workbook was not made by gevinst (no known sheets)",
+    },
+    "newer_workbook": {
+        "nb": "arbeidsboken er laget av en nyere gevinst-versjon",
+        "en": "the workbook was made by a newer version of gevinst",
+    },
+    "missing_column": {
+        "nb": "obligatoriske kolonner mangler",
+        "en": "required columns are missing",
+    },
 }
 
 _WORDS = {
