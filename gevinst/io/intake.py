@@ -1,0 +1,651 @@
+"""Measurement intake: new measurements into the register, all checked before any is written.
+
+Two ways in:
+
+* :func:`add_measurement` – one value (``gevinst measure add``);
+* :func:`import_file` – a CSV file or the "Målinger" sheet of an Excel workbook
+  that a benefit owner (gevinsteier) sends back (``gevinst measure import``).
+
+A CSV file has the register's own header
+(``target_id,date,value,comment,reported_by,recorded_at``; ``recorded_at`` may be
+empty) or the short ``project,target_id,date,value,comment,reported_by``; the
+columns may come in any order, ``comment``, ``reported_by`` and
+``recorded_at`` may be left out, and a ``;``-separated file (what Excel saves
+in Norway) is read as well. The project comes from a ``project`` column or from
+``--project``. In an Excel workbook the sheet "Målinger" (or "Measurements") is
+read; its header row is found by the Norwegian or English labels of the
+measurement fields (``schema.label(Measurement, field)``), other columns are
+ignored, and rows with neither date nor value (rows the owner left blank) are
+skipped.
+
+Every row is checked before anything is written: the project exists, the
+target id is a benefit, dis-benefit or resultatmål of the plan, the date is a
+date on or after the baseline date and not in the future, the value is a
+number, and the same target and date does not appear twice in the file or
+already in the register (the same value: "already recorded"; another value: a
+conflict). Any problem → :class:`~gevinst.errors.InputError` naming file,
+sheet, row and field, and the register stays byte-for-byte as it was.
+Otherwise the new rows are appended – the existing bytes are kept as they are
+– with ``recorded_at`` = now and ``reported_by`` from the row or ``--by``; each
+file is replaced atomically (:mod:`gevinst.io.atomic`) under a lock, so that two
+intakes at once cannot lose a row.
+
+This module reads the clock (for ``recorded_at`` and "in the future"); pass
+``now`` to fix it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from gevinst.errors import InputError, Issue, issues_from_validation
+from gevinst.io import atomic
+from gevinst.io import workspace as ws
+from gevinst.io.yamlfile import read_text
+from gevinst.model.schema import Measurement, Plan, Project, Workspace, label
+
+SHEET_NAMES = ("Målinger", "Measurements")
+PROJECT_COLUMN = "project"
+REQUIRED = ("target_id", "date", "value")
+OPTIONAL = ("comment", "reported_by", "recorded_at")
+SHORT_COLUMNS = ["project", "target_id", "date", "value", "comment", "reported_by"]
+LOCK_NAME = ".gevinst-intake.lock"
+
+
+# --------------------------------------------------------------------------- raw rows
+
+
+@dataclass
+class RawRow:
+    """One row as read, before validation: where it came from and its cells by field."""
+
+    file: str
+    row: int | None
+    sheet: str
+    project: str | None
+    cells: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NewMeasurement:
+    """A validated row to be appended."""
+
+    project: str
+    measurement: Measurement
+    file: str = ""
+    row: int | None = None
+    sheet: str = ""
+
+
+@dataclass
+class IntakeResult:
+    """What was appended: the rows, and per project the register file and count."""
+
+    rows: list[NewMeasurement]
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def added(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.rows:
+            out[r.project] = out.get(r.project, 0) + 1
+        return out
+
+
+def _header_names() -> dict[str, str]:
+    """Header text (case-folded) → field: the field names and their nb/en labels."""
+    names: dict[str, str] = {}
+    for f in (*REQUIRED, *OPTIONAL):
+        for text in (f, label(Measurement, f, "nb"), label(Measurement, f, "en")):
+            names[_fold(text)] = f
+    for text in (
+        PROJECT_COLUMN,
+        "prosjekt",
+        "project_id",
+        label(Project, "id", "nb"),
+        label(Project, "id", "en"),
+    ):
+        names[_fold(text)] = PROJECT_COLUMN
+    return names
+
+
+def _fold(text: Any) -> str:
+    return " ".join(str(text).replace("*", " ").split()).casefold()
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_NORWEGIAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def _number(value: Any) -> Any:
+    """Numbers as people write them: ``12,5`` and ``52 000`` are read; other text is left
+    for the schema to refuse."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if _THOUSANDS.match(text):
+        text = re.sub(r"[ \u00a0\u202f]", "", text)
+    if _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    return text
+
+
+def _date(value: Any) -> Any:
+    """Excel dates and ``dd.mm.yyyy`` as dates; ISO text is left to the schema."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        text = value.strip()
+        if match := _NORWEGIAN_DATE.match(text):
+            d, mth, y = (int(g) for g in match.groups())
+            try:
+                return dt.date(y, mth, d)
+            except ValueError:
+                return text
+        return text
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
+    """Rows of an intake CSV (row 1 is the header)."""
+    first = text.splitlines()[0] if text.splitlines() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip() for h in next(reader)]
+    names = _header_names()
+    fields = [names.get(_fold(h)) for h in header]
+    allowed = (
+        f"{','.join(ws.MEASUREMENT_COLUMNS)}"
+        + (" eller " if lang != "en" else " or ")
+        + ",".join(SHORT_COLUMNS)
+    )
+    unknown = [h for h, f in zip(header, fields, strict=True) if f is None]
+    dupes = sorted({f for f in fields if f is not None and fields.count(f) > 1})
+    missing = [f for f in REQUIRED if f not in fields]
+    if unknown or dupes or missing:
+        detail = "; ".join(
+            part
+            for part in (
+                ("ukjent: " if lang != "en" else "unknown: ") + ", ".join(unknown)
+                if unknown
+                else "",
+                ("to ganger: " if lang != "en" else "twice: ") + ", ".join(dupes) if dupes else "",
+                ("mangler: " if lang != "en" else "missing: ") + ", ".join(missing)
+                if missing
+                else "",
+            )
+            if part
+        )
+        raise InputError(
+            [
+                Issue(
+                    "bad_header",
+                    file=name,
+                    row=1,
+                    found=",".join(header),
+                    allowed=allowed,
+                    detail=detail,
+                )
+            ]
+        )
+    rows: list[RawRow] = []
+    issues: list[Issue] = []
+    for n, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            issues.append(
+                Issue(
+                    "invalid",
+                    file=name,
+                    row=n,
+                    found=f"{len(cells)} columns" if lang == "en" else f"{len(cells)} kolonner",
+                    allowed=f"{len(header)} columns" if lang == "en" else f"{len(header)} kolonner",
+                )
+            )
+            continue
+        record = {f: v for f, v in zip(fields, cells, strict=True) if f is not None}
+        project = record.pop(PROJECT_COLUMN, None)
+        rows.append(RawRow(name, n, "", None if _empty(project) else project.strip(), record))
+    if issues:
+        raise InputError(issues)
+    return rows
+
+
+def _find_sheet(book: Any) -> Any | None:
+    wanted = {_fold(s) for s in SHEET_NAMES}
+    for sheet in book.worksheets:
+        if _fold(sheet.title) in wanted:
+            return sheet
+    return None
+
+
+def _project_from_workbook(book: Any) -> str | None:
+    """The project id written in the workbook's project sheet (``prosjekt-ID | <id>``), if any."""
+    keys = {_fold(label(Project, "id", "nb")), _fold(label(Project, "id", "en")), "id"}
+    for sheet in book.worksheets:
+        if _fold(sheet.title) not in {"prosjekt", "project"}:
+            continue
+        for row in sheet.iter_rows(min_row=1, max_row=60, max_col=6, values_only=True):
+            cells = list(row)
+            for k, cell in enumerate(cells[:-1]):
+                if isinstance(cell, str) and _fold(cell) in keys and not _empty(cells[k + 1]):
+                    return str(cells[k + 1]).strip()
+    return None
+
+
+def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[RawRow], str | None]:
+    """Rows of the "Målinger" sheet, and the project id found in the workbook (if any)."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InputError([Issue("not_xlsx", file=name, detail=str(exc)[:120])]) from None
+    try:
+        sheet = _find_sheet(book)
+        if sheet is None:
+            raise InputError(
+                [
+                    Issue(
+                        "sheet_missing",
+                        file=name,
+                        found=", ".join(s.title for s in book.worksheets),
+                        allowed=" / ".join(SHEET_NAMES),
+                    )
+                ]
+            )
+        names = _header_names()
+        header_row, fields = None, []
+        rows_iter = sheet.iter_rows(values_only=True)
+        all_rows = list(rows_iter)
+        for n, row in enumerate(all_rows[:30], start=1):
+            mapped = [names.get(_fold(c)) if isinstance(c, str) else None for c in row]
+            if all(f in mapped for f in REQUIRED):
+                header_row, fields = n, mapped
+                break
+        if header_row is None:
+            raise InputError(
+                [
+                    Issue(
+                        "bad_header",
+                        file=name,
+                        sheet=sheet.title,
+                        allowed=", ".join(label(Measurement, f, lang) for f in REQUIRED),
+                        detail="fant ingen overskriftsrad"
+                        if lang != "en"
+                        else "no header row found",
+                    )
+                ]
+            )
+        out: list[RawRow] = []
+        for n, row in enumerate(all_rows[header_row:], start=header_row + 1):
+            record: dict[str, Any] = {}
+            for f, cell in zip(fields, row, strict=False):
+                if f is not None and f not in record:
+                    record[f] = cell
+            if _empty(record.get("date")) and _empty(record.get("value")):
+                continue  # a row the owner left blank (or only the prefilled id and name)
+            project = record.pop(PROJECT_COLUMN, None)
+            project = None if _empty(project) else str(project).strip()
+            cells = {k: ("" if v is None else v) for k, v in record.items()}
+            out.append(RawRow(name, n, sheet.title, project, cells))
+        return out, _project_from_workbook(book)
+    finally:
+        book.close()
+
+
+def read_intake_file(path: Path, *, lang: str = "nb") -> tuple[list[RawRow], str | None]:
+    """The rows of an intake file (CSV or .xlsx) and a project id found in it, if any."""
+    name = ws.display(path)
+    if not path.exists():
+        raise InputError([Issue("file_missing", file=name)])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx_rows(path, name, lang=lang)
+    if suffix in (".csv", ".txt"):
+        return read_csv_rows(read_text(path, name), name, lang=lang), None
+    raise InputError(
+        [Issue("unsupported_file", file=name, found=path.suffix, allowed=".csv, .xlsx")]
+    )
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
+    record = dict(raw.cells)
+    record["date"] = _date(record.get("date"))
+    record["value"] = _number(record.get("value"))
+    if isinstance(record.get("target_id"), str):
+        record["target_id"] = record["target_id"].strip()
+    for k in ("comment", "reported_by"):
+        v = record.get(k)
+        record[k] = "" if _empty(v) else str(v)
+    record["reported_by"] = record["reported_by"] or reported_by
+    record["recorded_at"] = now
+    for k in REQUIRED:
+        if _empty(record.get(k)):
+            record.pop(k, None)
+    try:
+        return Measurement.model_validate(record), []
+    except ValidationError as exc:
+        return None, [
+            i.located(file=raw.file, row=raw.row, sheet=raw.sheet)
+            for i in issues_from_validation(exc, lang=lang)
+        ]
+
+
+def _words(lang: str, nb: str, en: str) -> str:
+    return en if lang == "en" else nb
+
+
+def validate_rows(
+    root: Path,
+    rows: Iterable[RawRow],
+    *,
+    project: str | None = None,
+    reported_by: str = "",
+    now: dt.datetime,
+    lang: str = "nb",
+    workspace: Workspace | None = None,
+) -> list[NewMeasurement]:
+    """Check every row (see the module docstring); all problems at once as InputError."""
+    rows = list(rows)
+    issues: list[Issue] = []
+    if workspace is None:
+        workspace = ws.load_config(root, lang=lang)
+    known = ws.project_ids(root)
+    plans: dict[str, Plan] = {}
+    register: dict[str, dict[tuple[str, dt.date], tuple[int, float]]] = {}
+    broken: set[str] = set()
+
+    def plan_of(pid: str) -> Plan | None:
+        if pid in plans:
+            return plans[pid]
+        if pid in broken:
+            return None
+        try:
+            plan = ws.load_plan(root, pid, workspace, lang=lang)
+            existing = ws.load_measurement_rows(root, plan, lang=lang)
+        except InputError as exc:
+            broken.add(pid)
+            issues.extend(exc.issues)
+            return None
+        plans[pid] = plan
+        register[pid] = {(m.target_id, m.date): (n, m.value) for n, m in existing}
+        return plan
+
+    seen: dict[tuple[str, str, dt.date], tuple[int | None, float]] = {}
+    out: list[NewMeasurement] = []
+    today = now.date()
+    for raw in rows:
+        where = {"file": raw.file, "row": raw.row, "sheet": raw.sheet}
+        pid = raw.project or project
+        if raw.project and project and raw.project != project:
+            issues.append(
+                Issue(
+                    "project_mismatch", field=PROJECT_COLUMN, found=raw.project, allowed=project
+                ).located(**where)
+            )
+            continue
+        m, problems = _measurement(raw, reported_by, now, lang)
+        issues.extend(problems)
+        if not pid:
+            issues.append(
+                Issue(
+                    "missing",
+                    field=PROJECT_COLUMN,
+                    detail=_words(
+                        lang,
+                        "oppgi prosjektet i en «project»-kolonne eller med --project",
+                        "give the project in a 'project' column or with --project",
+                    ),
+                ).located(**where)
+            )
+            continue
+        if pid not in known:
+            issues.append(
+                Issue(
+                    "unknown_project", field=PROJECT_COLUMN, found=pid, allowed=", ".join(known)
+                ).located(**where)
+            )
+            continue
+        plan = plan_of(pid)
+        if plan is None or m is None:
+            continue
+        targets = plan.measurable()
+        item = targets.get(m.target_id)
+        if item is None:
+            issues.append(
+                Issue(
+                    "unknown_reference",
+                    field="target_id",
+                    found=m.target_id,
+                    allowed=", ".join(targets),
+                ).located(**where)
+            )
+            continue
+        bad = False
+        if m.date < item.baseline_date:
+            bad = True
+            issues.append(
+                Issue(
+                    "date_before_baseline",
+                    field="date",
+                    found=str(m.date),
+                    allowed=_words(
+                        lang,
+                        f"{item.baseline_date} eller senere",
+                        f"on or after {item.baseline_date}",
+                    ),
+                ).located(**where)
+            )
+        if m.date > today:
+            bad = True
+            issues.append(
+                Issue(
+                    "date_in_future",
+                    field="date",
+                    found=str(m.date),
+                    allowed=_words(lang, f"{today} eller tidligere", f"on or before {today}"),
+                ).located(**where)
+            )
+        key = (pid, m.target_id, m.date)
+        if key in seen:
+            first_row, first_value = seen[key]
+            same = first_value == m.value
+            ref = _words(lang, f"se rad {first_row}", f"see row {first_row}")
+            issues.append(
+                Issue(
+                    "duplicate_row" if same else "conflicting_measurement",
+                    field="date",
+                    found=f"{m.target_id} {m.date} = {m.value:.12g}",
+                    detail=ref
+                    if same
+                    else _words(
+                        lang,
+                        f"rad {first_row} har verdien {first_value:.12g}",
+                        f"row {first_row} has the value {first_value:.12g}",
+                    ),
+                ).located(**where)
+            )
+            continue
+        seen[key] = (raw.row, m.value)
+        recorded = register[pid].get((m.target_id, m.date))
+        if recorded is not None:
+            reg_row, reg_value = recorded
+            reg_file = ws.display(ws.Paths(root).measurements(pid))
+            same = reg_value == m.value
+            issues.append(
+                Issue(
+                    "duplicate_measurement" if same else "conflicting_measurement",
+                    field="date" if same else "value",
+                    found=f"{m.target_id} {m.date} = {m.value:.12g}",
+                    detail=_words(
+                        lang,
+                        f"allerede registrert i {reg_file} rad {reg_row}"
+                        + ("" if same else f" med verdien {reg_value:.12g}"),
+                        f"already recorded in {reg_file} row {reg_row}"
+                        + ("" if same else f" with the value {reg_value:.12g}"),
+                    ),
+                ).located(**where)
+            )
+            continue
+        if not bad:
+            out.append(NewMeasurement(pid, m, raw.file, raw.row, raw.sheet))
+    if not rows:
+        issues.append(
+            Issue(
+                "empty_file",
+                detail=_words(lang, "ingen målinger å registrere", "no measurements to record"),
+            )
+        )
+    if issues:
+        raise InputError(issues)
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _append_text(existing: bytes | None, new: list[Measurement]) -> bytes:
+    body = ws.measurements_to_csv(new).split("\n", 1)[1]  # without the header
+    if existing is None or not existing.strip():
+        return ws.measurements_to_csv(new).encode("utf-8")
+    sep = b"" if existing.endswith(b"\n") else b"\n"
+    return existing + sep + body.encode("utf-8")
+
+
+def _write(root: Path, rows: list[NewMeasurement]) -> dict[str, Path]:
+    """Append ``rows`` to their projects' registers; every file replaced atomically."""
+    by_project: dict[str, list[Measurement]] = {}
+    for r in rows:
+        by_project.setdefault(r.project, []).append(r.measurement)
+    paths = {pid: ws.Paths(root).measurements(pid) for pid in by_project}
+    with contextlib.ExitStack() as stack:
+        for pid, path in paths.items():
+            existing = path.read_bytes() if path.exists() else None
+            tmp = stack.enter_context(atomic.atomic_path(path))
+            tmp.write_bytes(_append_text(existing, by_project[pid]))
+    return paths
+
+
+def _lock(root: Path):
+    from filelock import FileLock
+
+    folder = ws.Paths(root).measurements_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(folder / LOCK_NAME), timeout=30)
+
+
+def record(
+    root: Path,
+    rows: list[RawRow],
+    *,
+    project: str | None = None,
+    reported_by: str = "",
+    now: dt.datetime | None = None,
+    lang: str = "nb",
+) -> IntakeResult:
+    """Validate ``rows`` and append them: nothing is written unless every row is good.
+
+    Validation runs once without the lock (a refused intake touches nothing, not
+    even the lock file) and again under the lock, against the register as it is
+    when the rows are appended.
+    """
+    now = now or dt.datetime.now().astimezone().replace(microsecond=0)
+    kwargs: Mapping[str, Any] = {
+        "project": project,
+        "reported_by": reported_by,
+        "now": now,
+        "lang": lang,
+    }
+    validate_rows(root, rows, **kwargs)
+    with _lock(root):
+        new = validate_rows(root, rows, **kwargs)
+        files = _write(root, new)
+    return IntakeResult(new, files)
+
+
+def add_measurement(
+    root: Path,
+    project: str,
+    target_id: str,
+    date: Any,
+    value: Any,
+    *,
+    comment: str = "",
+    reported_by: str = "",
+    now: dt.datetime | None = None,
+    lang: str = "nb",
+) -> IntakeResult:
+    """Record one measurement (``gevinst measure add``); the same checks as an import."""
+    raw = RawRow(
+        file="",
+        row=None,
+        sheet="",
+        project=project,
+        cells={
+            "target_id": target_id,
+            "date": date,
+            "value": value,
+            "comment": comment,
+            "reported_by": reported_by,
+        },
+    )
+    return record(root, [raw], project=project, reported_by=reported_by, now=now, lang=lang)
+
+
+def import_file(
+    root: Path,
+    path: Path,
+    *,
+    project: str | None = None,
+    reported_by: str = "",
+    now: dt.datetime | None = None,
+    lang: str = "nb",
+) -> IntakeResult:
+    """Record every measurement in a CSV or Excel file (``gevinst measure import``)."""
+    rows, found_project = read_intake_file(Path(path), lang=lang)
+    default = project or found_project  # a project written in the workbook is only a default
+    return record(
+        root,
+        [r if r.project else RawRow(r.file, r.row, r.sheet, default, r.cells) for r in rows],
+        project=project,
+        reported_by=reported_by,
+        now=now,
+        lang=lang,
+    )
+
+
+__all__ = [
+    "IntakeResult",
+    "NewMeasurement",
+    "RawRow",
+    "add_measurement",
+    "import_file",
+    "read_intake_file",
+    "record",
+    "validate_rows",
+]
