@@ -1,0 +1,1823 @@
+"""Figures for the reports: functions that take data and return a :class:`Chart`.
+
+Every function here takes plan data or results from :mod:`gevinst.model`
+(a :class:`~gevinst.model.schema.Plan`, ``ItemStatus`` lists, a ``CbaResult``,
+a portfolio ``Rollup``) and returns a ``Chart(figure, alt)``: a
+:class:`matplotlib.figure.Figure` (built without pyplot, so no global state and
+no GUI backend) and an *alt text* that says the figure's message in words, for
+screen readers and for anyone who cannot see the colours. None of them reads a
+file or the clock, and none computes domain numbers: they draw what the model
+computed.
+
+Conventions:
+
+* Colours are the Okabe–Ito palette (safe for the common colour-vision
+  deficiencies); status is never told by colour alone: each status also has its
+  own marker and symbol (✔ på plan, ▲ litt bak, ✖ bak plan, ? ikke målt) and
+  the word in the legend or label.
+* Text from the plan is drawn as plain text (no mathtext: a ``$`` in a name is a
+  dollar sign) and wrapped, so long Norwegian names stay readable.
+* ``lang="nb"`` (default) or ``"en"`` picks the language of labels and alt text.
+
+In a notebook, :func:`show` displays a chart as an embedded PNG with its alt
+text (HTML-escaped) and frees the figure.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import html
+import io
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
+
+import matplotlib
+import matplotlib.dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
+from matplotlib.ticker import FuncFormatter
+
+from gevinst.model import tracking
+from gevinst.model.schema import Benefit, Measurement, Plan, ResultGoal
+from gevinst.report.text import (
+    MONTHS,
+    fmt_date,
+    fmt_nok,
+    fmt_number,
+    fmt_percent,
+    join_words,
+    risk_level,
+    risk_zone,
+    status_label,
+    t,
+)
+
+# --------------------------------------------------------------------------- style
+
+# Okabe & Ito (2008), "Color Universal Design".
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#8C8C8C"
+BLACK = "#000000"
+
+STATUS_COLOUR = {"green": GREEN, "yellow": ORANGE, "red": VERMILLION, "grey": GREY}
+STATUS_MARKER = {"green": "o", "yellow": "^", "red": "X", "grey": "s"}
+STATUS_HATCH = {"green": "", "yellow": "..", "red": "xx", "grey": "//"}
+STATUS_SYMBOL = tracking.STATUS_SYMBOLS
+STATUS_WORDS_PLAIN = tracking.STATUS_WORDS
+
+WRAP = 32
+"""Characters per line in boxes and labels."""
+
+_RC = {
+    "text.parse_math": False,  # plan text is plain text: "$" is a dollar sign
+    "font.family": "DejaVu Sans",
+    "font.size": 9.5,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "legend.frameon": False,
+    "savefig.facecolor": "white",
+}
+
+
+class Chart(NamedTuple):
+    """A figure and its alt text (the figure's message in words)."""
+
+    figure: Figure
+    alt: str
+
+
+def _styled(func: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Build the figure under the report style (no mathtext, our fonts)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Chart:
+        with matplotlib.rc_context(_RC):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def wrap(text: str, width: int = WRAP) -> str:
+    """Wrap text to lines of at most ``width`` characters (long words are broken)."""
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or ""
+
+
+def _mill_formatter(lang: str) -> FuncFormatter:
+    """Axis ticks in millions of kroner, Norwegian decimals."""
+
+    def fmt(value: float, _pos: int) -> str:
+        millions = value / 1_000_000
+        return fmt_number(millions, 0 if float(round(millions, 6)).is_integer() else 1, lang)
+
+    return FuncFormatter(fmt)
+
+
+def _mill_label(lang: str) -> str:
+    return t(lang, "millioner kroner", "NOK million")
+
+
+def _date_formatter(lang: str) -> FuncFormatter:
+    short = {
+        "nb": ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"],
+        "en": [m[:3] for m in MONTHS["en"]],
+    }["en" if lang == "en" else "nb"]
+
+    def fmt(value: float, _pos: int) -> str:
+        day = mdates.num2date(value).date()
+        if day.month == 1 and day.day == 1:
+            return str(day.year)
+        return f"{short[day.month - 1]} {day.year}"
+
+    return FuncFormatter(fmt)
+
+
+def _date_axis(ax: Any, lang: str) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(_date_formatter(lang))
+
+
+def _as_of_line(ax: Any, as_of: dt.date, lang: str) -> None:
+    ax.axvline(as_of, color=BLACK, linestyle=":", linewidth=1.2, zorder=1)
+    ax.annotate(
+        t(lang, f"per {fmt_date(as_of, lang)}", f"as of {fmt_date(as_of, lang)}"),
+        xy=(as_of, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -2),
+        textcoords="offset points",
+        va="top",
+        ha="left",
+        fontsize=8,
+    )
+
+
+def _status_handles(statuses: Iterable[str], lang: str) -> list[Any]:
+    return [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=STATUS_MARKER[s],
+            markersize=8,
+            markerfacecolor=STATUS_COLOUR[s],
+            markeredgecolor=BLACK,
+            label=status_label(s, lang),
+        )
+        for s in statuses
+    ]
+
+
+# --------------------------------------------------------------------------- display
+
+
+def figure_html(
+    chart: Chart | Figure,
+    alt: str | None = None,
+    *,
+    dpi: int = 144,
+    caption: str | None = None,
+) -> str:
+    """The chart as an HTML ``<figure>`` with an embedded PNG and escaped alt text.
+
+    The image is a ``data:`` URI, so the HTML is self-contained (opens offline
+    and from e-mail). ``alt`` and ``caption`` are HTML-escaped.
+    """
+    fig, alt = _unpack(chart, alt)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    width_px = round(fig.get_figwidth() * 96)  # CSS pixels at the figure's size in inches
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    parts = [
+        '<figure class="gevinst-figure">',
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+        f'style="max-width:100%;height:auto" width="{width_px}">',
+    ]
+    if caption:
+        parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
+    parts.append("</figure>")
+    return "".join(parts)
+
+
+def _unpack(chart: Chart | Figure | tuple, alt: str | None) -> tuple[Figure, str]:
+    if isinstance(chart, Figure):
+        if alt is None:
+            raise TypeError("a Figure needs its alt text: show(fig, alt)")
+        return chart, alt
+    fig, own_alt = chart
+    return fig, own_alt if alt is None else alt
+
+
+def close(chart: Chart | Figure) -> None:
+    """Free the figure's memory (the figures are not registered with pyplot)."""
+    fig = chart if isinstance(chart, Figure) else chart[0]
+    fig.clear()
+
+
+def show(chart: Chart | Figure, alt: str | None = None, *, caption: str | None = None) -> None:
+    """Display a chart in a notebook as an embedded PNG with alt text, then free it.
+
+    ``show(chart)`` or ``show(fig, alt)``. The plain-text fallback of the output
+    is the alt text itself.
+    """
+    from IPython.display import display
+
+    fig, alt = _unpack(chart, alt)
+    markup = figure_html(fig, alt, caption=caption)
+    close(fig)
+    display({"text/html": markup, "text/plain": alt}, raw=True)
+
+
+# --------------------------------------------------------------------------- gevinstkart
+
+
+def _box(
+    ax: Any,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    text: str,
+    *,
+    face: str,
+    edge: str,
+    dashed: bool = False,
+) -> None:
+    """A rounded box; the first line of ``text`` is its bold heading."""
+    ax.add_patch(
+        FancyBboxPatch(
+            (x, y),
+            w,
+            h,
+            boxstyle="round,pad=0,rounding_size=0.25",
+            facecolor=face,
+            edgecolor=edge,
+            linewidth=1.3,
+            linestyle="--" if dashed else "-",
+        )
+    )
+    head, _, body = text.partition("\n")
+    n = body.count("\n") + 1 if body else 0
+    top = y + (h - (n + 1) * _LINE) / 2
+    ax.text(x + 0.3, top, head, va="top", ha="left", fontsize=9, fontweight="bold")
+    if body:
+        ax.text(x + 0.3, top + _LINE, body, va="top", ha="left", fontsize=9, linespacing=1.25)
+
+
+_UNIT_IN = 0.19
+"""Inches per data unit in the benefits map (one text line plus air)."""
+_LINE = 9 * 1.25 / 72 / _UNIT_IN
+"""Height of one 9-point text line (line spacing 1.25) in the benefits map's data units."""
+
+
+def _arrow(ax: Any, start: tuple[float, float], end: tuple[float, float]) -> None:
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": "#444444",
+            "linewidth": 1.0,
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
+    )
+
+
+@_styled
+def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
+    """Gevinstkart: resultatmål and gevinster (with owners) → effektmål → hovedmål.
+
+    Three columns read left to right; each effektmål sits beside the resultatmål,
+    gevinster and ulemper that serve it, and arrows show what contributes to what.
+    Each box says what it is (``Resultatmål R1``, ``Gevinst G1``, ``Ulempe U1``)
+    so the kinds are told by words and border style, not by colour alone.
+    """
+    line_h = 1.0  # data units per text line
+    pad = 0.7
+    gap = 0.6
+    group_gap = 1.3
+    col_w = 11.0
+    col_x = [0.0, col_w + 2.5, 2 * (col_w + 2.5)]
+    width = WRAP
+
+    def lines(text: str) -> int:
+        return text.count("\n") + 1
+
+    groups = []
+    for eg in plan.effect_goals:
+        items = []
+        for rg in plan.result_goals:
+            if rg.effect_goal == eg.id:
+                head = t(lang, f"Resultatmål {rg.id}", f"Result goal {rg.id}")
+                body = wrap(rg.text, width)
+                extra = (
+                    wrap(t(lang, f"Ansvarlig: {rg.owner}", f"Responsible: {rg.owner}"), width)
+                    if rg.owner
+                    else ""
+                )
+                items.append(("result", "\n".join(x for x in (head, body, extra) if x)))
+        for kind, pool in (("benefit", plan.benefits), ("disbenefit", plan.disbenefits)):
+            for b in pool:
+                if b.effect_goal != eg.id:
+                    continue
+                if kind == "benefit":
+                    head = t(lang, f"Gevinst {b.id}", f"Benefit {b.id}")
+                else:
+                    head = t(lang, f"Ulempe {b.id}", f"Dis-benefit {b.id}")
+                owner = wrap(t(lang, f"Eier: {b.owner}", f"Owner: {b.owner}"), width)
+                items.append((kind, f"{head}\n{wrap(b.name, width)}\n{owner}"))
+        eg_text = (
+            t(lang, f"Effektmål {eg.id}", f"Effect goal {eg.id}") + "\n" + wrap(eg.text, width)
+        )
+        groups.append((eg, eg_text, items))
+
+    # vertical layout: y grows downwards (axis is inverted)
+    boxes: list[tuple[str, float, float, float, str]] = []  # kind, x, y, h, text
+    arrows: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    y = 0.0
+    eg_centres = []
+    for _eg, eg_text, items in groups:
+        heights = [lines(text) * line_h + pad for _, text in items]
+        eg_h = lines(eg_text) * line_h + pad
+        items_span = sum(heights) + gap * max(0, len(items) - 1)
+        span = max(items_span, eg_h)
+        iy = y + (span - items_span) / 2
+        eg_y = y + (span - eg_h) / 2
+        eg_centre = eg_y + eg_h / 2
+        for (kind, text), h in zip(items, heights, strict=True):
+            boxes.append((kind, col_x[0], iy, h, text))
+            arrows.append(((col_x[0] + col_w, iy + h / 2), (col_x[1], eg_centre)))
+            iy += h + gap
+        boxes.append(("effect", col_x[1], eg_y, eg_h, eg_text))
+        eg_centres.append(eg_centre)
+        y += span + group_gap
+    total = max(y - group_gap, 1.0)
+    main_text = t(lang, "Hovedmål", "Main goal") + "\n" + wrap(plan.goals.main_goal, width)
+    main_h = lines(main_text) * line_h + pad
+    main_y = max(0.0, (total - main_h) / 2)
+    total = max(total, main_y + main_h)
+    boxes.append(("main", col_x[2], main_y, main_h, main_text))
+    for c in eg_centres:
+        arrows.append(((col_x[1] + col_w, c), (col_x[2], main_y + main_h / 2)))
+
+    header = 3.4
+    bottom = total + 0.4
+    fig = Figure(figsize=(10.0, (bottom + header) * _UNIT_IN))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-0.2, col_x[2] + col_w + 0.2)
+    ax.set_ylim(bottom, -header)
+    ax.axis("off")
+    styles = {
+        "result": ("#DCEBF7", BLUE, False),
+        "benefit": ("#D9F0E8", GREEN, False),
+        "disbenefit": ("#FBE3D3", VERMILLION, True),
+        "effect": ("#FFF3D1", ORANGE, False),
+        "main": ("#EEEEEE", BLACK, False),
+    }
+    for kind, x, by, h, text in boxes:
+        face, edge, dashed = styles[kind]
+        _box(ax, x, by, col_w, h, text, face=face, edge=edge, dashed=dashed)
+    for start, end in arrows:
+        _arrow(ax, start, end)
+    heads = [
+        t(lang, "Resultatmål og gevinster (eier)", "Result goals and benefits (owner)"),
+        t(lang, "Effektmål", "Effect goals"),
+        t(lang, "Hovedmål", "Main goal"),
+    ]
+    for x, head in zip(col_x, heads, strict=True):
+        ax.text(x, -1.4, head, fontsize=10.5, fontweight="bold", va="top")
+    title = t(lang, f"Gevinstkart: {plan.project.name}", f"Benefits map: {plan.project.name}")
+    ax.text(0, -header + 0.2, wrap(title, 100), fontsize=11, fontweight="bold", va="top")
+
+    # alt text: the structure in words
+    n_r, n_b, n_d = len(plan.result_goals), len(plan.benefits), len(plan.disbenefits)
+    counts = join_words(
+        [
+            _count(n_r, "resultatmål", "resultatmål", "result goal", "result goals", lang),
+            _count(n_b, "gevinst", "gevinster", "benefit", "benefits", lang),
+            _count(n_d, "ulempe", "ulemper", "dis-benefit", "dis-benefits", lang),
+        ],
+        lang,
+    )
+    effect_count = _count(
+        len(plan.effect_goals), "effektmål", "effektmål", "effect goal", "effect goals", lang
+    )
+    parts = [
+        t(
+            lang,
+            f"Gevinstkart for {plan.project.name}: {counts} bidrar til {effect_count}, som bidrar til hovedmålet «{plan.goals.main_goal}».",
+            f"Benefits map for {plan.project.name}: {counts} contribute to {effect_count}, which serve the main goal '{plan.goals.main_goal}'.",
+        )
+    ]
+    for eg, _eg_text, _items in groups:
+        contributors = []
+        for rg in plan.result_goals:
+            if rg.effect_goal == eg.id:
+                contributors.append(
+                    t(lang, f"resultatmål {rg.id} «{rg.text}»", f"result goal {rg.id} '{rg.text}'")
+                )
+        for b in plan.benefits:
+            if b.effect_goal == eg.id:
+                contributors.append(
+                    t(
+                        lang,
+                        f"gevinst {b.id} «{b.name}» (eier: {b.owner})",
+                        f"benefit {b.id} '{b.name}' (owner: {b.owner})",
+                    )
+                )
+        for b in plan.disbenefits:
+            if b.effect_goal == eg.id:
+                contributors.append(
+                    t(
+                        lang,
+                        f"ulempe {b.id} «{b.name}» (eier: {b.owner})",
+                        f"dis-benefit {b.id} '{b.name}' (owner: {b.owner})",
+                    )
+                )
+        if contributors:
+            parts.append(
+                t(
+                    lang,
+                    f"Effektmål {eg.id} «{eg.text}» får bidrag fra {join_words(contributors, lang)}.",
+                    f"Effect goal {eg.id} '{eg.text}' is served by {join_words(contributors, lang)}.",
+                )
+            )
+        else:
+            parts.append(
+                t(
+                    lang,
+                    f"Effektmål {eg.id} «{eg.text}» har ingen resultatmål eller gevinster knyttet til seg.",
+                    f"Effect goal {eg.id} '{eg.text}' has no result goals or benefits linked to it.",
+                )
+            )
+    return Chart(fig, " ".join(parts))
+
+
+def _count(n: int, one_nb: str, many_nb: str, one_en: str, many_en: str, lang: str) -> str:
+    if n == 0:
+        return ""
+    if lang == "en":
+        return f"{n} {one_en if n == 1 else many_en}"
+    return f"{n} {one_nb if n == 1 else many_nb}"
+
+
+# --------------------------------------------------------------------------- risk matrix
+
+RISK_COLOURS = ("#F2F2F2", "#FDD9A8", "#F4A582", "#D6604D")
+"""Fill per risk zone (low → very high, :data:`gevinst.report.text.RISK_ZONES`); light to dark."""
+
+
+def _risk_colour(score: int) -> str:
+    return RISK_COLOURS[risk_zone(score)]
+
+
+@_styled
+def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
+    """5×5 risk matrix: probability (up) × consequence (right), risk ids in their cells.
+
+    Cells are shaded by zone (low → very high) and the zone word is written in
+    each cell, so the zones are not told by colour alone.
+    """
+    fig = Figure(figsize=(6.8, 5.4), layout="constrained")
+    ax = fig.add_subplot()
+    cells: dict[tuple[int, int], list[str]] = {}
+    for r in plan.risks:
+        cells.setdefault((r.probability, r.consequence), []).append(r.id)
+    for p in range(1, 6):
+        for c in range(1, 6):
+            score = p * c
+            ax.add_patch(
+                Rectangle(
+                    (c - 0.5, p - 0.5),
+                    1,
+                    1,
+                    facecolor=_risk_colour(score),
+                    edgecolor="white",
+                    linewidth=2,
+                )
+            )
+            ax.text(
+                c + 0.45,
+                p - 0.45,
+                risk_level(p, c, lang),
+                fontsize=6.5,
+                ha="right",
+                va="bottom",
+                color="#333333",
+            )
+            ids = cells.get((p, c))
+            if ids:
+                ax.text(
+                    c,
+                    p + 0.05,
+                    wrap(", ".join(ids), 12),
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    fontweight="bold",
+                )
+    ax.set_xlim(0.5, 5.5)
+    ax.set_ylim(0.5, 5.5)
+    ax.set_xticks(range(1, 6))
+    ax.set_yticks(range(1, 6))
+    ax.set_xlabel(
+        t(
+            lang,
+            "Konsekvens (1 = svært liten, 5 = svært stor)",
+            "Consequence (1 = very small, 5 = very large)",
+        )
+    )
+    ax.set_ylabel(
+        t(
+            lang,
+            "Sannsynlighet (1 = svært lav, 5 = svært høy)",
+            "Probability (1 = very low, 5 = very high)",
+        )
+    )
+    ax.set_aspect("equal")
+    ax.spines[["left", "bottom"]].set_visible(False)
+    ax.tick_params(length=0)
+    ax.set_title(t(lang, "Risikomatrise", "Risk matrix"), loc="left")
+    if not plan.risks:
+        return Chart(
+            fig,
+            t(
+                lang,
+                "Risikomatrise: ingen risikoer er registrert.",
+                "Risk matrix: no risks are registered.",
+            ),
+        )
+    ranked = sorted(
+        plan.risks, key=lambda r: (-(r.probability * r.consequence), -r.consequence, r.id)
+    )
+    described = [
+        t(
+            lang,
+            f"{r.id} «{r.description}» (sannsynlighet {r.probability}, konsekvens {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
+            f"{r.id} '{r.description}' (probability {r.probability}, consequence {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
+        )
+        for r in ranked
+    ]
+    n = len(plan.risks)
+    alt = t(
+        lang,
+        f"Risikomatrise med {n} {'risiko' if n == 1 else 'risikoer'}, høyest først: {join_words(described, lang)}.",
+        f"Risk matrix with {n} {'risk' if n == 1 else 'risks'}, highest first: {join_words(described, lang)}.",
+    )
+    return Chart(fig, alt)
+
+
+# --------------------------------------------------------------------------- milestones
+
+
+@_styled
+def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
+    """Milestones and decision points (BP1–BP5) on a time line, with the as-of date.
+
+    Decision points are diamonds labelled with their BP, other milestones circles;
+    filled when done, hollow when not (the legend says which), labels staggered.
+    """
+    p = plan.project
+    items = sorted(plan.milestones, key=lambda m: (m.date, m.id))
+    fig = Figure(figsize=(10.0, 3.9), layout="constrained")
+    ax = fig.add_subplot()
+    start = min([p.start_date, as_of, *(m.date for m in items)])
+    end = max([p.end_date, as_of, *(m.date for m in items)])
+    margin = dt.timedelta(days=max(30, (end - start).days // 20))
+    ax.axhspan(-0.12, 0.12, xmin=0, xmax=1, color="#F2F2F2", zorder=0)
+    ax.plot(
+        [p.start_date, p.end_date],
+        [0, 0],
+        color=BLUE,
+        linewidth=6,
+        solid_capstyle="butt",
+        zorder=1,
+        label=t(lang, "Prosjektperiode", "Project period"),
+    )
+    levels = [1.1, -1.1, 2.1, -2.1]
+    for i, m in enumerate(items):
+        level = levels[i % len(levels)]
+        is_dp = m.decision_point is not None
+        colour = VERMILLION if is_dp else BLACK
+        ax.plot([m.date, m.date], [0, level * 0.82], color="#777777", linewidth=0.8, zorder=1)
+        ax.plot(
+            m.date,
+            0,
+            marker="D" if is_dp else "o",
+            markersize=11 if is_dp else 8,
+            markerfacecolor=colour if m.done else "white",
+            markeredgecolor=colour,
+            markeredgewidth=1.8,
+            zorder=3,
+        )
+        head = f"{m.decision_point.value}: " if is_dp else ""
+        done = t(lang, " (gjennomført)", " (done)") if m.done else ""
+        label_text = f"{wrap(head + m.name, 24)}\n{fmt_date(m.date, lang)}{done}"
+        ax.text(
+            m.date,
+            level,
+            label_text,
+            ha="center",
+            va="bottom" if level > 0 else "top",
+            fontsize=8,
+            fontweight="bold" if is_dp else "normal",
+        )
+    _as_of_line(ax, as_of, lang)
+    ax.set_ylim(-3.3, 3.3)
+    ax.set_xlim(start - margin, end + margin)
+    ax.set_yticks([])
+    ax.spines[["left"]].set_visible(False)
+    _date_axis(ax, lang)
+    handles = [
+        Line2D([], [], color=BLUE, linewidth=6, label=t(lang, "Prosjektperiode", "Project period")),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="D",
+            markersize=9,
+            markerfacecolor=VERMILLION,
+            markeredgecolor=VERMILLION,
+            label=t(lang, "Beslutningspunkt, gjennomført", "Decision point, done"),
+        ),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="D",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor=VERMILLION,
+            label=t(lang, "Beslutningspunkt, gjenstår", "Decision point, pending"),
+        ),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor=BLACK,
+            markeredgecolor=BLACK,
+            label=t(lang, "Milepæl, nådd", "Milestone, reached"),
+        ),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor="white",
+            markeredgecolor=BLACK,
+            label=t(lang, "Milepæl, gjenstår", "Milestone, pending"),
+        ),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8)
+    ax.set_title(
+        t(lang, "Milepæler og beslutningspunkter", "Milestones and decision points"), loc="left"
+    )
+
+    done = [m for m in items if m.done]
+    pending = [m for m in items if not m.done]
+    parts = [
+        t(
+            lang,
+            f"Tidslinje for {p.name} fra {fmt_date(p.start_date, lang)} til {fmt_date(p.end_date, lang)}, per {fmt_date(as_of, lang)}.",
+            f"Time line for {p.name} from {fmt_date(p.start_date, lang)} to {fmt_date(p.end_date, lang)}, as of {fmt_date(as_of, lang)}.",
+        )
+    ]
+    if not items:
+        parts.append(t(lang, "Ingen milepæler er registrert.", "No milestones are registered."))
+    if done:
+        names = join_words([_milestone_words(m, lang) for m in done], lang)
+        parts.append(t(lang, f"Gjennomført: {names}.", f"Done: {names}."))
+    if pending:
+        names = join_words([_milestone_words(m, lang) for m in pending], lang)
+        parts.append(t(lang, f"Gjenstår: {names}.", f"Pending: {names}."))
+        late = [m for m in pending if m.date < as_of]
+        if late:
+            names = join_words([_milestone_words(m, lang) for m in late], lang)
+            parts.append(
+                t(
+                    lang,
+                    f"Passert dato uten å være gjennomført: {names}.",
+                    f"Past their date and not done: {names}.",
+                )
+            )
+    return Chart(fig, " ".join(parts))
+
+
+def _milestone_words(m: Any, lang: str) -> str:
+    head = f"{m.decision_point.value} " if m.decision_point is not None else ""
+    return (
+        f"{head}«{m.name}» {fmt_date(m.date, lang)}"
+        if lang != "en"
+        else f"{head}'{m.name}' {fmt_date(m.date, lang)}"
+    )
+
+
+# --------------------------------------------------------------------------- benefits
+
+
+def _q(text: str, lang: str) -> str:
+    """Quote plan text: «…» in Norwegian, '…' in English; no full stop inside the quotes."""
+    text = str(text).rstrip().rstrip(".")
+    return f"'{text}'" if lang == "en" else f"«{text}»"
+
+
+def _percent_axis(ax: Any, lang: str, axis: str = "x") -> None:
+    formatter = FuncFormatter(lambda v, _p: fmt_percent(v, lang, 0))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
+
+
+@_styled
+def benefit_chart(
+    item: Benefit | ResultGoal,
+    status: Any,
+    measurements: Iterable[Measurement],
+    lang: str = "nb",
+) -> Chart:
+    """One benefit (or resultatmål) against its plan.
+
+    The planned trajectory (solid line, from :func:`tracking.planned_trajectory`),
+    the measurements up to the as-of date (points with the status's colour *and*
+    marker), the linear trend (:func:`tracking.forecast`) drawn dashed to the
+    target date, the target (a star) and the as-of date (dotted line).
+    ``status`` is the item's :class:`~gevinst.model.tracking.ItemStatus`.
+    """
+    as_of = status.as_of
+    own = tracking.item_measurements(item, measurements, as_of)
+    start = item.baseline_date
+    end = (
+        max(status.target_date, as_of, *(m.date for m in own))
+        if own
+        else max(status.target_date, as_of)
+    )
+    span = (end - start).days
+    end_plot = end + dt.timedelta(days=max(30, span // 25))
+    step = max(1, (end_plot - start).days // 240)
+    dates = [start + dt.timedelta(days=k) for k in range(0, (end_plot - start).days + 1, step)]
+    planned = tracking.planned_trajectory(item, dates)
+
+    fig = Figure(figsize=(8.0, 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(dates, planned, color=BLUE, linewidth=2, label=t(lang, "Plan", "Plan"), zorder=2)
+    ax.plot(
+        [start],
+        [item.baseline],
+        marker="o",
+        markersize=7,
+        markerfacecolor="white",
+        markeredgecolor=BLUE,
+        linestyle="none",
+        zorder=3,
+        label=t(lang, "Nullpunkt", "Baseline"),
+    )
+    ax.plot(
+        [status.target_date],
+        [item.target],
+        marker="*",
+        markersize=15,
+        color=BLUE,
+        markeredgecolor=BLACK,
+        linestyle="none",
+        zorder=4,
+        label=t(
+            lang,
+            f"Mål {fmt_date(status.target_date, lang)}",
+            f"Target {fmt_date(status.target_date, lang)}",
+        ),
+    )
+    fc = tracking.forecast(item, own)
+    if fc.value_at_target is not None and fc.slope_per_year is not None:
+        first = own[0].date
+
+        def trend(day: dt.date) -> float:
+            return (
+                fc.value_at_target
+                + fc.slope_per_year * (day - fc.target_date).days / tracking.DAYS_PER_YEAR
+            )
+
+        ax.plot(
+            [first, fc.target_date],
+            [trend(first), trend(fc.target_date)],
+            color=BLACK,
+            linestyle="--",
+            linewidth=1.3,
+            zorder=2,
+            label=t(lang, "Prognose (lineær trend)", "Forecast (linear trend)"),
+        )
+    if own:
+        st = status.status
+        ax.plot(
+            [m.date for m in own],
+            [m.value for m in own],
+            linestyle="none",
+            marker=STATUS_MARKER[st],
+            markersize=8,
+            markerfacecolor=STATUS_COLOUR[st],
+            markeredgecolor=BLACK,
+            zorder=5,
+            label=t(
+                lang,
+                f"Målinger ({status_label(st, lang)})",
+                f"Measurements ({status_label(st, lang)})",
+            ),
+        )
+    _as_of_line(ax, as_of, lang)
+    _date_axis(ax, lang)
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _p: fmt_number(v, 0 if abs(v) >= 10 else 1, lang))
+    )
+    ax.set_ylabel(wrap(status.unit or item.indicator, 30))
+    ax.set_xlim(start - dt.timedelta(days=max(15, span // 40)), end_plot)
+    kind = {
+        "benefit": t(lang, "Gevinst", "Benefit"),
+        "disbenefit": t(lang, "Ulempe", "Dis-benefit"),
+        "result": t(lang, "Resultatmål", "Result goal"),
+    }[status.kind]
+    ax.set_title(wrap(f"{kind} {item.id}: {status.name}", 70), loc="left")
+    badge = f"{status_label(status.status, lang)}"
+    if status.realised_share is not None:
+        badge += t(
+            lang,
+            f" – realisert {fmt_percent(status.realised_share, lang, 0)}, planlagt {fmt_percent(status.planned_share, lang, 0)}",
+            f" – realised {fmt_percent(status.realised_share, lang, 0)}, planned {fmt_percent(status.planned_share, lang, 0)}",
+        )
+    ax.text(
+        1.02,
+        0.0,
+        wrap(badge, 28),
+        transform=ax.transAxes,
+        fontsize=9,
+        fontweight="bold",
+        va="bottom",
+        bbox={
+            "boxstyle": "round,pad=0.3",
+            "facecolor": "white",
+            "edgecolor": STATUS_COLOUR[status.status],
+        },
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    return Chart(fig, _benefit_alt(item, status, fc, lang))
+
+
+def _benefit_alt(item: Any, status: Any, fc: Any, lang: str) -> str:
+    kind = {
+        "benefit": t(lang, "Gevinst", "Benefit"),
+        "disbenefit": t(lang, "Ulempe", "Dis-benefit"),
+        "result": t(lang, "Resultatmål", "Result goal"),
+    }[status.kind]
+    unit = status.unit
+    parts = [
+        t(
+            lang,
+            f"{kind} {item.id} {_q(status.name, lang)} ({'ansvarlig' if status.kind == 'result' else 'eier'}: {status.owner}): {status_label(status.status, lang)} per {fmt_date(status.as_of, lang)}.",
+            f"{kind} {item.id} {_q(status.name, lang)} ({'responsible' if status.kind == 'result' else 'owner'}: {status.owner}): {status_label(status.status, lang)} as of {fmt_date(status.as_of, lang)}.",
+        )
+    ]
+    goal = t(
+        lang,
+        f"Planen går fra {_plain(status.baseline, unit, lang)} ({fmt_date(item.baseline_date, lang)}) til {_plain(status.target, unit, lang)} innen {fmt_date(status.target_date, lang)}.",
+        f"The plan goes from {_plain(status.baseline, unit, lang)} ({fmt_date(item.baseline_date, lang)}) to {_plain(status.target, unit, lang)} by {fmt_date(status.target_date, lang)}.",
+    )
+    parts.append(goal)
+    if status.latest_value is None:
+        parts.append(t(lang, "Ingen målinger ennå.", "No measurements yet."))
+    else:
+        parts.append(
+            t(
+                lang,
+                f"Siste måling er {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}), mot planlagt {_plain(status.planned_value, unit, lang)} per i dag: {fmt_percent(status.realised_share, lang, 0)} av endringen er realisert, mot {fmt_percent(status.planned_share, lang, 0)} planlagt.",
+                f"The latest measurement is {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}), against {_plain(status.planned_value, unit, lang)} planned by now: {fmt_percent(status.realised_share, lang, 0)} of the change realised against {fmt_percent(status.planned_share, lang, 0)} planned.",
+            )
+        )
+    if fc.value_at_target is not None:
+        parts.append(
+            t(
+                lang,
+                f"Den lineære trenden gir {_plain(fc.value_at_target, unit, lang)} ved måldato.",
+                f"The linear trend gives {_plain(fc.value_at_target, unit, lang)} at the target date.",
+            )
+        )
+    elif status.latest_value is not None:
+        parts.append(
+            t(lang, "For få målinger til en prognose.", "Too few measurements for a forecast.")
+        )
+    return " ".join(parts)
+
+
+def _plain(value: float | None, unit: str, lang: str) -> str:
+    if value is None:
+        return "–"
+    number = fmt_number(value, 0 if abs(value) >= 100 or float(value).is_integer() else 1, lang)
+    return f"{number} {unit}".strip()
+
+
+def benefit_charts(
+    plan: Plan,
+    measurements: Iterable[Measurement],
+    statuses: Sequence[Any],
+    lang: str = "nb",
+    *,
+    kinds: Sequence[str] = ("benefit", "disbenefit"),
+) -> list[Chart]:
+    """:func:`benefit_chart` for every benefit and ulempe of the plan with a status, in plan order."""
+    items = plan.measurable()
+    ms = list(measurements)
+    return [
+        benefit_chart(items[s.id], s, ms, lang)
+        for s in statuses
+        if s.kind in kinds and s.id in items
+    ]
+
+
+@_styled
+def result_progress(
+    statuses: Sequence[Any], lang: str = "nb", *, kinds: Sequence[str] = ("result",)
+) -> Chart:
+    """Resultatmål progress: realised share (bar, status colour) against planned share (black tick).
+
+    The status symbol and word are written at the end of each bar.
+    """
+    rows = [s for s in statuses if s.kind in kinds]
+    fig = Figure(figsize=(8.0, 1.2 + 0.62 * max(1, len(rows))), layout="constrained")
+    ax = fig.add_subplot()
+    labels = [wrap(f"{s.id} {s.name}", 34) for s in rows]
+    ypos = list(range(len(rows)))
+    right = 1.0
+    for y, s in zip(ypos, rows, strict=True):
+        realised = s.realised_share if s.realised_share is not None else 0.0
+        right = max(right, realised, s.planned_share)
+        ax.barh(
+            y, realised, height=0.55, color=STATUS_COLOUR[s.status], edgecolor=BLACK, linewidth=0.6
+        )
+        ax.plot(
+            [s.planned_share, s.planned_share], [y - 0.38, y + 0.38], color=BLACK, linewidth=2.5
+        )
+        text = status_label(s.status, lang)
+        if s.realised_share is not None:
+            text += t(
+                lang,
+                f": {fmt_percent(s.realised_share, lang, 0)} (plan {fmt_percent(s.planned_share, lang, 0)})",
+                f": {fmt_percent(s.realised_share, lang, 0)} (plan {fmt_percent(s.planned_share, lang, 0)})",
+            )
+        else:
+            text += t(
+                lang,
+                f" (plan {fmt_percent(s.planned_share, lang, 0)})",
+                f" (plan {fmt_percent(s.planned_share, lang, 0)})",
+            )
+        ax.text(max(realised, s.planned_share, 0) + 0.02, y, text, va="center", fontsize=8.5)
+    ax.set_yticks(ypos, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(min(0.0, *(s.realised_share or 0 for s in rows)) if rows else 0.0, right * 1.6)
+    ax.axvline(1.0, color="#777777", linewidth=0.8, linestyle=":")
+    _percent_axis(ax, lang)
+    ax.set_xlabel(
+        t(
+            lang,
+            "Andel av planlagt endring (100 % = målet nådd)",
+            "Share of the planned change (100 % = target reached)",
+        )
+    )
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=BLACK,
+            linewidth=2.5,
+            label=t(lang, "Planlagt andel per i dag", "Planned share by now"),
+        )
+    ]
+    handles += _status_handles(
+        [k for k in ("green", "yellow", "red", "grey") if any(s.status == k for s in rows)], lang
+    )
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    title = (
+        t(lang, "Resultatmål: realisert mot planlagt", "Result goals: realised against planned")
+        if kinds == ("result",)
+        else t(lang, "Realisert mot planlagt", "Realised against planned")
+    )
+    ax.set_title(title, loc="left")
+    if not rows:
+        return Chart(
+            fig, t(lang, "Ingen resultatmål er registrert.", "No result goals are registered.")
+        )
+    described = []
+    for s in rows:
+        if s.realised_share is None:
+            described.append(
+                t(
+                    lang,
+                    f"{s.id} {_q(s.name, lang)} er ikke målt (plan {fmt_percent(s.planned_share, lang, 0)})",
+                    f"{s.id} {_q(s.name, lang)} is not measured (plan {fmt_percent(s.planned_share, lang, 0)})",
+                )
+            )
+        else:
+            described.append(
+                t(
+                    lang,
+                    f"{s.id} {_q(s.name, lang)} {fmt_percent(s.realised_share, lang, 0)} realisert mot {fmt_percent(s.planned_share, lang, 0)} planlagt ({status_label(s.status, lang)})",
+                    f"{s.id} {_q(s.name, lang)} {fmt_percent(s.realised_share, lang, 0)} realised against {fmt_percent(s.planned_share, lang, 0)} planned ({status_label(s.status, lang)})",
+                )
+            )
+    return Chart(
+        fig,
+        t(lang, "Resultatmål per ", "Result goals as of ")
+        + fmt_date(rows[0].as_of, lang)
+        + ": "
+        + "; ".join(described)
+        + ".",
+    )
+
+
+# --------------------------------------------------------------------------- cost/benefit
+
+
+def _years_span(years: Sequence[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if years[-1] != years[0] else str(years[0])
+
+
+def _runs(years: Sequence[int], mask: Sequence[bool]) -> list[str]:
+    """Consecutive years where ``mask`` holds, as ``2024–2026`` strings."""
+    out, start, prev = [], None, None
+    for y, m in zip(years, mask, strict=True):
+        if m and start is None:
+            start = y
+        if not m and start is not None:
+            out.append(_years_span([start, prev]))
+            start = None
+        prev = y
+    if start is not None:
+        out.append(_years_span([start, prev]))
+    return out
+
+
+@_styled
+def cash_flow(cba: Any, lang: str = "nb") -> Chart:
+    """Costs (down, by category) and benefits (up, with the cash part) per year, and the net.
+
+    From ``cba.per_year`` (real NOK of the price year, not discounted). Each
+    category has its own colour *and* hatch; the net is a black line with markers.
+    """
+    py = cba.per_year
+    years = [int(y) for y in py["year"]]
+    fig = Figure(figsize=(9.0, 4.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.bar(
+        years,
+        py["benefits_gross"],
+        width=0.7,
+        color=GREEN,
+        edgecolor=BLACK,
+        linewidth=0.5,
+        label=t(lang, "Gevinster", "Benefits"),
+    )
+    if (py["cash_benefits"] > 0).any():
+        ax.bar(
+            years,
+            py["cash_benefits"].clip(lower=0),
+            width=0.35,
+            color="white",
+            edgecolor=BLACK,
+            hatch="///",
+            linewidth=0.5,
+            label=t(lang, "herav kontantgevinster", "of which cash benefits"),
+        )
+    bottom = [0.0] * len(years)
+    parts = [
+        ("cost_investment", VERMILLION, "", t(lang, "Investering", "Investment")),
+        ("cost_operation", ORANGE, "..", t(lang, "Drift", "Operation")),
+        ("cost_internal", YELLOW, "xx", t(lang, "Egeninnsats", "Internal effort")),
+        (
+            "tax_financing_cost",
+            PURPLE,
+            "\\\\",
+            t(lang, "Skattefinansieringskostnad", "Tax financing cost"),
+        ),
+        ("disbenefits", GREY, "--", t(lang, "Ulemper", "Dis-benefits")),
+    ]
+    for col, colour, hatch, label in parts:
+        values = [-float(v) for v in py[col]]
+        if not any(values):
+            continue
+        ax.bar(
+            years,
+            values,
+            width=0.7,
+            bottom=bottom,
+            color=colour,
+            edgecolor=BLACK,
+            hatch=hatch,
+            linewidth=0.5,
+            label=label,
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.plot(years, py["net"], color=BLACK, marker="o", linewidth=1.8, label=t(lang, "Netto", "Net"))
+    ax.axhline(0, color=BLACK, linewidth=0.8)
+    ax.yaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_ylabel(_mill_label(lang))
+    ax.set_xticks(years, [str(y) for y in years], rotation=0 if len(years) <= 12 else 90)
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(
+        t(
+            lang,
+            f"Kontantstrøm per år (faste {cba.price_year}-kroner, udiskontert)",
+            f"Cash flow per year (real {cba.price_year} NOK, undiscounted)",
+        ),
+        loc="left",
+    )
+
+    costs = [float(v) for v in py["costs"]]
+    benefits = [float(v) for v in py["benefits"]]
+    net = [float(v) for v in py["net"]]
+    peak_cost = max(range(len(years)), key=lambda i: costs[i])
+    peak_benefit = max(range(len(years)), key=lambda i: benefits[i])
+    alt = [
+        t(
+            lang,
+            f"Kontantstrøm per år {_years_span(years)} i faste {cba.price_year}-kroner.",
+            f"Cash flow per year {_years_span(years)} in real {cba.price_year} NOK.",
+        ),
+        t(
+            lang,
+            f"Kostnadene er størst i {years[peak_cost]} ({fmt_nok(costs[peak_cost], lang, short=True)}), nytten er størst i {years[peak_benefit]} ({fmt_nok(benefits[peak_benefit], lang, short=True)}).",
+            f"Costs peak in {years[peak_cost]} ({fmt_nok(costs[peak_cost], lang, short=True)}), benefits peak in {years[peak_benefit]} ({fmt_nok(benefits[peak_benefit], lang, short=True)}).",
+        ),
+    ]
+    neg = _runs(years, [n < 0 for n in net])
+    pos = _runs(years, [n > 0 for n in net])
+    if neg:
+        alt.append(
+            t(
+                lang,
+                f"Netto er negativ i {join_words(neg, lang)}",
+                f"The net is negative in {join_words(neg, lang)}",
+            )
+            + (
+                t(
+                    lang,
+                    f" og positiv i {join_words(pos, lang)}.",
+                    f" and positive in {join_words(pos, lang)}.",
+                )
+                if pos
+                else "."
+            )
+        )
+    elif pos:
+        alt.append(
+            t(
+                lang,
+                f"Netto er positiv i {join_words(pos, lang)}.",
+                f"The net is positive in {join_words(pos, lang)}.",
+            )
+        )
+    alt.append(
+        t(
+            lang,
+            f"Sum netto over perioden, udiskontert: {fmt_nok(float(py['cumulative_net'].iloc[-1]), lang, short=True)}.",
+            f"Total net over the period, undiscounted: {fmt_nok(float(py['cumulative_net'].iloc[-1]), lang, short=True)}.",
+        )
+    )
+    return Chart(fig, " ".join(alt))
+
+
+@_styled
+def cumulative_discounted(cba: Any, lang: str = "nb") -> Chart:
+    """The cumulative discounted net flow (akkumulert nåverdi) per year; its end is the NPV."""
+    py = cba.per_year
+    years = [int(y) for y in py["year"]]
+    cum = [float(v) for v in py["cumulative_present_value"]]
+    fig = Figure(figsize=(9.0, 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.bar(
+        years,
+        py["present_value"],
+        width=0.6,
+        color=SKY,
+        edgecolor=BLACK,
+        linewidth=0.4,
+        label=t(lang, "Nåverdi av årets netto", "Present value of the year's net"),
+    )
+    ax.plot(
+        years,
+        cum,
+        color=BLUE,
+        marker="o",
+        linewidth=2.2,
+        label=t(lang, "Akkumulert nåverdi", "Cumulative present value"),
+    )
+    ax.axhline(0, color=BLACK, linewidth=0.8)
+    if cba.discounted_payback_year is not None:
+        ax.axvline(
+            cba.discounted_payback_year,
+            color=GREEN,
+            linestyle="--",
+            linewidth=1.4,
+            label=t(
+                lang,
+                f"Diskontert nedbetalt {cba.discounted_payback_year}",
+                f"Discounted payback {cba.discounted_payback_year}",
+            ),
+        )
+    ax.annotate(
+        t(
+            lang,
+            f"NNV {fmt_nok(cba.npv, lang, short=True)}",
+            f"NPV {fmt_nok(cba.npv, lang, short=True)}",
+        ),
+        xy=(years[-1], cum[-1]),
+        xytext=(6, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+    )
+    ax.yaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_ylabel(_mill_label(lang))
+    ax.set_xticks(years, [str(y) for y in years], rotation=0 if len(years) <= 12 else 90)
+    ax.set_xlim(years[0] - 0.6, years[-1] + 1.6)
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(
+        t(lang, "Akkumulert diskontert kontantstrøm", "Cumulative discounted cash flow"), loc="left"
+    )
+    low = min(range(len(years)), key=lambda i: cum[i])
+    alt = t(
+        lang,
+        f"Akkumulert nåverdi {_years_span(years)}: lavest i {years[low]} ({fmt_nok(cum[low], lang, short=True)}), og ved periodens slutt {fmt_nok(cba.npv, lang, short=True)}, som er netto nåverdi.",
+        f"Cumulative present value {_years_span(years)}: lowest in {years[low]} ({fmt_nok(cum[low], lang, short=True)}), and at the end of the period {fmt_nok(cba.npv, lang, short=True)}, the net present value.",
+    )
+    if cba.discounted_payback_year is not None:
+        alt += t(
+            lang,
+            f" Investeringen er diskontert nedbetalt i {cba.discounted_payback_year}.",
+            f" The investment pays back, discounted, in {cba.discounted_payback_year}.",
+        )
+    else:
+        alt += t(
+            lang,
+            " Investeringen er ikke diskontert nedbetalt innen analyseperioden.",
+            " The investment does not pay back, discounted, within the analysis period.",
+        )
+    return Chart(fig, alt)
+
+
+@_styled
+def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
+    """Sensitivity (tornado): the NPV with each input at its low and its high value.
+
+    The widest bars first (at most ``max_rows``); low-value bars are blue and
+    plain, high-value bars orange and hatched; the base NPV is the centre line.
+    """
+    rows = sorted(cba.sensitivity, key=lambda r: -abs(r.high_npv - r.low_npv))[:max_rows]
+    fig = Figure(figsize=(9.0, 1.4 + 0.45 * max(1, len(rows))), layout="constrained")
+    ax = fig.add_subplot()
+    base = cba.npv
+    labels = []
+    for y, r in enumerate(rows):
+        label = (r.label_en or r.label) if lang == "en" else r.label
+        labels.append(wrap(label, 40))
+        ax.barh(
+            y, r.low_npv - base, left=base, height=0.6, color=SKY, edgecolor=BLACK, linewidth=0.5
+        )
+        ax.barh(
+            y,
+            r.high_npv - base,
+            left=base,
+            height=0.6,
+            color=ORANGE,
+            edgecolor=BLACK,
+            hatch="//",
+            linewidth=0.5,
+        )
+    ax.axvline(base, color=BLACK, linewidth=1.2)
+    ax.axvline(0, color=VERMILLION, linewidth=1.0, linestyle=":")
+    ax.set_yticks(range(len(rows)), labels)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_xlabel(t(lang, "Netto nåverdi, millioner kroner", "Net present value, NOK million"))
+    handles = [
+        Patch(
+            facecolor=SKY,
+            edgecolor=BLACK,
+            label=t(lang, "Forutsetning ved lav verdi", "Input at low value"),
+        ),
+        Patch(
+            facecolor=ORANGE,
+            edgecolor=BLACK,
+            hatch="//",
+            label=t(lang, "Forutsetning ved høy verdi", "Input at high value"),
+        ),
+        Line2D(
+            [],
+            [],
+            color=BLACK,
+            label=t(
+                lang,
+                f"Forventet NNV {fmt_nok(base, lang, short=True)}",
+                f"Expected NPV {fmt_nok(base, lang, short=True)}",
+            ),
+        ),
+        Line2D([], [], color=VERMILLION, linestyle=":", label=t(lang, "NNV = 0", "NPV = 0")),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    ax.set_title(
+        t(
+            lang,
+            "Følsomhet: netto nåverdi når én forutsetning endres",
+            "Sensitivity: NPV when one input changes",
+        ),
+        loc="left",
+    )
+    if not rows:
+        return Chart(
+            fig,
+            t(
+                lang,
+                "Ingen følsomhetsanalyse er tilgjengelig.",
+                "No sensitivity analysis is available.",
+            ),
+        )
+    described = []
+    for r in rows[:3]:
+        label = (r.label_en or r.label) if lang == "en" else r.label
+        lo, hi = sorted([r.low_npv, r.high_npv])
+        described.append(
+            t(
+                lang,
+                f"{_q(label, lang)} (NNV fra {fmt_nok(lo, lang, short=True)} til {fmt_nok(hi, lang, short=True)})",
+                f"{_q(label, lang)} (NPV from {fmt_nok(lo, lang, short=True)} to {fmt_nok(hi, lang, short=True)})",
+            )
+        )
+    crosses = [r for r in rows if min(r.low_npv, r.high_npv) < 0 < max(r.low_npv, r.high_npv)]
+    alt = t(
+        lang,
+        f"Følsomhetsanalyse rundt forventet netto nåverdi {fmt_nok(base, lang, short=True)}. Størst utslag gir {join_words(described, lang)}.",
+        f"Sensitivity around the expected NPV of {fmt_nok(base, lang, short=True)}. The largest effects come from {join_words(described, lang)}.",
+    )
+    if crosses:
+        names = join_words(
+            [_q((r.label_en or r.label) if lang == "en" else r.label, lang) for r in crosses], lang
+        )
+        alt += t(
+            lang,
+            f" Nåverdien skifter fortegn innenfor utfallsrommet for {names}.",
+            f" The NPV changes sign within the range of {names}.",
+        )
+    else:
+        alt += t(
+            lang,
+            " Ingen enkeltforutsetning alene gjør at nåverdien skifter fortegn.",
+            " No single input on its own changes the sign of the NPV.",
+        )
+    return Chart(fig, alt)
+
+
+@_styled
+def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
+    """The Monte Carlo distribution of the NPV with P10, P50, P85 and P90 marked.
+
+    Each P-value has its own line style and its value in the legend; the share
+    of draws with NPV > 0 is written in the figure.
+    """
+    mc = cba.monte_carlo
+    fig = Figure(figsize=(9.0, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    if mc is None:
+        ax.axis("off")
+        ax.text(
+            0.5,
+            0.5,
+            t(lang, "Monte Carlo-simulering er ikke kjørt.", "Monte Carlo simulation was not run."),
+            ha="center",
+            va="center",
+        )
+        return Chart(
+            fig,
+            t(lang, "Monte Carlo-simulering er ikke kjørt.", "Monte Carlo simulation was not run."),
+        )
+    ax.hist(mc.npv, bins=60, color=SKY, edgecolor="white", linewidth=0.3)
+    ax.axvline(0, color=VERMILLION, linewidth=1.8, label=t(lang, "NNV = 0", "NPV = 0"))
+    for value, style, name in (
+        (mc.p10, ":", "P10"),
+        (mc.p50, "-", "P50"),
+        (mc.p85, "--", "P85"),
+        (mc.p90, "-.", "P90"),
+    ):
+        ax.axvline(
+            value,
+            color=BLACK,
+            linestyle=style,
+            linewidth=1.5,
+            label=f"{name}: {fmt_nok(value, lang, short=True)}",
+        )
+    ax.plot(
+        [],
+        [],
+        linestyle="none",
+        label=t(
+            lang,
+            f"P(NNV > 0): {fmt_percent(mc.prob_positive, lang, 0)}",
+            f"P(NPV > 0): {fmt_percent(mc.prob_positive, lang, 0)}",
+        ),
+    )
+    ax.xaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_xlabel(t(lang, "Netto nåverdi, millioner kroner", "Net present value, NOK million"))
+    ax.set_ylabel(t(lang, "Antall trekk", "Number of draws"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(
+        t(
+            lang,
+            f"Usikkerhet i netto nåverdi ({fmt_number(mc.draws, 0, lang)} trekk)",
+            f"Uncertainty in the NPV ({fmt_number(mc.draws, 0, lang)} draws)",
+        ),
+        loc="left",
+    )
+    alt = t(
+        lang,
+        f"Fordelingen av netto nåverdi over {fmt_number(mc.draws, 0, lang)} simuleringer: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} og P90 {fmt_nok(mc.p90, lang, short=True)}; forventningsverdi {fmt_nok(mc.mean, lang, short=True)}. Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"The distribution of the NPV over {fmt_number(mc.draws, 0, lang)} simulations: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} and P90 {fmt_nok(mc.p90, lang, short=True)}; mean {fmt_nok(mc.mean, lang, short=True)}. The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
+    )
+    return Chart(fig, alt)
+
+
+@_styled
+def municipality_bars(cba: Any, lang: str = "nb") -> Chart:
+    """Per kommune: costs and benefits (present values) as paired bars, the NPV as a diamond."""
+    ms = list(cba.municipalities)
+    fig = Figure(figsize=(9.0, 1.4 + 0.5 * max(1, len(ms))), layout="constrained")
+    ax = fig.add_subplot()
+    for y, m in enumerate(ms):
+        ax.barh(y - 0.18, m.benefits, height=0.34, color=GREEN, edgecolor=BLACK, linewidth=0.5)
+        ax.barh(
+            y + 0.18,
+            -m.costs,
+            height=0.34,
+            color=VERMILLION,
+            edgecolor=BLACK,
+            hatch="//",
+            linewidth=0.5,
+        )
+        ax.plot(m.npv, y, marker="D", color=BLACK, markersize=7)
+    ax.axvline(0, color=BLACK, linewidth=0.8)
+    ax.set_yticks(
+        range(len(ms)), [wrap(f"{m.name} ({fmt_percent(m.share, lang, 0)})", 30) for m in ms]
+    )
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_xlabel(t(lang, "Nåverdi, millioner kroner", "Present value, NOK million"))
+    handles = [
+        Patch(facecolor=GREEN, edgecolor=BLACK, label=t(lang, "Nytte", "Benefits")),
+        Patch(
+            facecolor=VERMILLION,
+            edgecolor=BLACK,
+            hatch="//",
+            label=t(lang, "Kostnader (vist negativt)", "Costs (shown negative)"),
+        ),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="D",
+            color=BLACK,
+            label=t(lang, "Netto nåverdi", "Net present value"),
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    ax.set_title(
+        t(
+            lang,
+            "Per kommune (andel i fordelingsnøkkelen)",
+            "Per municipality (share in the cost-sharing key)",
+        ),
+        loc="left",
+    )
+    if not ms:
+        return Chart(fig, t(lang, "Ingen kommunefordeling.", "No split between municipalities."))
+    best = max(ms, key=lambda m: m.npv)
+    worst = min(ms, key=lambda m: m.npv)
+    negative = [m.name for m in ms if m.npv < 0]
+    alt = t(
+        lang,
+        f"Kostnader, nytte og netto nåverdi for {len(ms)} kommuner. Høyest netto nåverdi har {best.name} ({fmt_nok(best.npv, lang, short=True)}), lavest {worst.name} ({fmt_nok(worst.npv, lang, short=True)}).",
+        f"Costs, benefits and NPV for {len(ms)} municipalities. The highest NPV is {best.name}'s ({fmt_nok(best.npv, lang, short=True)}), the lowest {worst.name}'s ({fmt_nok(worst.npv, lang, short=True)}).",
+    )
+    if negative:
+        alt += t(
+            lang,
+            f" Negativ netto nåverdi: {join_words(negative, lang)}.",
+            f" Negative NPV: {join_words(negative, lang)}.",
+        )
+    else:
+        alt += t(
+            lang,
+            " Alle kommunene har positiv netto nåverdi.",
+            " Every municipality has a positive NPV.",
+        )
+    return Chart(fig, alt)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+@_styled
+def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
+    """Per project: the NPV (left) and planned against realised benefits in NOK to date (right).
+
+    From a :class:`gevinst.model.portfolio.Rollup`. Negative NPVs are hatched as
+    well as coloured; realised NOK is a filled bar inside the planned NOK outline.
+    """
+    lines = list(rollup.projects)
+    n = max(1, len(lines))
+    fig = Figure(figsize=(10.0, 1.6 + 0.55 * n), layout="constrained")
+    ax_npv, ax_nok = fig.subplots(1, 2, sharey=True)
+    labels = [wrap(line.name or line.key, 28) for line in lines]
+    for y, line in enumerate(lines):
+        if line.npv is not None:
+            neg = line.npv < 0
+            ax_npv.barh(
+                y,
+                line.npv,
+                height=0.6,
+                color=VERMILLION if neg else BLUE,
+                hatch="//" if neg else "",
+                edgecolor=BLACK,
+                linewidth=0.5,
+            )
+        else:
+            ax_npv.text(0, y, t(lang, " ikke beregnet", " not computed"), va="center", fontsize=8)
+        ax_nok.barh(
+            y, line.planned_nok, height=0.6, facecolor="white", edgecolor=BLACK, linewidth=1.0
+        )
+        ax_nok.barh(y, line.realised_nok, height=0.36, color=GREEN, edgecolor=BLACK, linewidth=0.5)
+        if line.planned_nok > 0:
+            share = line.realised_nok / line.planned_nok
+            ax_nok.text(
+                max(line.planned_nok, line.realised_nok),
+                y,
+                f" {fmt_percent(share, lang, 0)}",
+                va="center",
+                fontsize=8,
+            )
+    ax_npv.axvline(0, color=BLACK, linewidth=0.8)
+    ax_npv.set_yticks(range(len(lines)), labels)
+    ax_npv.invert_yaxis()
+    for ax in (ax_npv, ax_nok):
+        ax.xaxis.set_major_formatter(_mill_formatter(lang))
+        ax.set_xlabel(_mill_label(lang))
+        ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
+        ax.set_axisbelow(True)
+    ax_npv.set_title(t(lang, "Netto nåverdi", "Net present value"), loc="left")
+    ax_nok.set_title(
+        t(
+            lang,
+            f"Gevinster i kroner hittil (per {fmt_date(rollup.as_of, lang)})",
+            f"Benefits in NOK so far (as of {fmt_date(rollup.as_of, lang)})",
+        ),
+        loc="left",
+    )
+    ax_nok.margins(x=0.15)
+    handles = [
+        Patch(facecolor=BLUE, edgecolor=BLACK, label=t(lang, "Positiv NNV", "Positive NPV")),
+        Patch(
+            facecolor=VERMILLION,
+            edgecolor=BLACK,
+            hatch="//",
+            label=t(lang, "Negativ NNV", "Negative NPV"),
+        ),
+        Patch(
+            facecolor="white", edgecolor=BLACK, label=t(lang, "Planlagt hittil", "Planned so far")
+        ),
+        Patch(
+            facecolor=GREEN,
+            edgecolor=BLACK,
+            label=t(lang, "Realisert hittil (andel av plan)", "Realised so far (share of plan)"),
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    if not lines:
+        return Chart(
+            fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
+        )
+    described = []
+    for line in lines:
+        npv = (
+            fmt_nok(line.npv, lang, short=True)
+            if line.npv is not None
+            else t(lang, "ikke beregnet", "not computed")
+        )
+        described.append(
+            t(
+                lang,
+                f"{line.name or line.key}: NNV {npv}, realisert {fmt_nok(line.realised_nok, lang, short=True)} av {fmt_nok(line.planned_nok, lang, short=True)} planlagt hittil",
+                f"{line.name or line.key}: NPV {npv}, realised {fmt_nok(line.realised_nok, lang, short=True)} of {fmt_nok(line.planned_nok, lang, short=True)} planned so far",
+            )
+        )
+    total = rollup.total
+    alt = t(
+        lang,
+        f"Porteføljen per {fmt_date(rollup.as_of, lang)}, {len(lines)} prosjekter. ",
+        f"The portfolio as of {fmt_date(rollup.as_of, lang)}, {len(lines)} projects. ",
+    )
+    alt += "; ".join(described) + ". "
+    alt += t(
+        lang,
+        f"Til sammen: NNV {fmt_nok(total.npv, lang, short=True)}, realisert {fmt_nok(total.realised_nok, lang, short=True)} av {fmt_nok(total.planned_nok, lang, short=True)} planlagt.",
+        f"In total: NPV {fmt_nok(total.npv, lang, short=True)}, realised {fmt_nok(total.realised_nok, lang, short=True)} of {fmt_nok(total.planned_nok, lang, short=True)} planned.",
+    )
+    return Chart(fig, alt)
+
+
+@_styled
+def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
+    """Per project: the number of benefits (left) and resultatmål (right) in each status.
+
+    Stacked bars; each status has its colour, its hatch and its symbol with the
+    count written in the segment.
+    """
+    lines = list(rollup.projects)
+    n = max(1, len(lines))
+    fig = Figure(figsize=(10.0, 1.6 + 0.55 * n), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, attr, title in (
+        (axes[0], "benefits", t(lang, "Gevinster og ulemper", "Benefits and dis-benefits")),
+        (axes[1], "results", t(lang, "Resultatmål", "Result goals")),
+    ):
+        for y, line in enumerate(lines):
+            left = 0
+            counts = getattr(line, attr)
+            for st in ("green", "yellow", "red", "grey"):
+                k = counts.get(st, 0)
+                if not k:
+                    continue
+                ax.barh(
+                    y,
+                    k,
+                    left=left,
+                    height=0.6,
+                    color=STATUS_COLOUR[st],
+                    hatch=STATUS_HATCH[st],
+                    edgecolor=BLACK,
+                    linewidth=0.5,
+                )
+                ax.text(
+                    left + k / 2,
+                    y,
+                    f"{STATUS_SYMBOL[st]} {k}",
+                    ha="center",
+                    va="center",
+                    fontsize=8.5,
+                    fontweight="bold",
+                    bbox={
+                        "boxstyle": "round,pad=0.15",
+                        "facecolor": "white",
+                        "edgecolor": "none",
+                        "alpha": 0.85,
+                    },
+                )
+                left += k
+        ax.set_title(title, loc="left")
+        ax.set_xlabel(t(lang, "Antall", "Number"))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    axes[0].set_yticks(range(len(lines)), [wrap(line.name or line.key, 28) for line in lines])
+    axes[0].invert_yaxis()
+    handles = [
+        Patch(
+            facecolor=STATUS_COLOUR[s],
+            hatch=STATUS_HATCH[s],
+            edgecolor=BLACK,
+            label=status_label(s, lang),
+        )
+        for s in ("green", "yellow", "red", "grey")
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    fig.suptitle(
+        t(
+            lang,
+            f"Status per prosjekt per {fmt_date(rollup.as_of, lang)}",
+            f"Status per project as of {fmt_date(rollup.as_of, lang)}",
+        ),
+        x=0.01,
+        ha="left",
+        fontsize=11,
+        fontweight="bold",
+    )
+    if not lines:
+        return Chart(
+            fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
+        )
+    described = []
+    for line in lines:
+        parts = [
+            f"{line.benefits[s]} {STATUS_WORDS_PLAIN[s]['en' if lang == 'en' else 'nb']}"
+            for s in ("green", "yellow", "red", "grey")
+            if line.benefits.get(s)
+        ]
+        total = sum(line.benefits.values())
+        if total:
+            described.append(
+                t(
+                    lang,
+                    f"{line.name or line.key}: {total} gevinster og ulemper, {join_words(parts, lang)}",
+                    f"{line.name or line.key}: {total} benefits and dis-benefits, {join_words(parts, lang)}",
+                )
+            )
+        else:
+            described.append(
+                t(
+                    lang,
+                    f"{line.name or line.key}: ingen gevinster",
+                    f"{line.name or line.key}: no benefits",
+                )
+            )
+    return Chart(
+        fig,
+        t(
+            lang,
+            "Antall gevinster og resultatmål i hver status per prosjekt. ",
+            "Number of benefits and result goals in each status per project. ",
+        )
+        + "; ".join(described)
+        + ".",
+    )
+
+
+@_styled
+def portfolio_municipalities(rollup: Any, lang: str = "nb") -> Chart:
+    """Per kommune across the portfolio: share of the NPV and realised against planned NOK."""
+    lines = [m for m in rollup.municipalities]
+    n = max(1, len(lines))
+    fig = Figure(figsize=(10.0, 1.6 + 0.45 * n), layout="constrained")
+    ax_npv, ax_nok = fig.subplots(1, 2, sharey=True)
+    for y, m in enumerate(lines):
+        if m.npv is not None:
+            neg = m.npv < 0
+            ax_npv.barh(
+                y,
+                m.npv,
+                height=0.6,
+                color=VERMILLION if neg else BLUE,
+                hatch="//" if neg else "",
+                edgecolor=BLACK,
+                linewidth=0.5,
+            )
+        ax_nok.barh(y, m.planned_nok, height=0.6, facecolor="white", edgecolor=BLACK, linewidth=1.0)
+        ax_nok.barh(y, m.realised_nok, height=0.36, color=GREEN, edgecolor=BLACK, linewidth=0.5)
+    ax_npv.axvline(0, color=BLACK, linewidth=0.8)
+    ax_npv.set_yticks(range(len(lines)), [m.name or m.key for m in lines])
+    ax_npv.invert_yaxis()
+    for ax in (ax_npv, ax_nok):
+        ax.xaxis.set_major_formatter(_mill_formatter(lang))
+        ax.set_xlabel(_mill_label(lang))
+    ax_npv.set_title(
+        t(lang, "Andel av porteføljens NNV", "Share of the portfolio's NPV"), loc="left"
+    )
+    ax_nok.set_title(t(lang, "Gevinster i kroner hittil", "Benefits in NOK so far"), loc="left")
+    handles = [
+        Patch(
+            facecolor="white", edgecolor=BLACK, label=t(lang, "Planlagt hittil", "Planned so far")
+        ),
+        Patch(
+            facecolor=GREEN, edgecolor=BLACK, label=t(lang, "Realisert hittil", "Realised so far")
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8)
+    if not lines:
+        return Chart(fig, t(lang, "Ingen kommuner.", "No municipalities."))
+    top = max(lines, key=lambda m: m.npv or 0.0)
+    alt = t(
+        lang,
+        f"Porteføljen fordelt på {len(lines)} kommuner. Størst andel av netto nåverdi har {top.name} ({fmt_nok(top.npv, lang, short=True)}). ",
+        f"The portfolio split over {len(lines)} municipalities. The largest share of the NPV is {top.name}'s ({fmt_nok(top.npv, lang, short=True)}). ",
+    )
+    alt += (
+        "; ".join(
+            t(
+                lang,
+                f"{m.name}: realisert {fmt_nok(m.realised_nok, lang, short=True)} av {fmt_nok(m.planned_nok, lang, short=True)} planlagt",
+                f"{m.name}: realised {fmt_nok(m.realised_nok, lang, short=True)} of {fmt_nok(m.planned_nok, lang, short=True)} planned",
+            )
+            for m in lines
+        )
+        + "."
+    )
+    return Chart(fig, alt)

@@ -1,0 +1,485 @@
+"""Words and numbers for people: Norwegian (bokmål) by default, English with ``lang="en"``.
+
+Number conventions (Språkrådet): a space between thousands and a comma for
+decimals, a space before ``%`` and ``kr``, a real minus sign (−), dates as
+``25.11.2026``. The spaces are *non-breaking* (U+00A0), so that ``1 234 567 kr``
+never breaks across two lines in a table or on paper.
+
+>>> fmt_nok(1234567)
+'1\\xa0234\\xa0567\\xa0kr'
+>>> fmt_percent(0.125)
+'12,5\\xa0%'
+>>> import datetime as dt
+>>> fmt_date(dt.date(2026, 11, 25))
+'25.11.2026'
+
+The steering group's one-screen summary (:func:`summary`) is also here: status
+in words, the key figures, and what the group must decide. It only *describes*
+results computed by :mod:`gevinst.model`; it computes no domain numbers itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gevinst.model import tracking
+
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+MONTHS = {
+    "nb": [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+def t(lang: str, nb: str, en: str) -> str:
+    """Pick the Norwegian or the English text."""
+    return en if lang == "en" else nb
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_number(value: float | None, decimals: int = 0, lang: str = "nb") -> str:
+    """A number with thousands grouped: ``1 234,5`` (nb) or ``1,234.5`` (en); ``–`` if missing.
+
+    >>> fmt_number(-1234.56, 1)
+    '−1\\xa0234,6'
+    >>> fmt_number(1234.56, 1, lang="en")
+    '1,234.6'
+    """
+    if _missing(value):
+        return "–"
+    value = float(value)
+    if value == 0 or round(value, decimals) == 0:
+        value = 0.0  # no "−0"
+    text = f"{abs(value):,.{decimals}f}"
+    if lang != "en":
+        text = text.replace(",", NBSP).replace(".", ",")
+    return (MINUS if value < 0 else "") + text
+
+
+def fmt_nok(value: float | None, lang: str = "nb", *, short: bool = False) -> str:
+    """Kroner: ``1 234 567 kr``; with ``short`` millions as ``1,2 mill. kr``.
+
+    >>> fmt_nok(-2_500_000, short=True)
+    '−2,5\\xa0mill.\\xa0kr'
+    >>> fmt_nok(2_500_000, lang="en", short=True)
+    'NOK\\xa02.5\\xa0m'
+    """
+    if _missing(value):
+        return "–"
+    if short and abs(value) >= 1_000_000:
+        number = fmt_number(value / 1_000_000, 1, lang)
+        return f"NOK{NBSP}{number}{NBSP}m" if lang == "en" else f"{number}{NBSP}mill.{NBSP}kr"
+    number = fmt_number(value, 0, lang)
+    return f"NOK{NBSP}{number}" if lang == "en" else f"{number}{NBSP}kr"
+
+
+def fmt_percent(share: float | None, lang: str = "nb", decimals: int = 1) -> str:
+    """A share (0.125) as a percentage: ``12,5 %`` (nb) or ``12.5%`` (en)."""
+    if _missing(share):
+        return "–"
+    number = fmt_number(100 * float(share), decimals, lang)
+    return f"{number}%" if lang == "en" else f"{number}{NBSP}%"
+
+
+def fmt_date(day: dt.date | None, lang: str = "nb") -> str:
+    """``25.11.2026`` (nb) or ``25 Nov 2026`` (en); ``–`` if missing."""
+    if day is None:
+        return "–"
+    if lang == "en":
+        return f"{day.day} {MONTHS['en'][day.month - 1][:3]} {day.year}"
+    return f"{day.day:02d}.{day.month:02d}.{day.year}"
+
+
+def fmt_month(day: dt.date, lang: str = "nb", *, as_of: dt.date | None = None) -> str:
+    """``mars`` (the year added when it differs from ``as_of``'s), e.g. ``mars 2025``."""
+    name = MONTHS["en" if lang == "en" else "nb"][day.month - 1]
+    if as_of is None or day.year != as_of.year:
+        return f"{name} {day.year}"
+    return name
+
+
+def fmt_years(value: float | None, lang: str = "nb") -> str:
+    """A number of years: ``2,5 år`` / ``2.5 years``."""
+    if _missing(value):
+        return "–"
+    number = fmt_number(value, 0 if float(value).is_integer() else 1, lang)
+    return f"{number}{NBSP}{t(lang, 'år', 'years' if value != 1 else 'year')}"
+
+
+def join_words(parts: Sequence[str], lang: str = "nb") -> str:
+    """``a, b og c`` / ``a, b and c``."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + t(lang, " og ", " and ") + parts[-1]
+
+
+def parse_as_of(value: str | dt.date | None, today: dt.date) -> dt.date:
+    """The report's as-of date: an ISO date, or ``today`` (passed in) when empty."""
+    if isinstance(value, dt.date):
+        return value
+    if value is None or not str(value).strip():
+        return today
+    return dt.date.fromisoformat(str(value).strip())
+
+
+# --------------------------------------------------------------------------- status words
+
+STATUS_ORDER = ("green", "yellow", "red", "grey")
+
+STATUS_SYMBOL = tracking.STATUS_SYMBOLS
+"""✔ på plan, ▲ litt bak, ✖ bak plan, ? ikke målt (from :mod:`gevinst.model.tracking`)."""
+
+
+# Verb phrases for sentences: "3 av 5 gevinster er på plan".
+_STATUS_PHRASE = {
+    "green": {"nb": "er på plan", "en": "on track"},
+    "yellow": {"nb": "er litt bak plan", "en": "slightly behind"},
+    "red": {"nb": "er bak plan", "en": "behind plan"},
+    "grey": {"nb": "er ikke målt", "en": "not measured"},
+}
+
+
+def status_label(status: str, lang: str = "nb") -> str:
+    """Symbol and word, so status is never told by colour alone: ``✔ På plan``.
+
+    >>> status_label("grey")
+    '? Ikke målt'
+    """
+    text = tracking.status_label(status, "en" if lang == "en" else "nb")
+    symbol, _, word = text.partition(" ")
+    return f"{symbol} {word[:1].upper()}{word[1:]}"
+
+
+def _kind_noun(kind: str, n: int, lang: str) -> str:
+    nouns = {
+        "benefit": ("gevinst", "gevinster", "benefit", "benefits"),
+        "disbenefit": ("ulempe", "ulemper", "dis-benefit", "dis-benefits"),
+        "result": ("resultatmål", "resultatmål", "result goal", "result goals"),
+    }[kind]
+    if lang == "en":
+        return nouns[2] if n == 1 else nouns[3]
+    return nouns[0] if n == 1 else nouns[1]
+
+
+def status_sentence(
+    statuses: Iterable[Any], as_of: dt.date, lang: str = "nb", *, kind: str = "benefit"
+) -> str:
+    """Status of the items of one ``kind`` in words.
+
+    ``statuses`` are :class:`gevinst.model.tracking.ItemStatus` (or anything with
+    ``kind``, ``status`` and ``latest_date``). Example: "3 av 5 gevinster er på
+    plan, 1 er bak plan og 1 er ikke målt siden mars."
+    """
+    items = [s for s in statuses if s.kind == kind]
+    if not items:
+        return ""
+    total = len(items)
+    counts = {k: sum(1 for s in items if s.status == k) for k in STATUS_ORDER}
+    parts = []
+    first = True
+    for key in STATUS_ORDER:
+        n = counts[key]
+        if not n:
+            continue
+        phrase = _STATUS_PHRASE[key]["en" if lang == "en" else "nb"]
+        if key == "grey":
+            phrase += _grey_since(items, as_of, lang)
+        if first:
+            noun = _kind_noun(kind, total, lang)
+            if lang == "en":
+                verb = "is" if n == 1 else "are"
+                parts.append(f"{n} of {total} {noun} {verb} {phrase}")
+            else:
+                parts.append(f"{n} av {total} {noun} {phrase}")
+            first = False
+        else:
+            if lang == "en":
+                parts.append(f"{n} {'is' if n == 1 else 'are'} {phrase}")
+            else:
+                parts.append(f"{n} {phrase}")
+    return join_words(parts, lang) + "."
+
+
+def _grey_since(items: Sequence[Any], as_of: dt.date, lang: str) -> str:
+    """ " siden mars" (newest measurement among the grey items) or " ennå"."""
+    grey = [s for s in items if s.status == "grey"]
+    dates = [s.latest_date for s in grey if s.latest_date is not None]
+    if not dates:
+        return t(lang, " ennå", " yet")
+    if len(dates) < len(grey):
+        return ""  # some never measured, some measured long ago: no single "since"
+    return t(lang, " siden ", " since ") + fmt_month(max(dates), lang, as_of=as_of)
+
+
+# --------------------------------------------------------------------------- risk words
+
+RISK_ZONES = (
+    # (lowest score, nb, en); score = probability × consequence on 1–5 scales
+    (1, "lav", "low"),
+    (5, "middels", "medium"),
+    (10, "høy", "high"),
+    (15, "svært høy", "very high"),
+)
+"""Risk zones of the common 5×5 matrix (a presentation convention, not a model rule)."""
+
+
+def risk_zone(score: int) -> int:
+    """Index into :data:`RISK_ZONES` for a score (probability × consequence)."""
+    zone = 0
+    for i, (low, _nb, _en) in enumerate(RISK_ZONES):
+        if score >= low:
+            zone = i
+    return zone
+
+
+def risk_level(probability: int, consequence: int, lang: str = "nb") -> str:
+    """``lav``, ``middels``, ``høy`` or ``svært høy`` for a risk.
+
+    >>> risk_level(3, 4)
+    'høy'
+    """
+    _low, nb, en = RISK_ZONES[risk_zone(probability * consequence)]
+    return en if lang == "en" else nb
+
+
+# --------------------------------------------------------------------------- the summary
+
+LOW_PROBABILITY = 0.5
+"""P(NPV > 0) below this is mentioned as a decision point (a presentation choice)."""
+
+
+@dataclass
+class Summary:
+    """The steering group's first screen."""
+
+    title: str
+    as_of: dt.date
+    status: list[str] = field(default_factory=list)
+    """Sentences on status (benefits, resultatmål)."""
+    key_figures: list[tuple[str, str]] = field(default_factory=list)
+    """(label, formatted value)."""
+    decisions: list[str] = field(default_factory=list)
+    """What the steering group must take a position on."""
+    lang: str = "nb"
+
+    def to_html(self) -> str:
+        """Accessible HTML: headings, a definition list for the figures; all text escaped."""
+        e = html.escape
+        lang = self.lang
+        out = [f'<section class="gevinst-summary" lang="{e(lang)}">']
+        out.append(
+            f"<p><strong>{e(t(lang, 'Per', 'As of'))} {e(fmt_date(self.as_of, lang))}.</strong> "
+        )
+        out.append(" ".join(e(s) for s in self.status) + "</p>")
+        if self.key_figures:
+            out.append(f"<h3>{e(t(lang, 'Nøkkeltall', 'Key figures'))}</h3>")
+            out.append('<dl class="gevinst-key-figures">')
+            for label_, value in self.key_figures:
+                out.append(f"<dt>{e(label_)}</dt><dd>{e(value)}</dd>")
+            out.append("</dl>")
+        out.append(
+            f"<h3>{e(t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
+        )
+        if self.decisions:
+            out.append("<ul>" + "".join(f"<li>{e(d)}</li>" for d in self.decisions) + "</ul>")
+        else:
+            out.append(
+                f"<p>{e(t(lang, 'Ingen saker krever beslutning nå.', 'Nothing needs a decision now.'))}</p>"
+            )
+        out.append("</section>")
+        return "".join(out)
+
+    def to_text(self) -> str:
+        lines = [*self.status, ""]
+        lines += [f"{a}: {b}" for a, b in self.key_figures]
+        lines += ["", t(self.lang, "Hva styringsgruppen må ta stilling til:", "To decide:")]
+        lines += [f"- {d}" for d in self.decisions]
+        return "\n".join(lines)
+
+
+def next_decision_point(milestones: Iterable[Any], as_of: dt.date) -> Any | None:
+    """The first decision point not yet done (the earliest date; an overdue one first)."""
+    open_points = [m for m in milestones if m.decision_point is not None and not m.done]
+    return min(open_points, key=lambda m: m.date) if open_points else None
+
+
+def key_figures(cba: Any, lang: str = "nb") -> list[tuple[str, str]]:
+    """The few numbers that matter, formatted, from a :class:`CbaResult`."""
+    if cba is None:
+        return []
+    rows = [
+        (t(lang, "Netto nåverdi", "Net present value"), fmt_nok(cba.npv, lang, short=True)),
+        (
+            t(lang, "Netto nåverdi, kun kontantgevinster", "NPV, cash benefits only"),
+            fmt_nok(cba.npv_cash_only, lang, short=True),
+        ),
+        (
+            t(lang, "Netto nåverdi per budsjettkrone", "NPV per budget krone"),
+            fmt_number(cba.npv_per_budget_krone, 2, lang),
+        ),
+        (t(lang, "Nytte/kostnad-forhold", "Benefit/cost ratio"), fmt_number(cba.bcr, 2, lang)),
+        (
+            t(lang, "Internrente", "Internal rate of return"),
+            fmt_percent(cba.irr, lang)
+            if cba.irr is not None
+            else t(lang, "ikke definert", "undefined"),
+        ),
+        (
+            t(lang, "Nedbetalt (år)", "Payback year"),
+            str(cba.payback_year)
+            if cba.payback_year is not None
+            else t(lang, "ikke i perioden", "not within the period"),
+        ),
+    ]
+    mc = getattr(cba, "monte_carlo", None)
+    if mc is not None:
+        rows.append(
+            (
+                t(lang, "Usikkerhet: P50 / P85", "Uncertainty: P50 / P85"),
+                f"{fmt_nok(mc.p50, lang, short=True)} / {fmt_nok(mc.p85, lang, short=True)}",
+            )
+        )
+        rows.append(
+            (
+                t(lang, "Sannsynlighet for positiv nåverdi", "Probability of a positive NPV"),
+                fmt_percent(mc.prob_positive, lang, 0),
+            )
+        )
+    return rows
+
+
+def summary(
+    plan: Any,
+    statuses: Sequence[Any],
+    cba: Any,
+    as_of: dt.date,
+    lang: str = "nb",
+) -> Summary:
+    """The one-screen summary for the steering group.
+
+    ``statuses``: :class:`ItemStatus` list for the project; ``cba``: its
+    :class:`CbaResult` (or None). Overdue measurements are the statuses marked
+    ``overdue`` by the tracking model.
+    """
+    p = plan.project
+    s = Summary(title=p.name, as_of=as_of, lang=lang)
+    for kind in ("benefit", "result", "disbenefit"):
+        sentence = status_sentence(statuses, as_of, lang, kind=kind)
+        if sentence:
+            s.status.append(sentence)
+    if not s.status:
+        s.status.append(t(lang, "Ingen gevinster er registrert.", "No benefits are registered."))
+    phase = p.phase.label(lang) if p.phase is not None else t(lang, "før BP1", "before DP1")
+    s.status.append(
+        t(
+            lang,
+            f"Siste passerte beslutningspunkt: {phase}.",
+            f"Last decision point passed: {phase}.",
+        )
+    )
+    s.key_figures = key_figures(cba, lang)
+
+    # What to decide
+    nxt = next_decision_point(plan.milestones, as_of)
+    if nxt is not None:
+        when = fmt_date(nxt.date, lang)
+        dp = nxt.decision_point.label(lang)
+        if nxt.date < as_of:
+            s.decisions.append(
+                t(
+                    lang,
+                    f"{dp} («{nxt.name}») skulle vært tatt {when} og er ikke registrert som gjennomført.",
+                    f"{dp} ('{nxt.name}') was due {when} and is not recorded as done.",
+                )
+            )
+        else:
+            s.decisions.append(
+                t(
+                    lang,
+                    f"Neste beslutningspunkt: {dp} («{nxt.name}») {when}.",
+                    f"Next decision point: {dp} ('{nxt.name}') on {when}.",
+                )
+            )
+    for item in statuses:
+        if item.status == "red":
+            share = fmt_percent(item.realised_share, lang, 0)
+            plan_share = fmt_percent(item.planned_share, lang, 0)
+            what = _kind_noun(item.kind, 1, lang)
+            s.decisions.append(
+                t(
+                    lang,
+                    f"{what.capitalize()} «{item.name}» er bak plan: {share} realisert mot {plan_share} planlagt (eier: {item.owner or 'ikke oppgitt'}).",
+                    f"{what.capitalize()} '{item.name}' is behind plan: {share} realised against {plan_share} planned (owner: {item.owner or 'not given'}).",
+                )
+            )
+    late = [x for x in statuses if x.overdue]
+    if late:
+        names = join_words(
+            [f"«{x.name}» ({t(lang, 'frist', 'due')} {fmt_date(x.next_due, lang)})" for x in late],
+            lang,
+        )
+        s.decisions.append(
+            t(
+                lang,
+                f"Målinger er forfalt for {names}: gevinsteierne må rapportere.",
+                f"Measurements are overdue for {names}: the benefit owners must report.",
+            )
+        )
+    if cba is not None:
+        if cba.npv is not None and cba.npv < 0:
+            s.decisions.append(
+                t(
+                    lang,
+                    f"Netto nåverdi er negativ ({fmt_nok(cba.npv, lang, short=True)}): er de ikke-prissatte virkningene verdt det?",
+                    f"The net present value is negative ({fmt_nok(cba.npv, 'en', short=True)}): are the non-priced effects worth it?",
+                )
+            )
+        mc = getattr(cba, "monte_carlo", None)
+        if mc is not None and mc.prob_positive < LOW_PROBABILITY:
+            s.decisions.append(
+                t(
+                    lang,
+                    f"Bare {fmt_percent(mc.prob_positive, lang, 0)} sannsynlighet for positiv nåverdi.",
+                    f"Only {fmt_percent(mc.prob_positive, lang, 0)} probability of a positive NPV.",
+                )
+            )
+    return s
