@@ -10,6 +10,7 @@ Messages are Norwegian bokmål by default, English with ``lang="en"``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -53,7 +54,9 @@ class Issue:
         if self.line is not None:
             where.append(f"{t['line']} {self.line}")
         if self.key:
-            where.append(f"{t['key']} {self.key}")
+            # In a sheet, the key is a cell reference such as "L5".
+            cell = self.sheet and re.fullmatch(r"[A-Z]{1,3}[0-9]+", self.key)
+            where.append(f"{t['cell' if cell else 'key']} {self.key}")
         if self.field and not self.key.endswith(self.field):
             where.append(f"{t['field']} «{self.field}»")
         head = ", ".join(where)
@@ -372,6 +375,7 @@ _WORDS = {
         "row": "rad",
         "line": "linje",
         "key": "nøkkel",
+        "cell": "celle",
         "field": "felt",
         "found": "fant",
         "allowed": "tillatt",
@@ -381,6 +385,7 @@ _WORDS = {
         "row": "row",
         "line": "line",
         "key": "key",
+        "cell": "cell",
         "field": "field",
         "found": "found",
         "allowed": "allowed",
