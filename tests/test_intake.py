@@ -14,7 +14,7 @@ from gevinst.io import workspace as ws
 from gevinst.model.schema import Measurement, Plan, label
 
 D = dt.date
-NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+NOW = dt.datetime(2026, 11, 25, 12, 0)
 
 CONFIG = """\
 organisation: Testregionen
@@ -127,10 +127,10 @@ def test_add_appends_and_keeps_existing_bytes(root):
     )
     after = register(root).read_bytes()
     assert after.startswith(before)
-    assert after[len(before) :] == b"G1,2024-10-01,850.0,Q3,Kari,2026-11-25T12:00:00Z\n"
+    assert after[len(before) :] == b"G1,2024-10-01,850,Q3,Kari,2026-11-25T12:00:00\n"
     assert result.added == {"p1": 1}
     _, _plan, ms = ws.load_project(root, "p1")
-    assert [(m.date, m.value) for m in ms][-1] == (D(2024, 10, 1), 850.0)
+    assert [(m.date, m.value) for m in ms][-1] == (D(2024, 10, 1), 850)
     assert ms[-1].recorded_at == NOW
 
 
@@ -139,7 +139,7 @@ def test_add_creates_a_missing_register(root):
     intake.add_measurement(root, "p2", "R1", "2024-12-01", "3", reported_by="PL", now=NOW)
     text = register(root, "p2").read_text(encoding="utf-8")
     assert text.splitlines()[0] == ",".join(ws.MEASUREMENT_COLUMNS)
-    assert text.splitlines()[1].startswith("R1,2024-12-01,3.0,,PL,")
+    assert text.splitlines()[1].startswith("R1,2024-12-01,3,,PL,")
 
 
 def test_add_refuses_exact_duplicate_as_already_recorded(root):
@@ -198,8 +198,8 @@ def test_import_csv_register_header(root, tmp_path):
     assert result.added == {"p1": 2}
     new = register(root).read_bytes()[len(before) :].decode().splitlines()
     assert new == [
-        "G1,2024-10-01,850.0,,Kari,2026-11-25T12:00:00Z",
-        "R1,2024-12-01,2.0,to skjema,Sekretariatet,2026-11-25T12:00:00Z",
+        "G1,2024-10-01,850,,Kari,2026-11-25T12:00:00",
+        "R1,2024-12-01,2,to skjema,Sekretariatet,2026-11-25T12:00:00",
     ]
 
 
@@ -213,7 +213,7 @@ def test_import_csv_short_header_with_projects(root, tmp_path):
     )
     result = intake.import_file(root, f, now=NOW)
     assert result.added == {"p1": 1, "p2": 1}
-    assert register(root, "p2").read_text().splitlines()[1].startswith("G1,2024-10-01,990.0,,Ola,")
+    assert register(root, "p2").read_text().splitlines()[1].startswith("G1,2024-10-01,990,,Ola,")
 
 
 def test_import_semicolon_csv_with_decimal_comma(root, tmp_path):
@@ -343,8 +343,8 @@ def test_import_xlsx_maalinger_sheet(root, tmp_path):
     assert result.added == {"p1": 2}
     lines = register(root).read_text().splitlines()[-2:]
     assert lines == [
-        "G1,2024-10-01,850.0,Q3,Kari,2026-11-25T12:00:00Z",
-        "R1,2024-12-01,2.5,,Sekretariatet,2026-11-25T12:00:00Z",
+        "G1,2024-10-01,850,Q3,Kari,2026-11-25T12:00:00",
+        "R1,2024-12-01,2.5,,Sekretariatet,2026-11-25T12:00:00",
     ]
 
 
@@ -379,3 +379,35 @@ def test_import_not_a_workbook(root, tmp_path):
         refused(root, lambda: intake.import_file(root, f, project="p1", now=NOW)).issues[0].problem
         == "not_xlsx"
     )
+
+
+def test_skip_recorded_leaves_out_exact_repeats_only(root, tmp_path):
+    f = write(
+        tmp_path,
+        "inn.csv",
+        "target_id,date,value\nG1,2024-07-01,900\nG1,2024-10-01,850\n",
+    )
+    err = refused(root, lambda: intake.import_file(root, f, project="p1", now=NOW))
+    assert "--skip-recorded" in err.issues[0].format("nb")
+    result = intake.import_file(root, f, project="p1", now=NOW, skip_recorded=True)
+    assert result.added == {"p1": 1} and len(result.skipped) == 1
+    # A different value for a recorded date is still refused.
+    g = write(tmp_path, "inn2.csv", "target_id,date,value\nG1,2024-07-01,901\n")
+    err = refused(
+        root, lambda: intake.import_file(root, g, project="p1", now=NOW, skip_recorded=True)
+    )
+    assert [i.problem for i in err.issues] == ["conflicting_measurement"]
+
+
+def test_workbook_sent_back_by_the_owner(root, tmp_path):
+    """The workbook from gevinst.io.excel, with the earlier measurements and one new row."""
+    excel = pytest.importorskip("gevinst.io.excel")
+    w, plan, ms = ws.load_project(root, "p1")
+    new = Measurement(target_id="G1", date=D(2024, 10, 1), value=850, reported_by="Kari")
+    path = tmp_path / "p1.xlsx"
+    excel.build_workbook(plan, [*ms, new], workspace=w).save(path)
+    before = register(root).read_bytes()
+    result = intake.import_file(root, path, now=NOW, skip_recorded=True)  # project from the book
+    assert result.added == {"p1": 1} and len(result.skipped) == len(ms)
+    added = register(root).read_bytes()[len(before) :].decode()
+    assert added == "G1,2024-10-01,850,,Kari,2026-11-25T12:00:00\n"

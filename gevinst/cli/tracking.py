@@ -1,3 +1,591 @@
-"""Commands: filled in by its issue."""
+"""``gevinst status``, ``gevinst measure add|import|overdue``, ``gevinst owners``, ``gevinst portfolio``.
 
-COMMANDS: list = []
+Thin: each command loads the workspace, calls :mod:`gevinst.model.tracking`,
+:mod:`gevinst.model.portfolio` or :mod:`gevinst.io.intake`, and prints. The
+as-of date defaults to today (read here, never in the model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gevinst.cli.common import (
+    echo_json,
+    handle_input_errors,
+    lang_option,
+    root_of,
+    say,
+    workspace_option,
+)
+from gevinst.errors import InputError, Issue
+from gevinst.io import intake
+from gevinst.io import workspace as ws
+from gevinst.model import portfolio as pf
+from gevinst.model import tracking as tr
+
+# --------------------------------------------------------------------------- shared bits
+
+
+def as_of_option(func):
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Status per denne datoen (ÅÅÅÅ-MM-DD). Standard: i dag.",
+    )(func)
+
+
+def json_option(func):
+    return click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")(func)
+
+
+def _as_of(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+def _num(value: float | None, lang: str, decimals: int | None = None) -> str:
+    """``52 000``, ``12,5`` (nb) or ``52,000``, ``12.5`` (en); ``–`` for none."""
+    if value is None:
+        return "–"
+    if decimals is None:
+        decimals = 0 if abs(value) >= 100 or float(value).is_integer() else 1
+    if round(value, decimals) == 0:
+        value = 0.0  # no "−0"
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
+
+
+def _pct(share: float | None, lang: str) -> str:
+    return "–" if share is None else f"{_num(share * 100, lang, 0)} %"
+
+
+def _nok(value: float | None, lang: str) -> str:
+    return "–" if value is None else f"{_num(value, lang, 0)} kr"
+
+
+def _date(value: dt.date | None) -> str:
+    return "–" if value is None else value.isoformat()
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
+    """A plain-text table; columns in ``right`` are right-aligned (numbers)."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        out = [
+            c.rjust(w) if k in right else c.ljust(w)
+            for k, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def _legend(lang: str, workspace: Any) -> str:
+    g = _pct(workspace.status_thresholds.green, lang)
+    y = _pct(workspace.status_thresholds.yellow, lang)
+    return say(
+        lang,
+        f"Status: {tr.status_label('green')} (minst {g} av plan), "
+        f"{tr.status_label('yellow')} (minst {y}), {tr.status_label('red')} (under {y}), "
+        f"{tr.status_label('grey')} (ingen måling innenfor måleintervallet). "
+        "For ulemper gjelder det omvendte: over plan er bak.",
+        f"Status: {tr.status_label('green', 'en')} (at least {g} of plan), "
+        f"{tr.status_label('yellow', 'en')} (at least {y}), {tr.status_label('red', 'en')} "
+        f"(below {y}), {tr.status_label('grey', 'en')} (no measurement within the interval). "
+        "For dis-benefits the reverse holds: above plan is behind.",
+    )
+
+
+def _load_selected(root: Path, ids: Sequence[str], lang: str) -> ws.Loaded:
+    """The whole workspace, or just the projects named (all problems reported at once)."""
+    if not ids:
+        return ws.load(root, lang=lang)
+    workspace = ws.load_config(root, lang=lang)
+    loaded = ws.Loaded(root=root, workspace=workspace)
+    issues: list[Issue] = []
+    for pid in dict.fromkeys(ids):
+        try:
+            _, plan, ms = ws.load_project(root, pid, lang=lang)
+        except InputError as exc:
+            issues.extend(exc.issues)
+            continue
+        loaded.plans[pid] = plan
+        loaded.measurements[pid] = ms
+    if issues:
+        raise InputError(issues)
+    return loaded
+
+
+# --------------------------------------------------------------------------- status
+
+
+@click.command("status")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Alle prosjektene (standard uten ID).")
+@as_of_option
+@json_option
+@workspace_option
+@lang_option
+@handle_input_errors
+def status_cmd(
+    ids: tuple[str, ...],
+    all_: bool,
+    as_of: dt.datetime | None,
+    as_json: bool,
+    workspace: Path | None,
+    lang: str,
+) -> None:
+    """Status for gevinster, ulemper og resultatmål mot plan (måloppnåelse)."""
+    if all_ and ids:
+        raise click.UsageError(
+            say(lang, "Bruk enten prosjekt-ID-er eller --all.", "Give project ids or --all.")
+        )
+    when = _as_of(as_of)
+    loaded = _load_selected(root_of(workspace), ids, lang)
+    statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, loaded.workspace)
+    if as_json:
+        echo_json([s.to_json() for s in statuses])
+        return
+    click.echo(say(lang, f"Status per {when.isoformat()}", f"Status as of {when.isoformat()}"))
+    headers = [
+        "ID",
+        say(lang, "Type", "Kind"),
+        say(lang, "Navn", "Name"),
+        say(lang, "Nullpunkt", "Baseline"),
+        say(lang, "Siste måling", "Latest"),
+        say(lang, "Dato", "Date"),
+        say(lang, "Mål", "Target"),
+        say(lang, "Realisert", "Realised"),
+        "Plan",
+        "Status",
+        say(lang, "Prognose ved måldato", "Forecast at target"),
+    ]
+    for pid, plan in loaded.plans.items():
+        rows = [
+            [
+                s.id,
+                tr.kind_label(s.kind, lang),
+                _cut(s.name, 36),
+                _num(s.baseline, lang),
+                _num(s.latest_value, lang),
+                _date(s.latest_date),
+                f"{_num(s.target, lang)} ({_date(s.target_date)})",
+                _pct(s.realised_share, lang),
+                _pct(s.planned_share, lang),
+                tr.status_label(s.status, lang),
+                _num(s.forecast_at_target, lang)
+                if s.forecast_at_target is not None
+                else tr.FORECAST_NOTES.get(lang, tr.FORECAST_NOTES["nb"])[s.forecast_note],
+            ]
+            for s in statuses
+            if s.project == pid
+        ]
+        click.echo()
+        click.echo(f"{pid} – {plan.project.name}")
+        if rows:
+            click.echo(_table(headers, rows, right=(3, 4, 7, 8, 10)))
+        else:
+            click.echo(say(lang, "  (ingen gevinster eller resultatmål)", "  (nothing to track)"))
+    counts = tr.status_counts(statuses)
+    click.echo()
+    click.echo(", ".join(f"{tr.status_label(k, lang)}: {counts[k]}" for k in tr.STATUSES))
+    click.echo(_legend(lang, loaded.workspace))
+
+
+# --------------------------------------------------------------------------- measure
+
+
+def _default_reporter() -> str:
+    """Who records: ``$GEVINST_USER``, else the login name."""
+    try:
+        return os.environ.get("GEVINST_USER") or getpass.getuser()
+    except (KeyError, OSError):  # pragma: no cover - no login name
+        return ""
+
+
+def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> None:
+    if as_json:
+        echo_json(
+            {
+                "added": result.added,
+                "skipped": len(result.skipped),
+                "files": {pid: ws.display(p) for pid, p in result.files.items()},
+                "rows": [
+                    {"project": r.project, **r.measurement.model_dump(mode="json")}
+                    for r in result.rows
+                ],
+            }
+        )
+        return
+    for pid, n in result.added.items():
+        click.echo(
+            say(
+                lang,
+                f"Registrert {n} måling(er) i {ws.display(result.files[pid])}.",
+                f"Recorded {n} measurement(s) in {ws.display(result.files[pid])}.",
+            )
+        )
+    for r in result.rows:
+        m = r.measurement
+        click.echo(f"  {r.project} {m.target_id} {m.date.isoformat()} = {_num(m.value, lang)}")
+    if result.skipped:
+        n = len(result.skipped)
+        click.echo(
+            say(
+                lang,
+                f"Hoppet over {n} rad(er) som allerede er registrert.",
+                f"Skipped {n} row(s) already recorded.",
+            )
+        )
+    if not result.rows:
+        click.echo(say(lang, "Ingen nye målinger.", "No new measurements."))
+
+
+@click.group("measure")
+def measure_group() -> None:
+    """Registrer målinger (måling av gevinster og resultatmål)."""
+
+
+@measure_group.command("add")
+@click.argument("project_id", metavar="ID")
+@click.argument("target_id")
+@click.argument("date")
+@click.argument("value")
+@click.option("--comment", default="", help="Kommentar til målingen.")
+@click.option("--by", "by", default=None, help="Hvem som rapporterte (standard: innlogget bruker).")
+@json_option
+@workspace_option
+@lang_option
+@handle_input_errors
+def measure_add_cmd(
+    project_id: str,
+    target_id: str,
+    date: str,
+    value: str,
+    comment: str,
+    by: str | None,
+    as_json: bool,
+    workspace: Path | None,
+    lang: str,
+) -> None:
+    """Registrer én måling: prosjekt-ID, gevinst/resultatmål-ID, dato og verdi."""
+    result = intake.add_measurement(
+        root_of(workspace),
+        project_id,
+        target_id,
+        date,
+        value,
+        comment=comment,
+        reported_by=by if by is not None else _default_reporter(),
+        lang=lang,
+    )
+    _report_intake(result, as_json, lang)
+
+
+@measure_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--project", default=None, help="Prosjektet, når filen ikke har en project-kolonne.")
+@click.option("--by", "by", default=None, help="Hvem som rapporterte, der filen ikke sier det.")
+@click.option(
+    "--skip-recorded",
+    is_flag=True,
+    help="Hopp over rader som allerede er registrert med samme verdi (f.eks. tidligere "
+    "målinger i en utfylt Excel-fil) i stedet for å avvise filen.",
+)
+@json_option
+@workspace_option
+@lang_option
+@handle_input_errors
+def measure_import_cmd(
+    file: Path,
+    project: str | None,
+    by: str | None,
+    skip_recorded: bool,
+    as_json: bool,
+    workspace: Path | None,
+    lang: str,
+) -> None:
+    """Les inn målinger fra en CSV-fil eller arket «Målinger» i en Excel-fil.
+
+    Alle rader kontrolleres før noe skrives; ved én feil skrives ingenting.
+    """
+    result = intake.import_file(
+        root_of(workspace),
+        file,
+        project=project,
+        reported_by=by if by is not None else _default_reporter(),
+        lang=lang,
+        skip_recorded=skip_recorded,
+    )
+    _report_intake(result, as_json, lang)
+
+
+# --------------------------------------------------------------------------- owners
+
+
+def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> None:
+    if not owners:
+        click.echo(
+            say(
+                lang,
+                f"Ingen målinger er forfalt per {when.isoformat()}.",
+                f"No measurements are overdue as of {when.isoformat()}.",
+            )
+        )
+        return
+    n = sum(len(o.items) for o in owners)
+    click.echo(
+        say(
+            lang,
+            f"Forfalte målinger per {when.isoformat()}: {n} hos {len(owners)} ansvarlige",
+            f"Overdue measurements as of {when.isoformat()}: {n} with {len(owners)} owners",
+        )
+    )
+    for o in owners:
+        click.echo()
+        click.echo(f"{o.owner} – {o.project}")
+        for i in o.items:
+            last = (
+                say(lang, f"sist målt {i.latest_date}", f"last measured {i.latest_date}")
+                if i.latest_date
+                else say(lang, "aldri målt", "never measured")
+            )
+            click.echo(
+                f"  {i.id} {i.name} ({tr.kind_label(i.kind, lang)}): "
+                + say(lang, f"skulle vært målt {i.due} ({last})", f"due {i.due} ({last})")
+            )
+
+
+@click.command("owners")
+@as_of_option
+@json_option
+@workspace_option
+@lang_option
+@handle_input_errors
+def owners_cmd(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str) -> None:
+    """Gevinsteiere med forfalte målinger, med gevinstene og datoen hver skulle vært målt."""
+    _owners(as_of, as_json, workspace, lang)
+
+
+@measure_group.command("overdue")
+@as_of_option
+@json_option
+@workspace_option
+@lang_option
+@handle_input_errors
+def measure_overdue_cmd(
+    as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str
+) -> None:
+    """Det samme som «gevinst owners»: forfalte målinger per ansvarlig."""
+    _owners(as_of, as_json, workspace, lang)
+
+
+def _owners(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str) -> None:
+    when = _as_of(as_of)
+    loaded = ws.load(root_of(workspace), lang=lang)
+    owners = tr.overdue(loaded.plans, loaded.measurements, when)
+    if as_json:
+        echo_json([o.to_json() for o in owners])
+    else:
+        _print_overdue(owners, when, lang)
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+def _npvs(loaded: ws.Loaded, lang: str) -> tuple[dict[str, float | None], list[str]]:
+    """NPV per project from the cost/benefit engine (imported lazily), and any warnings."""
+    warnings: list[str] = []
+    try:
+        from gevinst.model import cba
+    except ImportError:
+        return dict.fromkeys(loaded.plans), [
+            say(
+                lang,
+                "Kost/nytte-modulen er ikke tilgjengelig; netto nåverdi vises ikke.",
+                "The cost/benefit module is not available; NPV is not shown.",
+            )
+        ]
+    out: dict[str, float | None] = {}
+    for pid, plan in loaded.plans.items():
+        try:
+            out[pid] = float(cba.analyse(plan, loaded.workspace, monte_carlo=False).npv)
+        except InputError as exc:
+            out[pid] = None
+            warnings.append(f"{pid}: " + "; ".join(i.format(lang) for i in exc.issues))
+    return out, warnings
+
+
+def _count_cells(counts: dict[str, int]) -> list[str]:
+    return [str(counts[k]) for k in tr.STATUSES]
+
+
+@click.command("portfolio")
+@as_of_option
+@json_option
+@workspace_option
+@lang_option
+@handle_input_errors
+def portfolio_cmd(
+    as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str
+) -> None:
+    """Porteføljen: nåverdi, planlagt mot realisert, status per prosjekt, kommune og effektmål,
+    prioritering og advarsler om dobbelttelling."""
+    when = _as_of(as_of)
+    loaded = ws.load(root_of(workspace), lang=lang)
+    w = loaded.workspace
+    statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, w)
+    npv, warnings = _npvs(loaded, lang)
+    roll = pf.rollup(statuses, npv, loaded.plans, w, when)
+    ranking = pf.prioritise(loaded.plans, w, npv)
+    claims = pf.double_claims(loaded.plans)
+    unknown = [c for c in w.prioritisation if c not in pf.CRITERIA]
+    if unknown:
+        warnings.append(
+            say(
+                lang,
+                f"Ukjente prioriteringskriterier ignoreres: {', '.join(unknown)} "
+                f"(kjente: {', '.join(pf.CRITERIA)})",
+                f"Unknown prioritisation criteria ignored: {', '.join(unknown)} "
+                f"(known: {', '.join(pf.CRITERIA)})",
+            )
+        )
+    if as_json:
+        echo_json(
+            {
+                "as_of": when.isoformat(),
+                "rollup": roll.to_json(),
+                "ranking": [r.to_json() for r in ranking],
+                "double_claims": [d.to_json() for d in claims],
+                "warnings": warnings,
+            }
+        )
+        return
+
+    status_heads = [tr.status_label(k, lang) for k in tr.STATUSES]
+    money = [
+        say(lang, "Netto nåverdi", "NPV"),
+        say(lang, "Planlagt hittil", "Planned to date"),
+        say(lang, "Realisert hittil", "Realised to date"),
+    ]
+    right = tuple(range(1, 8))
+    click.echo(
+        say(lang, f"Porteføljen per {when.isoformat()}", f"The portfolio as of {when.isoformat()}")
+    )
+    click.echo(
+        say(
+            lang,
+            "Gevinster i kroner fra realiseringsstart til datoen; antall gevinster per status.",
+            "Benefits in NOK from the realisation start to the date; benefits per status.",
+        )
+    )
+
+    def money_cells(line: pf.Line) -> list[str]:
+        return [
+            _nok(line.npv, lang),
+            _nok(line.planned_nok, lang),
+            _nok(line.realised_nok, lang),
+        ]
+
+    rows = [[ln.key, *money_cells(ln), *_count_cells(ln.benefits)] for ln in roll.projects]
+    rows.append(
+        [say(lang, "Sum", "Total"), *money_cells(roll.total), *_count_cells(roll.total.benefits)]
+    )
+    click.echo()
+    click.echo(say(lang, "Per prosjekt", "Per project"))
+    click.echo(_table([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
+
+    rows = [[ln.key, *money_cells(ln), *_count_cells(ln.benefits)] for ln in roll.municipalities]
+    click.echo()
+    click.echo(
+        say(lang, "Per kommune (etter fordelingsnøkkelen)", "Per kommune (by the cost-sharing key)")
+    )
+    click.echo(_table([say(lang, "Kommune", "Municipality"), *money, *status_heads], rows, right))
+
+    rows = [
+        [
+            f"{ln.project} {ln.key}",
+            _cut(ln.name, 40),
+            _nok(ln.planned_nok, lang),
+            _nok(ln.realised_nok, lang),
+            *_count_cells(ln.benefits),
+        ]
+        for ln in roll.effect_goals
+    ]
+    click.echo()
+    click.echo(say(lang, "Per effektmål", "Per effect goal"))
+    click.echo(
+        _table(
+            [say(lang, "Effektmål", "Effect goal"), "", *money[1:], *status_heads],
+            rows,
+            tuple(range(2, 8)),
+        )
+    )
+
+    labels = pf.CRITERIA_LABELS.get(lang, pf.CRITERIA_LABELS["nb"])
+    crit = [c for c in pf.CRITERIA if c in (ranking[0].weights if ranking else {})]
+    rows = [
+        [
+            str(r.rank),
+            r.project,
+            _num(r.score * 100, lang, 0),
+            *[_num(r.criteria[c] * 100, lang, 0) for c in crit],
+            ", ".join(labels[c] for c in r.missing) or "",
+        ]
+        for r in ranking
+    ]
+    click.echo()
+    weights = ", ".join(f"{labels[c]} {_num(w.prioritisation[c], lang, 2)}" for c in crit)
+    click.echo(
+        say(lang, f"Prioritering (vekter: {weights})", f"Prioritisation (weights: {weights})")
+    )
+    click.echo(
+        _table(
+            [
+                say(lang, "Rang", "Rank"),
+                say(lang, "Prosjekt", "Project"),
+                say(lang, "Poeng (0–100)", "Score (0–100)"),
+                *[labels[c] for c in crit],
+                say(lang, "Mangler", "Missing"),
+            ],
+            rows,
+            tuple(range(2, 3 + len(crit))),
+        )
+    )
+
+    click.echo()
+    if claims:
+        click.echo(say(lang, "⚠ Mulig dobbelttelling av gevinster:", "⚠ Possible double counting:"))
+        for d in claims:
+            kommuner = ", ".join(d.municipalities)
+            click.echo(
+                f"  «{d.indicator}» – {kommuner}, {d.period[0]}–{d.period[1]}: "
+                f"{d.first.project} {d.first.benefit} "
+                + say(lang, "og", "and")
+                + f" {d.second.project} {d.second.benefit}"
+            )
+    else:
+        click.echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
+    for text in warnings:
+        click.echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
+
+
+COMMANDS = [status_cmd, measure_group, owners_cmd, portfolio_cmd]

@@ -93,6 +93,8 @@ class IntakeResult:
 
     rows: list[NewMeasurement]
     files: dict[str, Path] = field(default_factory=dict)
+    skipped: list[NewMeasurement] = field(default_factory=list)
+    """Rows already in the register, left out with ``skip_recorded``."""
 
     @property
     def added(self) -> dict[str, int]:
@@ -369,8 +371,14 @@ def validate_rows(
     now: dt.datetime,
     lang: str = "nb",
     workspace: Workspace | None = None,
-) -> list[NewMeasurement]:
-    """Check every row (see the module docstring); all problems at once as InputError."""
+    skip_recorded: bool = False,
+) -> tuple[list[NewMeasurement], list[NewMeasurement]]:
+    """Check every row (see the module docstring); all problems at once as InputError.
+
+    Returns the rows to append and, with ``skip_recorded``, the rows left out
+    because exactly the same measurement (target, date, value) is already in the
+    register (without it such rows are refused as "already recorded").
+    """
     rows = list(rows)
     issues: list[Issue] = []
     if workspace is None:
@@ -398,6 +406,7 @@ def validate_rows(
 
     seen: dict[tuple[str, str, dt.date], tuple[int | None, float]] = {}
     out: list[NewMeasurement] = []
+    skipped: list[NewMeasurement] = []
     today = now.date()
     for raw in rows:
         where = {"file": raw.file, "row": raw.row, "sheet": raw.sheet}
@@ -497,6 +506,18 @@ def validate_rows(
             reg_row, reg_value = recorded
             reg_file = ws.display(ws.Paths(root).measurements(pid))
             same = reg_value == m.value
+            if same and skip_recorded:
+                skipped.append(NewMeasurement(pid, m, raw.file, raw.row, raw.sheet))
+                continue
+            hint = (
+                _words(
+                    lang,
+                    " (--skip-recorded hopper over rader som allerede er registrert)",
+                    " (--skip-recorded skips rows that are already recorded)",
+                )
+                if same and raw.file
+                else ""
+            )
             issues.append(
                 Issue(
                     "duplicate_measurement" if same else "conflicting_measurement",
@@ -505,9 +526,11 @@ def validate_rows(
                     detail=_words(
                         lang,
                         f"allerede registrert i {reg_file} rad {reg_row}"
-                        + ("" if same else f" med verdien {reg_value:.12g}"),
+                        + ("" if same else f" med verdien {reg_value:.12g}")
+                        + hint,
                         f"already recorded in {reg_file} row {reg_row}"
-                        + ("" if same else f" with the value {reg_value:.12g}"),
+                        + ("" if same else f" with the value {reg_value:.12g}")
+                        + hint,
                     ),
                 ).located(**where)
             )
@@ -523,18 +546,38 @@ def validate_rows(
         )
     if issues:
         raise InputError(issues)
-    return out
+    return out, skipped
 
 
 # --------------------------------------------------------------------------- writing
 
 
+def _plain_number(value: float) -> str:
+    """``850`` rather than ``850.0``; otherwise the shortest text that reads back exactly."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def csv_lines(new: Iterable[Measurement]) -> str:
+    """Register rows (no header) in the register's column order."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for m in new:
+        d = m.model_dump(mode="json")
+        d["value"] = _plain_number(m.value)
+        if m.recorded_at is not None:
+            d["recorded_at"] = m.recorded_at.isoformat()
+        writer.writerow(["" if d[c] is None else d[c] for c in ws.MEASUREMENT_COLUMNS])
+    return buf.getvalue()
+
+
 def _append_text(existing: bytes | None, new: list[Measurement]) -> bytes:
-    body = ws.measurements_to_csv(new).split("\n", 1)[1]  # without the header
+    """The register's bytes as they are, then the new rows (a header first if it is new)."""
+    body = csv_lines(new).encode("utf-8")
     if existing is None or not existing.strip():
-        return ws.measurements_to_csv(new).encode("utf-8")
+        return (",".join(ws.MEASUREMENT_COLUMNS) + "\n").encode("utf-8") + body
     sep = b"" if existing.endswith(b"\n") else b"\n"
-    return existing + sep + body.encode("utf-8")
+    return existing + sep + body
 
 
 def _write(root: Path, rows: list[NewMeasurement]) -> dict[str, Path]:
@@ -567,6 +610,7 @@ def record(
     reported_by: str = "",
     now: dt.datetime | None = None,
     lang: str = "nb",
+    skip_recorded: bool = False,
 ) -> IntakeResult:
     """Validate ``rows`` and append them: nothing is written unless every row is good.
 
@@ -574,18 +618,21 @@ def record(
     even the lock file) and again under the lock, against the register as it is
     when the rows are appended.
     """
-    now = now or dt.datetime.now().astimezone().replace(microsecond=0)
+    now = now or dt.datetime.now().replace(microsecond=0)  # local time, as in the register
     kwargs: Mapping[str, Any] = {
         "project": project,
         "reported_by": reported_by,
         "now": now,
         "lang": lang,
+        "skip_recorded": skip_recorded,
     }
-    validate_rows(root, rows, **kwargs)
+    new, skipped = validate_rows(root, rows, **kwargs)
+    if not new:
+        return IntakeResult([], {}, skipped)
     with _lock(root):
-        new = validate_rows(root, rows, **kwargs)
+        new, skipped = validate_rows(root, rows, **kwargs)
         files = _write(root, new)
-    return IntakeResult(new, files)
+    return IntakeResult(new, files, skipped)
 
 
 def add_measurement(
@@ -625,8 +672,14 @@ def import_file(
     reported_by: str = "",
     now: dt.datetime | None = None,
     lang: str = "nb",
+    skip_recorded: bool = False,
 ) -> IntakeResult:
-    """Record every measurement in a CSV or Excel file (``gevinst measure import``)."""
+    """Record every measurement in a CSV or Excel file (``gevinst measure import``).
+
+    With ``skip_recorded`` rows exactly as in the register (the same target,
+    date and value – e.g. the earlier measurements listed in a workbook sent
+    back) are left out instead of refused; a different value is still refused.
+    """
     rows, found_project = read_intake_file(Path(path), lang=lang)
     default = project or found_project  # a project written in the workbook is only a default
     return record(
@@ -636,6 +689,7 @@ def import_file(
         reported_by=reported_by,
         now=now,
         lang=lang,
+        skip_recorded=skip_recorded,
     )
 
 
