@@ -226,7 +226,8 @@ def irr(flows: Sequence[float]) -> float | None:
 
     Returns None — never a made-up number — when it is undefined: the flows do
     not change sign, no root lies in (−99 %, 1000 %), or several roots do (the
-    IRR is then not unique; use the NPV, as DFØ's guide advises).
+    IRR is then not unique; use the NPV, as DFØ's guide advises). Flows smaller
+    than 1e-12 of the largest count as 0.
 
     Method: with x = 1/(1 + r) the NPV is the polynomial Σ flows[t] · x^t;
     its real roots (``numpy.roots``) give candidate rates, each confirmed by a
@@ -239,13 +240,21 @@ def irr(flows: Sequence[float]) -> float | None:
     True
     """
     c = np.asarray(flows, dtype=float)
-    if c.size < 2 or not (np.any(c > 0) and np.any(c < 0)):
+    if c.size < 2 or not np.all(np.isfinite(c)):
+        return None
+    scale = float(np.max(np.abs(c)))
+    if scale == 0:
+        return None
+    # Flows below 1e-12 of the largest are rounding noise: treat them as 0.
+    c = np.where(np.abs(c) < 1e-12 * scale, 0.0, c / scale)
+    if not (np.any(c > 0) and np.any(c < 0)):
         return None
     nz = np.nonzero(c)[0]
     c = c[nz[0] : nz[-1] + 1]  # leading zeros only scale the NPV by (1 + r)^-k
-    scale = float(np.max(np.abs(c)))
-    c = c / scale
-    roots = np.roots(c[::-1])
+    try:
+        roots = np.roots(c[::-1])
+    except np.linalg.LinAlgError:  # pragma: no cover - cannot happen after the scaling
+        return None
     lo, hi = IRR_BOUNDS
     candidates = sorted(
         {

@@ -263,8 +263,9 @@ def relative_switch(npv: float, slope: float) -> float | None:
     """
     if slope == 0 or not np.isfinite(slope):
         return None
-    s = -npv / slope
-    return float(s) if s >= -1.0 else None
+    with np.errstate(over="ignore"):
+        s = float(np.float64(-npv) / np.float64(slope))
+    return s if np.isfinite(s) and s >= -1.0 else None
 
 
 def _bisect(f: Callable[[float], float], a: float, b: float, fa: float, iterations: int = 80):
