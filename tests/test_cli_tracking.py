@@ -1,0 +1,208 @@
+"""The tracking commands on a copy of the example portfolio (data/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gevinst.cli.main import cli
+from gevinst.io import workspace as ws
+
+AS_OF = "2026-11-25"
+STATUS_KEYS = {
+    "project",
+    "id",
+    "kind",
+    "baseline",
+    "target",
+    "target_date",
+    "latest_value",
+    "latest_date",
+    "realised_share",
+    "planned_share",
+    "status",
+    "forecast_at_target",
+}
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def registers(root: Path) -> dict[str, bytes]:
+    folder = root / "measurements"
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))} if folder.is_dir() else {}
+
+
+def first_item(root: Path):
+    loaded = ws.load(root)
+    pid, plan = next(iter(loaded.plans.items()))
+    item = next(iter(plan.measurable().values()))
+    return pid, item, loaded.measurements.get(pid, [])
+
+
+def test_status_all_json_shows_every_colour(workspace):
+    result = run("status", "--all", "--json", "--as-of", AS_OF, "--workspace", str(workspace))
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert isinstance(items, list) and items
+    for item in items:
+        assert set(item) >= STATUS_KEYS
+        assert item["kind"] in {"benefit", "disbenefit", "result"}
+        assert item["status"] in {"green", "yellow", "red", "grey"}
+    assert {i["status"] for i in items} == {"green", "yellow", "red", "grey"}
+    assert {"benefit", "result"} <= {i["kind"] for i in items}
+
+
+def test_status_text_has_symbol_and_word(workspace):
+    result = run("status", "--as-of", AS_OF, "--workspace", str(workspace))
+    assert result.exit_code == 0, result.output
+    assert f"Status per {AS_OF}" in result.output
+    assert "✔ på plan" in result.output
+    assert "Prognose ved måldato" in result.output
+    english = run("status", "--as-of", AS_OF, "--workspace", str(workspace), "--lang", "en")
+    assert "Forecast at target" in english.output and "✔ on track" in english.output
+
+
+def test_status_of_one_project_and_unknown_id(workspace):
+    pid, _, _ = first_item(workspace)
+    result = run("status", pid, "--json", "--as-of", AS_OF, "--workspace", str(workspace))
+    assert result.exit_code == 0
+    assert {i["project"] for i in json.loads(result.output)} == {pid}
+    bad = run("status", "finnes-ikke", "--workspace", str(workspace))
+    assert bad.exit_code == 2
+    assert "ukjent prosjekt" in bad.stderr and "finnes-ikke" in bad.stderr
+
+
+def test_measure_add_then_status_sees_it(workspace):
+    pid, item, ms = first_item(workspace)
+    latest = max((m.date for m in ms if m.target_id == item.id), default=item.baseline_date)
+    new_date = latest + dt.timedelta(days=1)  # after the latest measurement
+    assert new_date <= dt.date.today()
+    before = registers(workspace).get(f"{pid}.csv", b"")
+    result = run(
+        "measure",
+        "add",
+        pid,
+        item.id,
+        new_date.isoformat(),
+        str(item.target),
+        "--by",
+        "Testeren",
+        "--comment",
+        "fra test",
+        "--workspace",
+        str(workspace),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Registrert 1 måling" in result.output
+    after = registers(workspace)[f"{pid}.csv"]
+    assert after.startswith(before)
+    assert b"fra test,Testeren," in after[len(before) :]
+    status = run(
+        "status", pid, "--json", "--as-of", new_date.isoformat(), "--workspace", str(workspace)
+    )
+    row = next(i for i in json.loads(status.output) if i["id"] == item.id)
+    assert row["latest_date"] == new_date.isoformat() and row["latest_value"] == item.target
+    # The same again is refused as already recorded, and nothing changes.
+    again = registers(workspace)
+    dup = run(
+        "measure", "add", pid, item.id, new_date.isoformat(), str(item.target),
+        "--workspace", str(workspace),
+    )  # fmt: skip
+    assert dup.exit_code == 2
+    assert "allerede registrert" in dup.stderr
+    assert registers(workspace) == again
+
+
+def test_measure_import_bad_file_changes_nothing(workspace, tmp_path):
+    pid, item, _ = first_item(workspace)
+    bad = tmp_path / "svar.csv"
+    bad.write_text(
+        "project,target_id,date,value,comment,reported_by\n"
+        f"{pid},{item.id},2026-01-15,1,,Ola\n"
+        f"{pid},FINNES_IKKE,2026-01-15,1,,Ola\n"
+        f"{pid},{item.id},1999-01-01,1,,Ola\n"
+        f"{pid},{item.id},2026-02-15,tolv,,Ola\n",
+        encoding="utf-8",
+    )
+    before = registers(workspace)
+    result = run("measure", "import", str(bad), "--workspace", str(workspace))
+    assert result.exit_code == 2
+    assert registers(workspace) == before
+    err = result.stderr
+    assert "svar.csv, rad 3" in err and "target_id" in err
+    assert "svar.csv, rad 4" in err and "før nullpunktsdatoen" in err
+    assert "svar.csv, rad 5" in err and "'tolv'" in err
+
+
+def test_measure_import_good_csv(workspace, tmp_path):
+    pid, item, ms = first_item(workspace)
+    taken = {m.date for m in ms if m.target_id == item.id}
+    day = next(
+        d
+        for k in range(1, 400)
+        if (d := item.baseline_date + dt.timedelta(days=k)) not in taken and d <= dt.date.today()
+    )
+    f = tmp_path / "svar.csv"
+    f.write_text(f"target_id,date,value\n{item.id},{day.isoformat()},{item.baseline}\n")
+    result = run(
+        "measure", "import", str(f), "--project", pid, "--by", "Ola", "--json",
+        "--workspace", str(workspace),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["added"] == {pid: 1}
+    assert out["rows"][0]["reported_by"] == "Ola"
+
+
+def test_owners_json_and_text(workspace):
+    result = run("owners", "--json", "--as-of", AS_OF, "--workspace", str(workspace))
+    assert result.exit_code == 0, result.output
+    owners = json.loads(result.output)
+    for o in owners:
+        assert {"owner", "project", "item_ids", "due_dates", "items"} <= set(o)
+        assert all(d < AS_OF for d in o["due_dates"])
+    text = run("measure", "overdue", "--as-of", AS_OF, "--workspace", str(workspace))
+    assert text.exit_code == 0
+    if owners:
+        assert "skulle vært målt" in text.output
+        assert owners[0]["owner"] in text.output
+    # Far in the future every item is overdue.
+    late = json.loads(
+        run("owners", "--json", "--as-of", "2099-01-01", "--workspace", str(workspace)).output
+    )
+    n_items = sum(len(p.measurable()) for p in ws.load(workspace).plans.values())
+    assert sum(len(o["item_ids"]) for o in late) == n_items
+
+
+def test_portfolio_json_adds_up(workspace):
+    result = run("portfolio", "--json", "--as-of", AS_OF, "--workspace", str(workspace))
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert set(out) >= {"as_of", "rollup", "ranking", "double_claims", "warnings"}
+    roll = out["rollup"]
+    for key in ("planned_nok", "realised_nok"):
+        total = roll["total"][key]
+        assert sum(p[key] for p in roll["projects"]) == pytest.approx(total)
+        assert sum(k[key] for k in roll["municipalities"]) == pytest.approx(total)
+    npvs = [p["npv"] for p in roll["projects"]]
+    if all(v is not None for v in npvs):
+        assert sum(npvs) == pytest.approx(roll["total"]["npv"])
+        assert sum(k["npv"] or 0 for k in roll["municipalities"]) == pytest.approx(
+            roll["total"]["npv"]
+        )
+    ranks = [r["rank"] for r in out["ranking"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    assert len(out["ranking"]) == len(roll["projects"])
+
+
+def test_portfolio_text(workspace):
+    result = run("portfolio", "--as-of", AS_OF, "--workspace", str(workspace))
+    assert result.exit_code == 0, result.output
+    for words in ("Per prosjekt", "Per kommune", "Per effektmål", "Prioritering", "Sum"):
+        assert words in result.output
