@@ -10,10 +10,10 @@ unmeasured item adds nothing to the realised sum), and the number of benefits
 (gevinster and ulemper) and of resultatmål in each status.
 
 * Per kommune, each benefit's NOK is split by the project's cost-sharing key
-  (fordelingsnøkkel), restricted to the benefit's own kommuner when it names
-  any: *population* – innbyggertall / the sum over those kommuner; *equal* –
-  1/n; *fixed* – the project's fixed shares of those kommuner, scaled to add up
-  to 1 (equal if they are all zero). A project's NPV is split by the key over
+  (fordelingsnøkkel, the one the cost/benefit analysis uses), restricted to the
+  benefit's own kommuner when it names any: *population* – innbyggertall / the
+  sum over those kommuner; *equal* – 1/n; *fixed* – the project's fixed shares
+  of those kommuner, scaled to add up to 1 (equal if they are all zero). A project's NPV is split by the key over
   all its kommuner. The shares add up to 1, so the kommune figures add up to
   the total. A benefit's status is counted once in every kommune it names.
 * Per effektmål (keyed by project and effektmål id) the items that serve it.
@@ -54,7 +54,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from gevinst.model.schema import Benefit, CostSharing, DecisionPoint, Plan, Workspace
+from gevinst.model.cba_flows import restricted_shares, sharing_key
+from gevinst.model.schema import Benefit, DecisionPoint, Plan, Workspace
 from gevinst.model.tracking import STATUSES, ItemStatus
 
 CRITERIA = ("strategic_fit", "npv", "risk", "readiness", "participation")
@@ -100,7 +101,12 @@ def kommune_shares(
 ) -> dict[str, float]:
     """Shares (adding up to 1) of the named kommuner, or of all the project's kommuner.
 
-    >>> from gevinst.model.schema import Plan, Workspace
+    The project's fordelingsnøkkel (``cba_flows.sharing_key``: population, equal
+    or fixed), restricted to ``municipalities`` and scaled to add up to 1
+    (``cba_flows.restricted_shares``) – the same split as the cost/benefit
+    analysis uses per kommune.
+
+    >>> from gevinst.model.schema import Workspace
     >>> ws = Workspace(organisation="o", hourly_cost=1, municipalities=[
     ...     {"name": "A", "population": 3000}, {"name": "B", "population": 1000}])
     >>> class P:  # the project part of a plan is all this needs
@@ -108,19 +114,11 @@ def kommune_shares(
     >>> kommune_shares(P, ws)
     {'A': 0.75, 'B': 0.25}
     """
-    names = list(municipalities) or list(plan.project.municipalities)
-    rule = CostSharing(plan.project.cost_sharing)
-    if rule == CostSharing.POPULATION:
-        pop = workspace.population()
-        weights = [float(pop.get(n, 0)) for n in names]
-    elif rule == CostSharing.FIXED:
-        weights = [float(plan.project.fixed_shares.get(n, 0.0)) for n in names]
-    else:
-        weights = [1.0] * len(names)
-    total = sum(weights)
-    if total <= 0:
-        weights, total = [1.0] * len(names), float(len(names))
-    return {n: w / total for n, w in zip(names, weights, strict=True)}
+    names = list(plan.project.municipalities)
+    subset = [n for n in municipalities if n in names]
+    shares = restricted_shares(sharing_key(plan, workspace), names, subset)
+    keep = set(subset or names)
+    return {n: float(s) for n, s in zip(names, shares, strict=True) if n in keep}
 
 
 # --------------------------------------------------------------------------- roll-up
