@@ -1,3 +1,142 @@
-"""Commands: filled in by its issue."""
+"""``gevinst excel template|export|import``: the workbook project leaders fill in."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gevinst.cli.common import handle_input_errors, lang_option, root_of, say, workspace_option
+from gevinst.io import excel as xl
+from gevinst.io import workspace as ws
+
+DEFAULT_TEMPLATE = Path("templates") / "gevinst-mal.xlsx"
+
+
+@click.group("excel")
+def excel_group() -> None:
+    """Excel-arbeidsbok for prosjektledere og gevinsteiere: mal, eksport og import."""
+
+
+@excel_group.command("template")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_TEMPLATE,
+    show_default=True,
+    help="Hvor malen skrives.",
+)
+@workspace_option
+@lang_option
+@handle_input_errors
+def template_cmd(out: Path, workspace: Path | None, lang: str) -> None:
+    """Skriv en tom arbeidsbok (mal) laget ut fra skjemaet."""
+    root = root_of(workspace)
+    config = ws.load_config(root, lang=lang) if ws.Paths(root).config.exists() else None
+    path = xl.write_template(out, workspace=config, lang=lang)
+    click.echo(
+        say(lang, f"Skrev malen {ws.display(path)}.", f"Wrote the template {ws.display(path)}.")
+    )
+
+
+@excel_group.command("export")
+@click.argument("project_id", metavar="ID")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Hvor arbeidsboken skrives. Standard: <ID>.xlsx i gjeldende mappe.",
+)
+@workspace_option
+@lang_option
+@handle_input_errors
+def export_cmd(project_id: str, out: Path | None, workspace: Path | None, lang: str) -> None:
+    """Skriv ett prosjekts utfylte arbeidsbok (planen og målingene)."""
+    path = xl.export_project(root_of(workspace), project_id, out, lang=lang)
+    click.echo(say(lang, f"Skrev {ws.display(path)}.", f"Wrote {ws.display(path)}."))
+
+
+@excel_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Tillat å endre eller slette målinger som allerede er registrert.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Vis hva som ville blitt endret, men skriv ingenting."
+)
+@workspace_option
+@lang_option
+@handle_input_errors
+def import_cmd(file: Path, force: bool, dry_run: bool, workspace: Path | None, lang: str) -> None:
+    """Les en utfylt arbeidsbok inn i arbeidsområdet (plan og målinger).
+
+    Alt kontrolleres først; ved feil skrives ingenting (exit 2).
+    """
+    root = root_of(workspace)
+    result = xl.import_workbook(root, file, force=force, dry_run=dry_run, lang=lang)
+    _report(result, file, lang)
+
+
+def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
+    click.echo(
+        say(
+            lang,
+            f"Prosjekt «{result.project_id}» fra {ws.display(file)}:",
+            f"Project '{result.project_id}' from {ws.display(file)}:",
+        )
+    )
+    if result.changes:
+        click.echo(
+            say(
+                lang,
+                f"Planen: {len(result.changes)} endringer",
+                f"Plan: {len(result.changes)} changes",
+            )
+            if result.changes[0].action != "new_project"
+            else say(lang, "Planen:", "Plan:")
+        )
+        for change in result.changes:
+            click.echo("  " + change.format(lang))
+    else:
+        click.echo(say(lang, "Planen: ingen endringer", "Plan: no changes"))
+    merge = result.merge
+    click.echo(
+        say(
+            lang,
+            f"Målinger: {len(merge.added)} nye, {len(merge.changed)} endret, "
+            f"{len(merge.deleted)} slettet",
+            f"Measurements: {len(merge.added)} new, {len(merge.changed)} changed, "
+            f"{len(merge.deleted)} deleted",
+        )
+    )
+    row = say(lang, "rad", "row")
+    for n, m in merge.added:
+        click.echo(f"  + {m.target_id} {m.date} = {_number(m.value, lang)} ({row} {n})")
+    for n, old, new in merge.changed:
+        click.echo(
+            f"  ~ {new.target_id} {new.date}: {_number(old.value, lang)} → "
+            f"{_number(new.value, lang)} ({row} {n})"
+        )
+    for m in merge.deleted:
+        click.echo(f"  - {m.target_id} {m.date} = {_number(m.value, lang)}")
+    if result.dry_run:
+        click.echo(
+            say(lang, "Tørrkjøring (--dry-run): ingenting er skrevet.", "Dry run: nothing written.")
+        )
+    elif result.written:
+        names = ", ".join(ws.display(p) for p in result.written)
+        click.echo(say(lang, f"Skrev {names}.", f"Wrote {names}."))
+    else:
+        click.echo(say(lang, "Ingenting å skrive.", "Nothing to write."))
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:,.10g}" if abs(value) < 1e15 else repr(value)
+    if lang == "en":
+        return text
+    return text.replace(",", " ").replace(".", ",")
+
+
+COMMANDS = [excel_group]
