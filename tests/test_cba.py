@@ -469,7 +469,7 @@ def test_sensitivity_by_hand() -> None:
     assert rows["K1"].high_npv == pytest.approx(npv - 30)
     # K1 would have to rise 8.90 % for NPV = 0.
     assert rows["K1"].switching_value == pytest.approx(npv / 100)
-    assert rows["K1"].switching_text == "«Kostnad K1» +8,9 %"
+    assert rows["K1"].switching_text == "kostnaden +8,9 %"
     # G1 at 0.5: NPV − 15·A = −45.55
     assert rows["G1"].low_npv == pytest.approx(npv - 15 * A)
     # Main inputs: costs ±20 % → NPV ∓ 20; switching value +8.90 %.

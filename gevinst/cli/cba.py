@@ -1,3 +1,247 @@
-"""Commands: filled in by its issue."""
+"""``gevinst cba ID``: the cost/benefit analysis of one project.
 
-COMMANDS: list = []
+Thin: loads the workspace config and the plan (the same validation and the
+same issues as ``gevinst check``), calls :func:`gevinst.model.cba.analyse` and
+prints a Norwegian (or English) summary, or with ``--json`` the object of
+:meth:`gevinst.model.cba.CbaResult.to_json`. Bad input: exit 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gevinst.cli.common import (
+    echo_json,
+    handle_input_errors,
+    lang_option,
+    root_of,
+    say,
+    workspace_option,
+)
+from gevinst.io import workspace as ws
+from gevinst.model.cba import CbaResult, analyse
+from gevinst.model.schema import Plan
+from gevinst.report.text import fmt_nok, fmt_number, fmt_percent
+
+TOP_SENSITIVITY = 6
+LABEL_WIDTH = 48
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _rules(result: CbaResult, lang: str) -> str:
+    d = result.discounting
+    rates = "/".join(
+        fmt_percent(r, lang, 0 if round(100 * r, 6).is_integer() else 1) for r in d["rates"]
+    )
+    rule = (
+        say(lang, f"R-109 trinnvis {rates}", f"R-109 step-wise {rates}")
+        if d["rule"] == "r109"
+        else say(lang, f"fast rente {rates}", f"flat rate {rates}")
+    )
+    timing = (
+        say(lang, "år 0 udiskontert", "year 0 undiscounted")
+        if d["timing"] == "start"
+        else say(lang, "strømmer ved årets slutt", "flows at year end")
+    )
+    return f"{rule}, {timing}"
+
+
+def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
+    """The readable summary printed by ``gevinst cba`` (no logic, only wording)."""
+    r = result
+    last = r.start_year + r.analysis_years - 1
+    lines = [
+        say(lang, "Kost/nytte", "Cost/benefit") + f": {plan.project.name} ({plan.project.id})",
+        say(
+            lang,
+            f"Faste {r.price_year}-kroner · {r.start_year}–{last} ({r.analysis_years} år) · "
+            f"{_rules(r, lang)} · timekostnad {fmt_nok(r.hourly_cost, lang)}",
+            f"Real {r.price_year} NOK · {r.start_year}–{last} ({r.analysis_years} years) · "
+            f"{_rules(r, lang)} · hourly cost {fmt_nok(r.hourly_cost, lang)}",
+        ),
+        "",
+    ]
+    nnb_none = say(lang, "– (ingen netto budsjettkostnad)", "– (no net budget cost)")
+    irr_none = say(lang, "– (ikke definert)", "– (undefined)")
+    never = say(lang, "ikke i perioden", "not within the period")
+    rows = [
+        (say(lang, "Netto nåverdi (NNV)", "Net present value (NPV)"), fmt_nok(r.npv, lang)),
+        (
+            say(lang, "NNV med bare kontantgevinster", "NPV with cash benefits only"),
+            fmt_nok(r.npv_cash_only, lang),
+        ),
+        (
+            say(lang, "NNV per budsjettkrone (NNB)", "NPV per budget krone"),
+            nnb_none
+            if r.npv_per_budget_krone is None
+            else fmt_number(r.npv_per_budget_krone, 2, lang),
+        ),
+        (
+            say(lang, "Nytte/kostnad-forhold", "Benefit/cost ratio"),
+            "–" if r.bcr is None else fmt_number(r.bcr, 2, lang),
+        ),
+        (
+            say(lang, "Internrente", "Internal rate of return"),
+            irr_none if r.irr is None else fmt_percent(r.irr, lang),
+        ),
+        (
+            say(lang, "Inntjent (enkel / diskontert)", "Payback (simple / discounted)"),
+            f"{r.payback_year or never} / {r.discounted_payback_year or never}",
+        ),
+        (
+            say(lang, "Nåverdi av kostnader / nytte", "PV of costs / benefits"),
+            f"{fmt_nok(r.pv_costs, lang)} / {fmt_nok(r.pv_benefits, lang)}",
+        ),
+        (
+            say(lang, "Skattefinansieringskostnad", "Tax financing cost"),
+            fmt_nok(r.tax_financing_cost, lang)
+            + say(
+                lang,
+                f" ({fmt_percent(r.tax_rate, lang, 0)}, med i NNV)",
+                f" ({fmt_percent(r.tax_rate, lang, 0)}, in the NPV)",
+            )
+            if r.tax_rate > 0
+            else say(lang, "ikke med (av i gevinst.yaml)", "not included (off in gevinst.yaml)"),
+        ),
+    ]
+    width = max(len(label) for label, _ in rows)
+    lines += [f"  {label:<{width}}  {value}" for label, value in rows]
+
+    mc = r.monte_carlo
+    if mc is not None:
+        lines += [
+            "",
+            say(
+                lang,
+                f"Usikkerhet (Monte Carlo, {fmt_number(mc.draws, 0, lang)} trekk, frø {mc.seed}):",
+                f"Uncertainty (Monte Carlo, {fmt_number(mc.draws, 0, lang)} draws, seed {mc.seed}):",
+            ),
+            f"  P10 {fmt_nok(mc.p10, lang, short=True)} · P50 {fmt_nok(mc.p50, lang, short=True)} · "
+            f"P85 {fmt_nok(mc.p85, lang, short=True)} · P90 {fmt_nok(mc.p90, lang, short=True)} · "
+            + say(lang, "forventning ", "mean ")
+            + fmt_nok(mc.mean, lang, short=True),
+            say(
+                lang,
+                f"  Sannsynlighet for positiv NNV: {fmt_percent(mc.prob_positive, lang, 0)}",
+                f"  Probability of a positive NPV: {fmt_percent(mc.prob_positive, lang, 0)}",
+            ),
+        ]
+
+    if r.sensitivity:
+        lines += [
+            "",
+            say(lang, "Følsomhet (størst utslag først):", "Sensitivity (largest swing first):"),
+        ]
+        top = r.sensitivity[:TOP_SENSITIVITY]
+        labels = [_cut(row.label if lang != "en" else row.label_en, LABEL_WIDTH) for row in top]
+        lw = max(len(label) for label in labels)
+        npv = say(lang, "NNV", "NPV")
+        for row, label in zip(top, labels, strict=True):
+            switch = row.switching_text if lang != "en" else row.switching_text_en
+            lines.append(
+                f"  {label:<{lw}}  {npv} {fmt_nok(row.low_npv, lang, short=True)} … "
+                f"{fmt_nok(row.high_npv, lang, short=True)}"
+                + (
+                    say(lang, f"  · NNV = 0 når {switch}", f"  · NPV = 0 when {switch}")
+                    if switch
+                    else ""
+                )
+            )
+
+    if r.municipalities:
+        head = [
+            say(lang, "Kommune", "Municipality"),
+            say(lang, "Andel", "Share"),
+            say(lang, "Kostnader", "Costs"),
+            say(lang, "Nytte", "Benefits"),
+            say(lang, "NNV", "NPV"),
+        ]
+        body = [
+            [
+                m.name,
+                fmt_percent(m.share, lang),
+                fmt_nok(m.costs, lang),
+                fmt_nok(m.benefits, lang),
+                fmt_nok(m.npv, lang),
+            ]
+            for m in r.municipalities
+        ]
+        widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
+        lines += ["", say(lang, "Per kommune (nåverdier):", "Per municipality (present values):")]
+        for row in [head, *body]:
+            cells = [row[0].ljust(widths[0])] + [
+                c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+            ]
+            lines.append("  " + "  ".join(cells))
+
+    if r.non_priced:
+        lines += [
+            "",
+            say(
+                lang,
+                f"Ikke-prissatte gevinster står ved siden av NNV, ikke i den: {', '.join(r.non_priced)}.",
+                f"Non-priced benefits stand beside the NPV, not in it: {', '.join(r.non_priced)}.",
+            ),
+        ]
+    for cost_id, years in r.outside_period.items():
+        lines.append(
+            say(
+                lang,
+                f"Merk: kostnad {cost_id} har beløp utenfor analyseperioden ({', '.join(map(str, years))}); de er holdt utenfor.",
+                f"Note: cost {cost_id} has amounts outside the analysis period ({', '.join(map(str, years))}); they are left out.",
+            )
+        )
+    lines += [
+        "",
+        say(
+            lang,
+            f"Tall per år: gevinst cba {plan.project.id} --json",
+            f"Figures per year: gevinst cba {plan.project.id} --json",
+        ),
+    ]
+    return "\n".join(lines)
+
+
+@click.command("cba")
+@click.argument("project_id")
+@workspace_option
+@lang_option
+@click.option("--json", "as_json", is_flag=True, help="Skriv hele resultatet som JSON.")
+@click.option(
+    "--draws",
+    type=click.IntRange(100, 1_000_000),
+    default=None,
+    help="Antall Monte Carlo-trekk. Standard: monte_carlo.draws i gevinst.yaml.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    help="Frø for Monte Carlo. Standard: monte_carlo.seed i gevinst.yaml.",
+)
+@handle_input_errors
+def cba_cmd(
+    project_id: str,
+    workspace: Path | None,
+    lang: str,
+    as_json: bool,
+    draws: int | None,
+    seed: int | None,
+) -> None:
+    """Kost/nytte-analyse av prosjektet ID: NNV, usikkerhet, følsomhet, per kommune."""
+    root = root_of(workspace)
+    config = ws.load_config(root, lang=lang)
+    plan = ws.load_plan(root, project_id, config, lang=lang)
+    result = analyse(plan, config, draws=draws, seed=seed)
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        click.echo(summary_text(plan, result, lang))
+
+
+COMMANDS = [cba_cmd]

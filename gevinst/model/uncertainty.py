@@ -320,11 +320,12 @@ def delay_switch(npv_at_delay: Callable[[int], float], npv: float, limit: int) -
     return None
 
 
-def _group_label(group: str) -> tuple[str, str]:
+def _group_label(group: str) -> tuple[str, str, str, str]:
+    """(label nb, label en, subject nb, subject en) of a line's group."""
     return {
-        COST: ("Kostnad", "Cost"),
-        BENEFIT: ("Gevinst", "Benefit"),
-    }.get(group, ("Ulempe", "Dis-benefit"))
+        COST: ("Kostnad", "Cost", "kostnaden", "the cost"),
+        BENEFIT: ("Gevinst", "Benefit", "gevinsten", "the benefit"),
+    }.get(group, ("Ulempe", "Dis-benefit", "ulempen", "the dis-benefit"))
 
 
 def sensitivity(
@@ -347,7 +348,7 @@ def sensitivity(
     w = weights[:, 0] - weights[:, 1]
     rows: list[SensitivityRow] = []
     for k in np.nonzero(lines.uncertain)[0]:
-        nb, en = _group_label(lines.group[k])
+        nb, en, subject_nb, subject_en = _group_label(lines.group[k])
         base = float(lines.likely[k])
         s = relative_switch(npv, base * w[k])
         name = lines.names[k]
@@ -365,8 +366,8 @@ def sensitivity(
                 high_npv=float(npv + (lines.high[k] - base) * w[k]),
                 switching_value=s,
                 switching_unit="relative",
-                switching_text="" if s is None else f"«{name}» {_pct(s, 'nb')}",
-                switching_text_en="" if s is None else f"'{name}' {_pct(s, 'en')}",
+                switching_text="" if s is None else f"{subject_nb} {_pct(s, 'nb')}",
+                switching_text_en="" if s is None else f"{subject_en} {_pct(s, 'en')}",
             )
         )
 
@@ -433,9 +434,9 @@ def sensitivity(
     if y is None:
         y_nb = y_en = ""
     elif y >= 0:
-        y_nb, y_en = f"gevinstene {y} år forsinket", f"benefits {y} years late"
+        y_nb, y_en = f"gevinstene {y} år forsinket", f"benefits {y} year{'s' * (y != 1)} late"
     else:
-        y_nb, y_en = f"gevinstene {-y} år tidligere", f"benefits {-y} years early"
+        y_nb, y_en = f"gevinstene {-y} år tidligere", f"benefits {-y} year{'s' * (y != -1)} early"
     rows.append(
         SensitivityRow(
             input_id="delay",
