@@ -337,6 +337,10 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "nb": "samme måling står to ganger i filen",
         "en": "the same measurement appears twice in the file",
     },
+    "conflicting_row": {
+        "nb": "samme mål og dato står med ulike verdier i filen",
+        "en": "the same target and date appear with different values in the file",
+    },
     "sheet_missing": {"nb": "arket finnes ikke", "en": "sheet not found"},
     "project_mismatch": {
         "nb": "prosjektet stemmer ikke med --project",

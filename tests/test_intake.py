@@ -177,6 +177,18 @@ def test_add_refuses_bad_input(root, args, problem, field):
     assert [(i.problem, i.field) for i in err.issues] == [(problem, field)]
 
 
+def test_add_reports_every_problem_in_the_row_at_once(root):
+    err = refused(
+        root, lambda: intake.add_measurement(root, "p1", "G9", "2027-01-01", "abc", now=NOW)
+    )
+    assert sorted((i.field, i.problem) for i in err.issues) == [
+        ("date", "date_in_future"),
+        ("target_id", "unknown_reference"),
+        ("value", "wrong_type"),
+    ]
+    assert "felt «value»" in err.format("nb")
+
+
 def test_add_accepts_norwegian_number_and_date(root):
     intake.add_measurement(root, "p1", "G1", "1.10.2024", "849,5", now=NOW)
     assert register(root).read_text().splitlines()[-1].startswith("G1,2024-10-01,849.5,")
@@ -245,7 +257,7 @@ def test_import_refuses_every_bad_row_and_names_row_and_field(root, tmp_path):
         (4, "date", "date_before_baseline"),
         (5, "value", "wrong_type"),
         (6, "date", "duplicate_row"),
-        (8, "date", "conflicting_measurement"),
+        (8, "date", "conflicting_row"),
         (9, "date", "duplicate_measurement"),
         (10, "value", "conflicting_measurement"),
         (11, "project", "unknown_project"),

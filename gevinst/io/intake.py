@@ -42,11 +42,11 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from gevinst.errors import InputError, Issue, issues_from_validation
 from gevinst.io import atomic
@@ -350,12 +350,25 @@ def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
         if _empty(record.get(k)):
             record.pop(k, None)
     try:
-        return Measurement.model_validate(record), []
+        return Measurement.model_validate(record), [], {}
     except ValidationError as exc:
-        return None, [
-            i.located(file=raw.file, row=raw.row, sheet=raw.sheet)
+        problems = [
+            replace(i, key="").located(file=raw.file, row=raw.row, sheet=raw.sheet)
             for i in issues_from_validation(exc, lang=lang)
         ]
+    # The fields that are fine are still checked against the plan, so that every
+    # problem in the row is reported at once.
+    failed = {i.field for i in problems}
+    partial: dict[str, Any] = {}
+    if "target_id" not in failed and isinstance(record.get("target_id"), str):
+        partial["target_id"] = record["target_id"]
+    if "date" not in failed and "date" in record:
+        with contextlib.suppress(ValidationError):
+            partial["date"] = _DATE.validate_python(record["date"])
+    return None, problems, partial
+
+
+_DATE = TypeAdapter(dt.date)
 
 
 def _words(lang: str, nb: str, en: str) -> str:
@@ -418,7 +431,7 @@ def validate_rows(
                 ).located(**where)
             )
             continue
-        m, problems = _measurement(raw, reported_by, now, lang)
+        m, problems, partial = _measurement(raw, reported_by, now, lang)
         issues.extend(problems)
         if not pid:
             issues.append(
@@ -441,28 +454,40 @@ def validate_rows(
             )
             continue
         plan = plan_of(pid)
-        if plan is None or m is None:
+        if plan is None:
+            continue
+        target_id = m.target_id if m else partial.get("target_id")
+        date = m.date if m else partial.get("date")
+        if target_id is None:
             continue
         targets = plan.measurable()
-        item = targets.get(m.target_id)
+        item = targets.get(target_id)
         if item is None:
             issues.append(
                 Issue(
                     "unknown_reference",
                     field="target_id",
-                    found=m.target_id,
+                    found=target_id,
                     allowed=", ".join(targets),
                 ).located(**where)
             )
+        if date is not None and date > today:
+            issues.append(
+                Issue(
+                    "date_in_future",
+                    field="date",
+                    found=str(date),
+                    allowed=_words(lang, f"{today} eller tidligere", f"on or before {today}"),
+                ).located(**where)
+            )
+        if item is None or date is None:
             continue
-        bad = False
-        if m.date < item.baseline_date:
-            bad = True
+        if date < item.baseline_date:
             issues.append(
                 Issue(
                     "date_before_baseline",
                     field="date",
-                    found=str(m.date),
+                    found=str(date),
                     allowed=_words(
                         lang,
                         f"{item.baseline_date} eller senere",
@@ -470,16 +495,8 @@ def validate_rows(
                     ),
                 ).located(**where)
             )
-        if m.date > today:
-            bad = True
-            issues.append(
-                Issue(
-                    "date_in_future",
-                    field="date",
-                    found=str(m.date),
-                    allowed=_words(lang, f"{today} eller tidligere", f"on or before {today}"),
-                ).located(**where)
-            )
+        if m is None or date > today or date < item.baseline_date:
+            continue
         key = (pid, m.target_id, m.date)
         if key in seen:
             first_row, first_value = seen[key]
@@ -487,7 +504,7 @@ def validate_rows(
             ref = _words(lang, f"se rad {first_row}", f"see row {first_row}")
             issues.append(
                 Issue(
-                    "duplicate_row" if same else "conflicting_measurement",
+                    "duplicate_row" if same else "conflicting_row",
                     field="date",
                     found=f"{m.target_id} {m.date} = {m.value:.12g}",
                     detail=ref
@@ -535,8 +552,7 @@ def validate_rows(
                 ).located(**where)
             )
             continue
-        if not bad:
-            out.append(NewMeasurement(pid, m, raw.file, raw.row, raw.sheet))
+        out.append(NewMeasurement(pid, m, raw.file, raw.row, raw.sheet))
     if not rows:
         issues.append(
             Issue(
