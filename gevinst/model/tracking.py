@@ -181,9 +181,16 @@ def planned_trajectory(item: Item, dates: Sequence[dt.date]) -> list[float]:
     return [float(profile.planned_value(item, d)) for d in dates]
 
 
-def realised_share(item: Item, value: float) -> float:
-    """(value − baseline) / (target − baseline): 0 at the baseline, 1 at the target."""
-    return (float(value) - float(item.baseline)) / (float(item.target) - float(item.baseline))
+def realised_share(item: Item, value: float) -> float | None:
+    """(value − baseline) / (target − baseline): 0 at the baseline, 1 at the target.
+
+    None when the target equals the baseline (a plan error that ``gevinst check``
+    reports; there is no change to measure a share of).
+    """
+    change = float(item.target) - float(item.baseline)
+    if change == 0:
+        return None
+    return (float(value) - float(item.baseline)) / change
 
 
 def classify(
