@@ -119,9 +119,9 @@ def triangular_multipliers(
     u = rng.random((draws, a.size))
     safe = np.where(width > 0, width, 1.0)
     split = np.where(width > 0, (c - a) / safe, 0.0)
-    left = a + np.sqrt(u * (safe * (c - a)))
-    right = b - np.sqrt((1.0 - u) * (safe * (b - c)))
-    x = np.where(u < split, left, right)
+    lower = u < split
+    root = np.sqrt(np.where(lower, u * (safe * (c - a)), (1.0 - u) * (safe * (b - c))))
+    x = np.where(lower, a + root, b - root)
     return np.where(width > 0, x, a)
 
 
