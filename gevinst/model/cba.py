@@ -22,7 +22,7 @@ Per-year table (``CbaResult.per_year``), all NOK, costs positive:
 * ``cost_investment``, ``cost_operation``, ``cost_internal``: costs by category;
 * ``tax_financing_cost`` = τ · ``budget_cost`` (0 when off), where
   ``budget_cost`` = investment + operation − cash benefits is the net effect
-  on public budgets (R-109/2021 section 6: τ = 20 %);
+  on public budgets (R-109/2021: τ = 20 %);
 * ``costs`` = the three categories + ``tax_financing_cost``;
 * ``benefits_gross`` (gevinster), ``disbenefits`` (ulemper, positive),
   ``benefits`` = gevinster − ulemper; ``cash_benefits`` = cash gevinster − cash

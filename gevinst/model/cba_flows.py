@@ -10,7 +10,7 @@ they can never disagree about what a line is worth.
 Conventions (see ``docs/cba.md``):
 
 * **Real prices** of the plan's ``price_year``; no inflation inside the
-  analysis (R-109/2021 section 4; DFØ's guide ch. 4.3).
+  analysis (R-109/2021; DFØ's guide: fixed prices).
 * **Analysis years**: year 0 is ``project.analysis_start_year`` or the start
   date's year; there are ``project.analysis_years`` of them. Cost amounts in
   calendar years outside this window are left out and listed in
@@ -21,7 +21,7 @@ Conventions (see ``docs/cba.md``):
   target date the fraction stays at its last value, so a benefit continues at
   the target level to the end of the analysis period. Non-priced benefits
   (:func:`gevinst.model.valuation.is_priced` is false) are not lines; they are
-  reported beside the NPV, never in it (DFØ's guide ch. 5).
+  reported beside the NPV, never in it (DFØ's guide on non-priced effects).
 * **Dis-benefits** (``plan.disbenefits``) are valued the same way and count
   against the benefits.
 * **Delay** (``Assumptions.delay_years`` = d) shifts the realisation of every
@@ -32,8 +32,8 @@ Conventions (see ``docs/cba.md``):
 * **Public budget**: investment and operation costs and cash benefits/dis-benefits
   go through public budgets; internal effort (egeninnsats) is staff time already
   on the payroll, and freed time is not cash unless taken out, so neither
-  changes a budget (DFØ's guide ch. 3.4: the economic and the budget picture
-  differ).
+  changes a budget (the economic and the budget picture differ; DFØ's guide
+  on budget effects).
 """
 
 from __future__ import annotations
@@ -373,7 +373,7 @@ def line_weights(lines: Lines, factors: np.ndarray, tax_rate: float = 0.0) -> np
         cost side_l    = PV_l · [cost] + τ · b_l · (−s_l) · PV_l
 
     The second term is the tax financing cost (skattefinansieringskostnad,
-    R-109/2021 section 6): τ (20 %) of the net effect on public budgets.
+    R-109/2021): τ (20 %) of the net effect on public budgets.
     """
     pv = line_present_values(lines, factors)
     benefit_side = np.where(lines.is_cost, 0.0, lines.sign * pv)

@@ -1,6 +1,6 @@
 """Discounting (diskontering) by the Ministry of Finance's rule, R-109/2021.
 
-Rundskriv R-109/2021 (Finansdepartementet), section 5, sets the real discount
+Rundskriv R-109/2021 (Finansdepartementet), on the discount rate, sets the real discount
 rate (kalkulasjonsrente) for public measures with normal systematic risk:
 
 * 4 % for the first 40 years,
@@ -14,7 +14,7 @@ it, so the discount factor of year t is
     D(t) = 1.04^-40 · 1.03^-(t−40)                  for 40 < t ≤ 75
     D(t) = 1.04^-40 · 1.03^-35 · 1.02^-(t−75)       for t > 75
 
-(DFØ, *Veileder i samfunnsøkonomiske analyser* (2023), ch. 4.6, gives the same
+(DFØ's *Veileder i samfunnsøkonomiske analyser*, on discounting, gives the same
 example: the factor for year 50 is 1.04^-40 · 1.03^-10). A flat rate r gives
 D(t) = (1 + r)^-t.
 

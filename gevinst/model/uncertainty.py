@@ -9,24 +9,25 @@ where w_l is line l's present value with its sign (and its share of the tax
 financing cost). A simulation is then one matrix product.
 
 **Monte Carlo** (the state's quality-assurance practice, KS1/KS2; DFØ's guide
-ch. 6): every cost and benefit line gets an independent triangular multiplier
-(low, likely, high); lines with low = high are fixed at that value. Draws come
-from ``numpy.random.Generator(PCG64(seed))`` by the inverse of the triangular
-CDF, so the same plan and seed give the same numbers on every machine.
-Reported: P10, P50, P85, P90 and the mean of the NPV, and the probability that
-NPV > 0. The mean is the expected value (forventningsverdi) that DFØ's guide
-asks for; the point NPV uses the most likely multipliers. For the NPV the
-cautious figure is the low percentile (P10: 90 % chance of doing better); P85 of
-the present value of *costs* (the KS2 cost-frame convention) is given as
-``cost_p85``.
+on uncertainty analysis): every cost and benefit line gets an independent
+triangular multiplier (low, likely, high); lines with low = high are fixed at
+that value. Draws come from ``numpy.random.Generator(PCG64(seed))`` by the
+inverse of the triangular CDF, so the same plan and seed give the same numbers
+(with the same numpy version: NEP 19 lets a Generator's streams change between
+numpy releases). Reported: P10, P50, P85, P90 and the mean of the NPV, and the
+probability that NPV > 0. The mean is the expected value (forventningsverdi)
+that DFØ's guide asks for; the point NPV uses the most likely multipliers. For
+the NPV the cautious figure is the low percentile (P10: 90 % chance of doing
+better); P85 of the present value of *costs* (the KS2 cost-frame convention) is
+given as ``cost_p85``.
 
 **Sensitivity**: each uncertain line at its low and its high multiplier with the
 rest at likely, plus the main inputs (all costs ±20 %, all benefits ±20 %,
 hourly cost ±20 %, discount rate ±1 percentage point, delay ±1 year), sorted by
-swing — the data of a tornado chart. The **switching value** (DFØ's guide ch.
-6.3, *brytverdi*) is the change of one input that brings the NPV to 0, with the
-rest unchanged; None when no such change exists (e.g. costs would have to
-become negative).
+swing — the data of a tornado chart. The **switching value** (*brytverdi*, DFØ's
+guide) is the change of one input that brings the NPV to 0, with the rest
+unchanged; None when no such change exists (e.g. costs would have to become
+negative).
 """
 
 from __future__ import annotations
