@@ -151,16 +151,25 @@ def _date_axis(ax: Any, lang: str) -> None:
 
 
 def _as_of_line(ax: Any, as_of: dt.date, lang: str) -> None:
+    """A dotted vertical line at the as-of date, labelled along the line (left of it, at the top)."""
     ax.axvline(as_of, color=BLACK, linestyle=":", linewidth=1.2, zorder=1)
     ax.annotate(
         t(lang, f"per {fmt_date(as_of, lang)}", f"as of {fmt_date(as_of, lang)}"),
         xy=(as_of, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(3, -2),
+        xytext=(-3, -3),
         textcoords="offset points",
+        rotation=90,
         va="top",
-        ha="left",
+        ha="right",
         fontsize=8,
+        bbox={
+            "boxstyle": "square,pad=0.1",
+            "facecolor": "white",
+            "edgecolor": "none",
+            "alpha": 0.8,
+        },
+        zorder=6,
     )
 
 
@@ -635,6 +644,13 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
             va="bottom" if level > 0 else "top",
             fontsize=8,
             fontweight="bold" if is_dp else "normal",
+            bbox={
+                "boxstyle": "round,pad=0.2",
+                "facecolor": "white",
+                "edgecolor": "none",
+                "alpha": 0.9,
+            },
+            zorder=5,
         )
     _as_of_line(ax, as_of, lang)
     ax.set_ylim(-3.3, 3.3)
@@ -833,8 +849,8 @@ def benefit_chart(
             zorder=5,
             label=t(
                 lang,
-                f"Målinger ({status_label(st, lang)})",
-                f"Measurements ({status_label(st, lang)})",
+                f"Målinger – status {status_label(st, lang)}",
+                f"Measurements – status {status_label(st, lang)}",
             ),
         )
     _as_of_line(ax, as_of, lang)
@@ -1333,8 +1349,8 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
             color=BLACK,
             label=t(
                 lang,
-                f"Forventet NNV {fmt_nok(base, lang, short=True)}",
-                f"Expected NPV {fmt_nok(base, lang, short=True)}",
+                f"NNV i planen {fmt_nok(base, lang, short=True)}",
+                f"NPV of the plan {fmt_nok(base, lang, short=True)}",
             ),
         ),
         Line2D([], [], color=VERMILLION, linestyle=":", label=t(lang, "NNV = 0", "NPV = 0")),
@@ -1371,8 +1387,8 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
     crosses = [r for r in rows if min(r.low_npv, r.high_npv) < 0 < max(r.low_npv, r.high_npv)]
     alt = t(
         lang,
-        f"Følsomhetsanalyse rundt forventet netto nåverdi {fmt_nok(base, lang, short=True)}. Størst utslag gir {join_words(described, lang)}.",
-        f"Sensitivity around the expected NPV of {fmt_nok(base, lang, short=True)}. The largest effects come from {join_words(described, lang)}.",
+        f"Følsomhetsanalyse rundt planens netto nåverdi {fmt_nok(base, lang, short=True)}. Størst utslag gir {join_words(described, lang)}.",
+        f"Sensitivity around the plan's NPV of {fmt_nok(base, lang, short=True)}. The largest effects come from {join_words(described, lang)}.",
     )
     if crosses:
         names = join_words(
@@ -1728,7 +1744,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
     described = []
     for line in lines:
         parts = [
-            f"{line.benefits[s]} {STATUS_WORDS_PLAIN[s]['en' if lang == 'en' else 'nb']}"
+            f"{line.benefits[s]} {STATUS_WORDS_PLAIN['en' if lang == 'en' else 'nb'][s]}"
             for s in ("green", "yellow", "red", "grey")
             if line.benefits.get(s)
         ]

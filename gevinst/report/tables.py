@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from gevinst.model import tracking
 from gevinst.model.schema import IMPACT_SYMBOLS, Plan
 from gevinst.report.text import (
     fmt_date,
@@ -33,12 +34,24 @@ from gevinst.report.text import (
     t,
 )
 
+STATUS_ORDER = tracking.STATUSES
+STATUS_SYMBOL = tracking.STATUS_SYMBOLS
+STATUS_WORDS_PLAIN = tracking.STATUS_WORDS
+
 
 def _frame(
-    rows: list[list[Any]], columns: Sequence[str], numeric: Iterable[str] = ()
+    rows: list[list[Any]],
+    columns: Sequence[str],
+    numeric: Iterable[str] = (),
+    *,
+    caption: str = "",
+    empty: str = "",
 ) -> pd.DataFrame:
+    """A table of display strings; caption, empty-table text and numeric columns in ``attrs``."""
     df = pd.DataFrame(rows, columns=list(columns), dtype=object)
     df.attrs["numeric"] = [c for c in numeric if c in df.columns]
+    df.attrs["caption"] = caption
+    df.attrs["empty"] = empty
     return df
 
 
@@ -74,7 +87,15 @@ def goal_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
                         f"{rg.indicator}: {target} {t(lang, 'innen', 'by')} {fmt_date(rg.due_date, lang)}",
                     ]
                 )
-    return _frame(rows, c)
+    return _frame(
+        rows,
+        c,
+        caption=t(
+            lang,
+            "Målhierarki: hovedmål, effektmål og resultatmål",
+            "Goal hierarchy: main goal, effect goals and result goals",
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- status
@@ -127,7 +148,17 @@ def benefit_status_table(
             ]
         )
     numeric = [c[k] for k in ("baseline", "latest", "realised", "planned", "target", "forecast")]
-    return _frame(rows, list(c.values()), numeric)
+    return _frame(
+        rows,
+        list(c.values()),
+        numeric,
+        caption=t(
+            lang,
+            "Gevinster og ulemper: status mot plan",
+            "Benefits and dis-benefits: status against plan",
+        ),
+        empty=t(lang, "Ingen gevinster er registrert.", "No benefits are registered."),
+    )
 
 
 def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame:
@@ -163,7 +194,13 @@ def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame
         if s.kind == "result"
     ]
     numeric = [c[k] for k in ("baseline", "latest", "realised", "planned", "target")]
-    return _frame(rows, list(c.values()), numeric)
+    return _frame(
+        rows,
+        list(c.values()),
+        numeric,
+        caption=t(lang, "Resultatmål: status mot plan", "Result goals: status against plan"),
+        empty=t(lang, "Ingen resultatmål er registrert.", "No result goals are registered."),
+    )
 
 
 # --------------------------------------------------------------------------- cost/benefit
@@ -172,7 +209,12 @@ def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame
 def key_figures_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     """The key figures of a :class:`CbaResult` (label, formatted value)."""
     c = [t(lang, "Nøkkeltall", "Key figure"), t(lang, "Verdi", "Value")]
-    return _frame([list(r) for r in key_figures(cba, lang)], c, [c[1]])
+    return _frame(
+        [list(r) for r in key_figures(cba, lang)],
+        c,
+        [c[1]],
+        caption=t(lang, "Nøkkeltall", "Key figures"),
+    )
 
 
 def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
@@ -202,7 +244,16 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         ]
         for r in cba.per_year.itertuples(index=False)
     ]
-    return _frame(rows, list(c.values()), [v for k, v in c.items() if k != "year"])
+    return _frame(
+        rows,
+        list(c.values()),
+        [v for k, v in c.items() if k != "year"],
+        caption=t(
+            lang,
+            "Kontantstrøm per år (kroner, faste priser)",
+            "Cash flow per year (NOK, real prices)",
+        ),
+    )
 
 
 def sensitivity_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
@@ -223,7 +274,16 @@ def sensitivity_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         ]
         for r in rows
     ]
-    return _frame(body, c, c[1:3])
+    return _frame(
+        body,
+        c,
+        c[1:3],
+        caption=t(
+            lang,
+            "Følsomhet: netto nåverdi når én forutsetning endres",
+            "Sensitivity: NPV when one input changes",
+        ),
+    )
 
 
 def _sens_label(row: Any, lang: str) -> str:
@@ -268,7 +328,12 @@ def municipality_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
                 fmt_nok(sum(m.npv for m in cba.municipalities), lang),
             ]
         )
-    return _frame(rows, c, c[1:])
+    return _frame(
+        rows,
+        c,
+        c[1:],
+        caption=t(lang, "Per kommune (nåverdier)", "Per municipality (present values)"),
+    )
 
 
 # --------------------------------------------------------------------------- plan
@@ -297,7 +362,16 @@ def non_priced_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
         ]
         for e in plan.non_priced_effects
     ]
-    return _frame(rows, c)
+    return _frame(
+        rows,
+        c,
+        caption=t(lang, "Ikke-prissatte virkninger", "Non-priced effects"),
+        empty=t(
+            lang,
+            "Ingen ikke-prissatte virkninger er registrert.",
+            "No non-priced effects are registered.",
+        ),
+    )
 
 
 def risk_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
@@ -326,7 +400,13 @@ def risk_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
         ]
         for r in ranked
     ]
-    return _frame(rows, c, c[2:5])
+    return _frame(
+        rows,
+        c,
+        c[2:5],
+        caption=t(lang, "Risikoer, høyest risikonivå først", "Risks, highest level first"),
+        empty=t(lang, "Ingen risikoer er registrert.", "No risks are registered."),
+    )
 
 
 def milestone_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFrame:
@@ -353,7 +433,273 @@ def milestone_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFram
                 state,
             ]
         )
-    return _frame(rows, c)
+    return _frame(
+        rows,
+        c,
+        caption=t(lang, "Milepæler og beslutningspunkter", "Milestones and decision points"),
+        empty=t(lang, "Ingen milepæler er registrert.", "No milestones are registered."),
+    )
+
+
+# --------------------------------------------------------------------------- portfolio
+
+CRITERIA_WORDS = {
+    "strategic_fit": ("Strategisk treff", "Strategic fit"),
+    "npv": ("Netto nåverdi", "Net present value"),
+    "risk": ("Risiko", "Risk"),
+    "readiness": ("Modenhet (fase)", "Readiness (phase)"),
+    "participation": ("Deltakende kommuner", "Participating municipalities"),
+}
+
+
+def _criterion(name: str, lang: str) -> str:
+    nb, en = CRITERIA_WORDS.get(name, (name, name))
+    return en if lang == "en" else nb
+
+
+def _raw_value(name: str, value: float | None, lang: str) -> str:
+    if value is None:
+        return t(lang, "mangler", "missing")
+    if name == "strategic_fit":
+        return t(lang, f"{fmt_number(value, 0, lang)} av 5", f"{fmt_number(value, 0, lang)} of 5")
+    if name == "npv":
+        return fmt_nok(value, lang, short=True)
+    if name == "risk":
+        return t(lang, f"{fmt_number(value, 0, lang)} av 25", f"{fmt_number(value, 0, lang)} of 25")
+    if name == "readiness":
+        return f"BP{int(value)}" if value >= 1 else t(lang, "før BP1", "before DP1")
+    if name == "participation":
+        return fmt_percent(value, lang, 0)
+    return fmt_number(value, 2, lang)
+
+
+def status_counts_text(counts: dict[str, int], lang: str = "nb") -> str:
+    """``✔ 2 på plan, ✖ 1 bak plan`` (statuses with a count only; ``–`` when none)."""
+    words = STATUS_WORDS_PLAIN["en" if lang == "en" else "nb"]
+    parts = [f"{STATUS_SYMBOL[s]} {counts[s]} {words[s]}" for s in STATUS_ORDER if counts.get(s)]
+    return ", ".join(parts) if parts else "–"
+
+
+def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
+    """The portfolio board's ranking: rank, score and each criterion's input and weight."""
+    criteria = list(ranked[0].weights) if ranked else []
+    c = [
+        t(lang, "Rang", "Rank"),
+        t(lang, "Prosjekt", "Project"),
+        t(lang, "Poeng (0–100)", "Score (0–100)"),
+    ]
+    c += [
+        f"{_criterion(k, lang)} ({t(lang, 'vekt', 'weight')} {fmt_percent(_weight_share(ranked[0].weights, k), lang, 0)})"
+        for k in criteria
+    ]
+    c += [t(lang, "Mangler", "Missing")]
+    rows = []
+    for r in ranked:
+        rows.append(
+            [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
+            + [_raw_value(k, r.raw.get(k), lang) for k in criteria]
+            + [", ".join(_criterion(k, lang) for k in r.missing) or "–"]
+        )
+    return _frame(
+        rows,
+        c,
+        [c[0], c[2], *c[3:-1]],
+        caption=t(
+            lang,
+            "Prioritering: vektet poengsum over kriteriene",
+            "Prioritisation: weighted score over the criteria",
+        ),
+    )
+
+
+def _weight_share(weights: dict[str, float], key: str) -> float:
+    total = sum(weights.values())
+    return weights[key] / total if total else 0.0
+
+
+def rollup_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
+    """Per project and in total: NPV, planned and realised NOK so far, status counts."""
+    c = [
+        t(lang, "Prosjekt", "Project"),
+        t(lang, "Netto nåverdi", "Net present value"),
+        t(lang, "Planlagt hittil", "Planned so far"),
+        t(lang, "Realisert hittil", "Realised so far"),
+        t(lang, "Realisert andel", "Realised share"),
+        t(lang, "Gevinster og ulemper", "Benefits and dis-benefits"),
+        t(lang, "Resultatmål", "Result goals"),
+    ]
+    rows = [_rollup_row(line, line.name or line.key, lang) for line in rollup.projects]
+    rows.append(_rollup_row(rollup.total, t(lang, "Sum portefølje", "Portfolio total"), lang))
+    return _frame(
+        rows,
+        c,
+        c[1:5],
+        caption=t(
+            lang,
+            "Prosjektene: netto nåverdi, gevinster i kroner hittil og status",
+            "The projects: NPV, benefits in NOK so far and status",
+        ),
+    )
+
+
+def _rollup_row(line: Any, name: str, lang: str) -> list[str]:
+    share = line.realised_nok / line.planned_nok if line.planned_nok else None
+    return [
+        name,
+        fmt_nok(line.npv, lang, short=True),
+        fmt_nok(line.planned_nok, lang, short=True),
+        fmt_nok(line.realised_nok, lang, short=True),
+        fmt_percent(share, lang, 0),
+        status_counts_text(line.benefits, lang),
+        status_counts_text(line.results, lang),
+    ]
+
+
+def municipality_totals_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
+    """Per kommune across the portfolio: share of the NPV, NOK so far, benefit status counts."""
+    c = [
+        t(lang, "Kommune", "Municipality"),
+        t(lang, "Andel av netto nåverdi", "Share of the NPV"),
+        t(lang, "Planlagt hittil", "Planned so far"),
+        t(lang, "Realisert hittil", "Realised so far"),
+        t(lang, "Gevinster", "Benefits"),
+    ]
+    rows = [
+        [
+            m.name or m.key,
+            fmt_nok(m.npv, lang, short=True),
+            fmt_nok(m.planned_nok, lang, short=True),
+            fmt_nok(m.realised_nok, lang, short=True),
+            status_counts_text(m.benefits, lang),
+        ]
+        for m in rollup.municipalities
+    ]
+    return _frame(
+        rows,
+        c,
+        c[1:4],
+        caption=t(lang, "Porteføljen per kommune", "The portfolio per municipality"),
+    )
+
+
+def attention_table(
+    statuses: Iterable[Any], lang: str = "nb", *, plans: Any = None
+) -> pd.DataFrame:
+    """Across the portfolio: the items behind plan (red) or not measured (grey), by project."""
+    c = [
+        t(lang, "Prosjekt", "Project"),
+        "ID",
+        t(lang, "Gevinst eller resultatmål", "Benefit or result goal"),
+        t(lang, "Ansvarlig", "Owner"),
+        "Status",
+        t(lang, "Realisert andel", "Realised share"),
+        t(lang, "Planlagt andel", "Planned share"),
+        t(lang, "Siste måling", "Latest measurement"),
+    ]
+    rows = [
+        [
+            _project_name(plans, s.project),
+            s.id,
+            s.name,
+            s.owner,
+            status_label(s.status, lang),
+            fmt_percent(s.realised_share, lang, 0),
+            fmt_percent(s.planned_share, lang, 0),
+            fmt_date(s.latest_date, lang)
+            if s.latest_date
+            else t(lang, "aldri målt", "never measured"),
+        ]
+        for s in statuses
+        if s.status in ("red", "grey")
+    ]
+    return _frame(
+        rows,
+        c,
+        c[5:7],
+        caption=t(lang, "Bak plan eller ikke målt", "Behind plan or not measured"),
+        empty=t(
+            lang,
+            "Alle gevinster og resultatmål er målt og i rute.",
+            "Every benefit and result goal is measured and on course.",
+        ),
+    )
+
+
+def _project_name(plans: Any, pid: str) -> str:
+    if plans is None:
+        return pid
+    plan = plans.get(pid) if hasattr(plans, "get") else None
+    return plan.project.name if plan is not None else pid
+
+
+def double_claims_table(
+    claims: Sequence[Any], lang: str = "nb", *, plans: Any = None
+) -> pd.DataFrame:
+    """Benefits claimed by two projects (same indicator, kommune and period)."""
+    c = [
+        t(lang, "Indikator", "Indicator"),
+        t(lang, "Felles kommuner", "Common municipalities"),
+        t(lang, "Overlappende periode", "Overlapping period"),
+        t(lang, "Første prosjekt og gevinst", "First project and benefit"),
+        t(lang, "Andre prosjekt og gevinst", "Second project and benefit"),
+    ]
+    rows = [
+        [
+            d.indicator,
+            ", ".join(d.municipalities),
+            f"{fmt_date(d.period[0], lang)}–{fmt_date(d.period[1], lang)}",
+            f"{_project_name(plans, d.first.project)}: {d.first.benefit} {d.first.name}",
+            f"{_project_name(plans, d.second.project)}: {d.second.benefit} {d.second.name}",
+        ]
+        for d in claims
+    ]
+    return _frame(
+        rows,
+        c,
+        caption=t(
+            lang,
+            "Gevinster som kan være telt i to prosjekter",
+            "Benefits that may be counted in two projects",
+        ),
+        empty=t(
+            lang,
+            "Ingen gevinster er telt i mer enn ett prosjekt.",
+            "No benefit is counted in more than one project.",
+        ),
+    )
+
+
+def overdue_table(owners: Sequence[Any], lang: str = "nb", *, plans: Any = None) -> pd.DataFrame:
+    """Benefit owners with overdue measurements: who to remind, for what, due since when."""
+    c = [
+        t(lang, "Ansvarlig", "Owner"),
+        t(lang, "Prosjekt", "Project"),
+        t(lang, "Hva skal måles", "What to measure"),
+        t(lang, "Forfalt siden", "Due since"),
+        t(lang, "Siste måling", "Latest measurement"),
+    ]
+    rows = []
+    for o in owners:
+        for item in o.items:
+            rows.append(
+                [
+                    o.owner,
+                    _project_name(plans, o.project),
+                    f"{item.id} {item.name}",
+                    fmt_date(item.due, lang),
+                    fmt_date(item.latest_date, lang)
+                    if item.latest_date
+                    else t(lang, "aldri målt", "never measured"),
+                ]
+            )
+    return _frame(
+        rows,
+        c,
+        caption=t(
+            lang, "Forfalte målinger: hvem som skal purres", "Overdue measurements: whom to remind"
+        ),
+        empty=t(lang, "Ingen målinger er forfalt.", "No measurements are overdue."),
+    )
 
 
 # --------------------------------------------------------------------------- HTML
@@ -361,7 +707,7 @@ def milestone_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFram
 
 def table_html(
     df: pd.DataFrame,
-    caption: str,
+    caption: str | None = None,
     *,
     row_headers: bool = False,
     empty: str | None = None,
@@ -372,11 +718,14 @@ def table_html(
     No index column is written (the tables carry their own ID columns). With
     ``row_headers`` the first column's cells are ``<th scope="row">``. Columns
     named in ``df.attrs["numeric"]`` are right-aligned (``class="num"``). An
-    empty table becomes a short sentence (``empty``) under the caption.
+    empty table becomes a short sentence (``empty``) under the caption. The
+    caption and the empty-table sentence default to the table's own
+    (``df.attrs["caption"]``, ``df.attrs["empty"]``).
     """
     e = html.escape
+    caption = caption if caption is not None else df.attrs.get("caption", "")
     if df.empty:
-        note = empty or t(lang, "Ingen rader.", "No rows.")
+        note = empty or df.attrs.get("empty") or t(lang, "Ingen rader.", "No rows.")
         return f'<div class="gevinst-table-empty"><p><strong>{e(caption)}</strong>: {e(note)}</p></div>'
     numeric = set(df.attrs.get("numeric", []))
     out = ['<table class="gevinst-table">', f"<caption>{e(caption)}</caption>", "<thead><tr>"]
@@ -400,7 +749,7 @@ def table_html(
 
 def show_table(
     df: pd.DataFrame,
-    caption: str,
+    caption: str | None = None,
     *,
     row_headers: bool = False,
     empty: str | None = None,
@@ -409,6 +758,8 @@ def show_table(
     """Display a table in a notebook as accessible HTML (plain-text fallback included)."""
     from IPython.display import display
 
+    caption = caption if caption is not None else df.attrs.get("caption", "")
+    empty = empty or df.attrs.get("empty") or t(lang, "Ingen rader.", "No rows.")
     markup = table_html(df, caption, row_headers=row_headers, empty=empty, lang=lang)
-    plain = caption + "\n" + (df.to_string(index=False) if not df.empty else (empty or ""))
+    plain = caption + "\n" + (df.to_string(index=False) if not df.empty else empty)
     display({"text/html": markup, "text/plain": plain}, raw=True)

@@ -25,6 +25,7 @@ import html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from gevinst.model import tracking
@@ -92,8 +93,12 @@ def fmt_number(value: float | None, decimals: int = 0, lang: str = "nb") -> str:
     return (MINUS if value < 0 else "") + text
 
 
+SHORT_FROM = 100_000
+"""With ``short=True``, amounts from this size on are shown in millions (``0,8 mill. kr``)."""
+
+
 def fmt_nok(value: float | None, lang: str = "nb", *, short: bool = False) -> str:
-    """Kroner: ``1 234 567 kr``; with ``short`` millions as ``1,2 mill. kr``.
+    """Kroner: ``1 234 567 kr``; with ``short`` amounts from 100 000 in millions: ``1,2 mill. kr``.
 
     >>> fmt_nok(-2_500_000, short=True)
     '−2,5\\xa0mill.\\xa0kr'
@@ -102,7 +107,7 @@ def fmt_nok(value: float | None, lang: str = "nb", *, short: bool = False) -> st
     """
     if _missing(value):
         return "–"
-    if short and abs(value) >= 1_000_000:
+    if short and abs(value) >= SHORT_FROM:
         number = fmt_number(value / 1_000_000, 1, lang)
         return f"NOK{NBSP}{number}{NBSP}m" if lang == "en" else f"{number}{NBSP}mill.{NBSP}kr"
     number = fmt_number(value, 0, lang)
@@ -483,3 +488,264 @@ def summary(
                 )
             )
     return s
+
+
+# --------------------------------------------------------------------------- display
+
+SECTIONS: dict[str, tuple[str, str]] = {
+    "project_report": ("Prosjektrapport", "Project report"),
+    "portfolio_report": ("Porteføljerapport", "Portfolio report"),
+    "explore": ("Utforsk forutsetningene", "Explore the assumptions"),
+    "summary": ("Sammendrag for styringsgruppen", "Summary for the steering group"),
+    "goals": ("Mål og gevinstkart", "Goals and benefits map"),
+    "benefits": ("Gevinster – status", "Benefits – status"),
+    "benefit_charts": ("Gevinstene mot plan", "Each benefit against its plan"),
+    "results": ("Resultatmål", "Result goals"),
+    "cba": ("Kost/nytte", "Cost/benefit"),
+    "municipalities": ("Per kommune", "Per municipality"),
+    "non_priced": ("Ikke-prissatte virkninger", "Non-priced effects"),
+    "risk": ("Risiko", "Risk"),
+    "milestones": ("Milepæler og beslutningspunkter", "Milestones and decision points"),
+    "portfolio_status": ("Status for prosjektene", "Status of the projects"),
+    "ranking": ("Prioritering", "Prioritisation"),
+    "portfolio_municipalities": ("Per kommune", "Per municipality"),
+    "double_claims": ("Mulig dobbelttelling", "Possible double counting"),
+    "overdue": ("Forfalte målinger", "Overdue measurements"),
+    "assumptions": ("Forutsetninger", "Assumptions"),
+    "results_now": ("Resultater med valgte forutsetninger", "Results under the chosen assumptions"),
+}
+"""Report section headings (Norwegian, English)."""
+
+
+def section(key: str, lang: str = "nb") -> str:
+    """The heading of a report section in ``lang``."""
+    nb, en = SECTIONS[key]
+    return en if lang == "en" else nb
+
+
+def headings(lang: str = "nb") -> SimpleNamespace:
+    """All section headings in ``lang`` as attributes: ``headings("nb").risk == "Risiko"``."""
+    return SimpleNamespace(**{key: section(key, lang) for key in SECTIONS})
+
+
+def heading_html(title: str, level: int = 2) -> str:
+    """A real HTML heading ``<h1>``–``<h6>``; the title is escaped."""
+    level = min(6, max(1, int(level)))
+    return f"<h{level}>{html.escape(title)}</h{level}>"
+
+
+def show_heading(key_or_title: str, lang: str = "nb", level: int = 2) -> None:
+    """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading."""
+    from IPython.display import display
+
+    title = section(key_or_title, lang) if key_or_title in SECTIONS else key_or_title
+    display({"text/html": heading_html(title, level), "text/plain": title}, raw=True)
+
+
+def title_html(plan: Any, as_of: dt.date, lang: str = "nb", *, kind: str = "project_report") -> str:
+    """The report's ``<h1>`` and a line with organisation, project owner and as-of date."""
+    e = html.escape
+    if plan is None:
+        head = section(kind, lang)
+        sub = f"{t(lang, 'Per', 'As of')} {fmt_date(as_of, lang)}"
+    else:
+        p = plan.project
+        head = f"{section(kind, lang)}: {p.name}"
+        sub = t(
+            lang,
+            f"{p.organisation}. Prosjekteier: {p.owner}. Prosjektleder: {p.project_manager}. Per {fmt_date(as_of, lang)}.",
+            f"{p.organisation}. Project owner: {p.owner}. Project manager: {p.project_manager}. As of {fmt_date(as_of, lang)}.",
+        )
+    return f'{heading_html(head, 1)}<p class="gevinst-subtitle">{e(sub)}</p>'
+
+
+def show_title(
+    plan: Any, as_of: dt.date, lang: str = "nb", *, kind: str = "project_report"
+) -> None:
+    """Display the report title (``<h1>``) for a project, or for the portfolio with ``plan=None``."""
+    from IPython.display import display
+
+    markup = title_html(plan, as_of, lang, kind=kind)
+    display({"text/html": markup, "text/plain": section(kind, lang)}, raw=True)
+
+
+def show_portfolio_title(workspace: Any, as_of: dt.date, lang: str = "nb") -> None:
+    """Display the portfolio report's title (``<h1>``) with the organisation and as-of date."""
+    _show_title(section("portfolio_report", lang), workspace.organisation, as_of, lang)
+
+
+def show_explore_title(workspace: Any, as_of: dt.date, lang: str = "nb") -> None:
+    """Display the explorer's title (``<h1>``)."""
+    _show_title(section("explore", lang), workspace.organisation, as_of, lang)
+
+
+def _show_title(head: str, organisation: str, as_of: dt.date, lang: str) -> None:
+    from IPython.display import display
+
+    sub = f"{organisation}. {t(lang, 'Per', 'As of')} {fmt_date(as_of, lang)}."
+    markup = f'{heading_html(head, 1)}<p class="gevinst-subtitle">{html.escape(sub)}</p>'
+    display({"text/html": markup, "text/plain": f"{head}\n{sub}"}, raw=True)
+
+
+def paragraph_html(sentences: str | Sequence[str]) -> str:
+    """``<p>`` with the text escaped."""
+    text = sentences if isinstance(sentences, str) else " ".join(sentences)
+    return f"<p>{html.escape(text)}</p>"
+
+
+def show_text(sentences: str | Sequence[str]) -> None:
+    """Display a paragraph of text (escaped)."""
+    from IPython.display import display
+
+    text = sentences if isinstance(sentences, str) else " ".join(sentences)
+    display({"text/html": paragraph_html(text), "text/plain": text}, raw=True)
+
+
+def show_summary(s: Summary) -> None:
+    """Display the steering group's summary."""
+    from IPython.display import display
+
+    display({"text/html": s.to_html(), "text/plain": s.to_text()}, raw=True)
+
+
+# --------------------------------------------------------------------------- section texts
+
+
+def cba_method_text(cba: Any, lang: str = "nb") -> str:
+    """How the cost/benefit numbers were made, in two or three sentences."""
+    d = cba.discounting or {}
+    rates = [fmt_percent(r, lang, 1 if round(100 * r, 6) % 1 else 0) for r in d.get("rates", [])]
+    if d.get("rule") == "r109":
+        rule = t(
+            lang,
+            f"diskontert etter Finansdepartementets rundskriv R-109 (trinnvis {'/'.join(rates)})",
+            f"discounted by the Ministry of Finance's circular R-109 (step-wise {'/'.join(rates)})",
+        )
+    else:
+        rule = t(
+            lang,
+            f"diskontert med fast rente {join_words(rates, lang)}",
+            f"discounted at a flat rate of {join_words(rates, lang)}",
+        )
+    timing = {
+        "start": t(lang, "år 0 er udiskontert", "year 0 is not discounted"),
+        "end": t(lang, "strømmene regnes ved årets slutt", "flows fall at the end of each year"),
+    }.get(d.get("timing", ""), "")
+    last = cba.start_year + cba.analysis_years - 1
+    out = [
+        t(
+            lang,
+            f"Kost/nytte-analysen er i faste {cba.price_year}-kroner over {cba.analysis_years} år ({cba.start_year}–{last}), {rule}; {timing}.",
+            f"The cost/benefit analysis is in real {cba.price_year} NOK over {cba.analysis_years} years ({cba.start_year}–{last}), {rule}; {timing}.",
+        ),
+        t(
+            lang,
+            f"Spart tid er verdsatt til {fmt_nok(cba.hourly_cost, lang)} per time; den er bare en kontantgevinst når den tas ut av et budsjett.",
+            f"Freed time is valued at {fmt_nok(cba.hourly_cost, lang)} per hour; it is only a cash benefit when taken out of a budget.",
+        ),
+    ]
+    if cba.tax_rate > 0:
+        out.append(
+            t(
+                lang,
+                f"Skattefinansieringskostnaden ({fmt_percent(cba.tax_rate, lang, 0)}) er med: {fmt_nok(cba.tax_financing_cost, lang, short=True)} i nåverdi.",
+                f"The tax financing cost ({fmt_percent(cba.tax_rate, lang, 0)}) is included: {fmt_nok(cba.tax_financing_cost, lang, short=True)} in present value.",
+            )
+        )
+    if cba.outside_period:
+        ids = join_words(sorted(cba.outside_period), lang)
+        out.append(
+            t(
+                lang,
+                f"Kostnader utenfor analyseperioden er holdt utenfor ({ids}).",
+                f"Costs outside the analysis period are left out ({ids}).",
+            )
+        )
+    return " ".join(out)
+
+
+def non_priced_text(plan: Any, cba: Any = None, lang: str = "nb") -> str:
+    """Why non-priced effects stand beside the NPV, and which benefits are non-priced."""
+    out = t(
+        lang,
+        "Ikke-prissatte virkninger er vurdert etter betydning og omfang på DFØs skala fra −−−− til ++++. De står ved siden av netto nåverdi og er ikke lagt inn i den.",
+        "Non-priced effects are assessed on significance and scope on DFØ's scale from −−−− to ++++. They stand beside the net present value and are not added into it.",
+    )
+    ids = list(getattr(cba, "non_priced", ()) or ())
+    if ids:
+        names = {b.id: b.name for b in [*plan.benefits, *plan.disbenefits]}
+        listed = join_words(
+            [
+                f"{i} «{names.get(i, i)}»" if lang != "en" else f"{i} '{names.get(i, i)}'"
+                for i in ids
+            ],
+            lang,
+        )
+        out += t(
+            lang,
+            f" Disse gevinstene følges opp, men er ikke prissatt: {listed}.",
+            f" These benefits are followed up but not priced: {listed}.",
+        )
+    return out
+
+
+def portfolio_sentences(
+    rollup: Any,
+    ranked: Sequence[Any],
+    claims: Sequence[Any],
+    owners: Sequence[Any],
+    lang: str = "nb",
+) -> list[str]:
+    """The portfolio board's first paragraph: status, money, ranking, warnings."""
+    total = rollup.total
+    n = len(rollup.projects)
+    counts = total.benefits
+    n_items = sum(counts.values())
+    out = []
+    parts = [
+        f"{counts[k]} {_STATUS_PHRASE[k]['en' if lang == 'en' else 'nb']}"
+        for k in STATUS_ORDER
+        if counts.get(k)
+    ]
+    out.append(
+        t(
+            lang,
+            f"Porteføljen har {n} prosjekter med {n_items} gevinster og ulemper: {join_words(parts, lang)}.",
+            f"The portfolio has {n} projects with {n_items} benefits and dis-benefits: {join_words(parts, lang)}.",
+        )
+    )
+    share = total.realised_nok / total.planned_nok if total.planned_nok else None
+    out.append(
+        t(
+            lang,
+            f"Samlet netto nåverdi er {fmt_nok(total.npv, lang, short=True)}. Hittil er {fmt_nok(total.realised_nok, lang, short=True)} realisert av {fmt_nok(total.planned_nok, lang, short=True)} planlagt ({fmt_percent(share, lang, 0)}).",
+            f"The total net present value is {fmt_nok(total.npv, lang, short=True)}. So far {fmt_nok(total.realised_nok, lang, short=True)} is realised of {fmt_nok(total.planned_nok, lang, short=True)} planned ({fmt_percent(share, lang, 0)}).",
+        )
+    )
+    if ranked:
+        top = [r.name for r in ranked if r.rank == ranked[0].rank]
+        out.append(
+            t(
+                lang,
+                f"Høyest prioritert: {join_words(top, lang)}.",
+                f"Highest priority: {join_words(top, lang)}.",
+            )
+        )
+    if claims:
+        out.append(
+            t(
+                lang,
+                f"{len(claims)} {'gevinst' if len(claims) == 1 else 'gevinster'} kan være telt i to prosjekter (se «Mulig dobbelttelling»).",
+                f"{len(claims)} {'benefit' if len(claims) == 1 else 'benefits'} may be counted in two projects (see 'Possible double counting').",
+            )
+        )
+    if owners:
+        k = sum(len(o.items) for o in owners)
+        out.append(
+            t(
+                lang,
+                f"{k} målinger er forfalt hos {len({o.owner for o in owners})} ansvarlige.",
+                f"{k} measurements are overdue with {len({o.owner for o in owners})} owners.",
+            )
+        )
+    return out

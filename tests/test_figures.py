@@ -1,0 +1,458 @@
+"""Figures: every function returns a Chart (Figure + non-empty alt text) that renders,
+on a small plan built here and on the example workspace; plan text is escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from gevinst.io.workspace import load
+from gevinst.model import cba, portfolio, tracking
+from gevinst.model.schema import Measurement, Plan, Workspace
+from gevinst.report import figures
+from gevinst.report.figures import Chart
+
+AS_OF = dt.date(2025, 11, 25)
+HOSTILE = "<script>alert(1)</script>"
+
+
+# --------------------------------------------------------------------------- a small plan
+
+
+def small_plan(
+    name: str = "Digital dialog med innbyggerne", benefit_name: str = "Spart tid"
+) -> Plan:
+    """Two effektmål, two resultatmål, three benefits (one non-priced), one ulempe."""
+    return Plan.model_validate(
+        {
+            "project": {
+                "id": "test-prosjekt",
+                "name": name,
+                "organisation": "Kongsbergregionen",
+                "municipalities": ["Kongsberg", "Notodden"],
+                "owner": "Rådmannsutvalget",
+                "project_manager": "Kari Nordmann",
+                "phase": "BP3",
+                "start_date": "2024-01-01",
+                "end_date": "2025-12-31",
+                "price_year": 2024,
+                "analysis_years": 8,
+            },
+            "goals": {
+                "main_goal": "Innbyggerne i regionen får enkel og trygg digital kontakt med "
+                "kommunen, uansett hvor de bor og når på døgnet de tar kontakt."
+            },
+            "effect_goals": [
+                {"id": "E1", "text": "Færre manuelle henvendelser", "indicator": "Henvendelser"},
+                {
+                    "id": "E2",
+                    "text": "Raskere saksbehandling av byggesøknader og andre søknader som "
+                    "krever dokumentasjon",
+                    "indicator": "Dager",
+                },
+            ],
+            "result_goals": [
+                {
+                    "id": "R1",
+                    "text": "Chatbot og digitale skjema for de 26 mest brukte tjenestene",
+                    "effect_goal": "E1",
+                    "indicator": "Tjenester",
+                    "unit": "tjenester",
+                    "baseline": 4,
+                    "baseline_date": "2024-01-01",
+                    "target": 26,
+                    "due_date": "2025-12-31",
+                    "owner": "Prosjektleder",
+                },
+                {
+                    "id": "R2",
+                    "text": "Alle ansatte har fått opplæring",
+                    "effect_goal": "E2",
+                    "indicator": "Andel",
+                    "unit": "%",
+                    "baseline": 0,
+                    "baseline_date": "2024-01-01",
+                    "target": 100,
+                    "due_date": "2025-06-30",
+                },
+            ],
+            "benefits": [
+                {
+                    "id": "G1",
+                    "name": benefit_name,
+                    "effect_goal": "E1",
+                    "owner": "Leder servicetorget",
+                    "kind": "time",
+                    "category": "freed_resources",
+                    "indicator": "Manuelle henvendelser per år",
+                    "unit": "henvendelser/år",
+                    "direction": "decrease",
+                    "baseline": 52000,
+                    "baseline_date": "2024-01-01",
+                    "target": 36000,
+                    "target_date": "2026-12-31",
+                    "valuation": {"hours_per_unit": 0.25},
+                    "profile": "s_curve",
+                    "uncertainty": {"low": 0.6, "likely": 1.0, "high": 1.2},
+                    "frequency": "quarterly",
+                },
+                {
+                    "id": "G2",
+                    "name": "Kortere saksbehandlingstid",
+                    "effect_goal": "E2",
+                    "owner": "Byggesakssjef",
+                    "kind": "quality",
+                    "category": "non_priced",
+                    "indicator": "Dager",
+                    "unit": "dager",
+                    "direction": "decrease",
+                    "baseline": 40,
+                    "baseline_date": "2024-01-01",
+                    "target": 25,
+                    "target_date": "2026-06-30",
+                    "frequency": "monthly",
+                },
+                {
+                    "id": "G3",
+                    "name": "Lavere portokostnader",
+                    "effect_goal": "E1",
+                    "owner": "Økonomisjef",
+                    "kind": "cash",
+                    "category": "own_budget",
+                    "indicator": "Brev per år",
+                    "unit": "brev",
+                    "direction": "decrease",
+                    "baseline": 20000,
+                    "baseline_date": "2024-01-01",
+                    "target": 5000,
+                    "target_date": "2025-12-31",
+                    "valuation": {"nok_per_unit": 14},
+                    "frequency": "yearly",
+                    "municipalities": ["Kongsberg"],
+                },
+            ],
+            "disbenefits": [
+                {
+                    "id": "U1",
+                    "name": "Mer veiledning av innbyggere",
+                    "effect_goal": "E1",
+                    "owner": "Leder servicetorget",
+                    "kind": "time",
+                    "category": "freed_resources",
+                    "indicator": "Timer veiledning",
+                    "unit": "timer",
+                    "direction": "decrease",
+                    "baseline": 0,
+                    "baseline_date": "2024-01-01",
+                    "target": 500,
+                    "target_date": "2025-12-31",
+                    "valuation": {"hours_per_unit": 1},
+                    "frequency": "yearly",
+                }
+            ],
+            "costs": [
+                {
+                    "id": "K1",
+                    "name": "Lisens",
+                    "category": "operation",
+                    "amounts": {2024: 450000, 2025: 450000, 2026: 450000},
+                },
+                {
+                    "id": "K2",
+                    "name": "Innføring",
+                    "category": "investment",
+                    "amounts": {2024: 1200000},
+                    "uncertainty": {"low": 0.9, "likely": 1.0, "high": 1.5},
+                },
+            ],
+            "non_priced_effects": [
+                {
+                    "id": "V1",
+                    "name": "Bedre tilgjengelighet",
+                    "affected": "Innbyggere",
+                    "significance": "medium",
+                    "scope": "large",
+                    "score": "++",
+                    "justification": "Døgnåpent",
+                },
+                {
+                    "id": "V2",
+                    "name": "Digitalt utenforskap",
+                    "affected": "Eldre",
+                    "significance": "large",
+                    "scope": "small",
+                    "score": -1,
+                    "justification": "Noen faller utenfor",
+                },
+            ],
+            "risks": [
+                {"id": "RI1", "description": "Lav bruk", "probability": 3, "consequence": 4},
+                {"id": "RI2", "description": "Sen leveranse", "probability": 2, "consequence": 3},
+                {
+                    "id": "RI3",
+                    "description": "Nøkkelperson slutter",
+                    "probability": 5,
+                    "consequence": 5,
+                },
+            ],
+            "milestones": [
+                {
+                    "id": "M1",
+                    "name": "Konsept godkjent",
+                    "date": "2023-10-01",
+                    "decision_point": "BP2",
+                    "done": True,
+                },
+                {
+                    "id": "M2",
+                    "name": "Oppstart",
+                    "date": "2024-01-15",
+                    "decision_point": "BP3",
+                    "done": True,
+                },
+                {"id": "M3", "name": "Chatbot i drift", "date": "2024-09-01", "done": True},
+                {
+                    "id": "M4",
+                    "name": "Overlevering til linjen",
+                    "date": "2025-11-01",
+                    "decision_point": "BP4",
+                },
+                {
+                    "id": "M5",
+                    "name": "Prosjektet avsluttet",
+                    "date": "2026-03-01",
+                    "decision_point": "BP5",
+                },
+            ],
+        }
+    )
+
+
+def small_workspace() -> Workspace:
+    return Workspace.model_validate(
+        {
+            "organisation": "Test",
+            "hourly_cost": 720,
+            "municipalities": [
+                {"name": "Kongsberg", "population": 28420},
+                {"name": "Notodden", "population": 13150},
+            ],
+            "monte_carlo": {"draws": 2000, "seed": 1},
+        }
+    )
+
+
+def small_measurements() -> list[Measurement]:
+    rows = [
+        ("G1", "2024-06-30", 51000),
+        ("G1", "2024-12-31", 48500),
+        ("G1", "2025-06-30", 45000),
+        ("G1", "2025-09-30", 44000),
+        ("G2", "2024-12-31", 38),
+        ("G2", "2025-03-31", 37),
+        ("G3", "2024-12-31", 15000),
+        ("R1", "2024-06-30", 8),
+        ("R1", "2025-10-31", 18),
+        ("U1", "2025-09-30", 300),
+    ]
+    return [Measurement(target_id=a, date=b, value=c) for a, b, c in rows]
+
+
+def project_charts(
+    plan: Plan, ws: Workspace, ms: list[Measurement], as_of: dt.date, lang: str
+) -> dict[str, Chart]:
+    statuses = tracking.project_status(plan, ms, as_of, ws)
+    result = cba.analyse(plan, ws, draws=500)
+    charts = {
+        "benefit_map": figures.benefit_map(plan, lang),
+        "result_progress": figures.result_progress(statuses, lang),
+        "cash_flow": figures.cash_flow(result, lang),
+        "cumulative_discounted": figures.cumulative_discounted(result, lang),
+        "tornado": figures.tornado(result, lang),
+        "monte_carlo_histogram": figures.monte_carlo_histogram(result, lang),
+        "municipality_bars": figures.municipality_bars(result, lang),
+        "risk_matrix": figures.risk_matrix(plan, lang),
+        "milestone_timeline": figures.milestone_timeline(plan, as_of, lang),
+    }
+    for i, chart in enumerate(figures.benefit_charts(plan, ms, statuses, lang)):
+        charts[f"benefit_chart_{i}"] = chart
+    return charts
+
+
+def portfolio_charts(
+    plans: dict[str, Plan], ws: Workspace, ms: dict, as_of: dt.date, lang: str
+) -> dict[str, Chart]:
+    npv = {pid: cba.analyse(p, ws, monte_carlo=False).npv for pid, p in plans.items()}
+    statuses = tracking.portfolio_status(plans, ms, as_of, ws)
+    roll = portfolio.rollup(statuses, npv, plans, ws, as_of)
+    return {
+        "portfolio_overview": figures.portfolio_overview(roll, lang),
+        "portfolio_status_counts": figures.portfolio_status_counts(roll, lang),
+        "portfolio_municipalities": figures.portfolio_municipalities(roll, lang),
+    }
+
+
+def assert_chart(chart: Chart) -> None:
+    fig, alt = chart
+    assert isinstance(fig, Figure)
+    assert isinstance(alt, str) and len(alt.strip()) > 20
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=40)  # drawing catches layout and text errors
+    assert buf.getvalue().startswith(b"\x89PNG")
+
+
+def texts(fig: Figure) -> str:
+    return "\n".join(t.get_text() for t in fig.findobj(Text))
+
+
+# --------------------------------------------------------------------------- small plan
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_project_figure_on_a_small_plan(lang):
+    charts = project_charts(small_plan(), small_workspace(), small_measurements(), AS_OF, lang)
+    assert len([k for k in charts if k.startswith("benefit_chart")]) == 4  # 3 gevinster + 1 ulempe
+    for chart in charts.values():
+        assert_chart(chart)
+
+
+def test_alt_text_is_norwegian_by_default_and_english_on_request():
+    nb = figures.risk_matrix(small_plan()).alt
+    en = figures.risk_matrix(small_plan(), "en").alt
+    assert nb.startswith("Risikomatrise med 3 risikoer, høyest først: RI3")
+    assert en.startswith("Risk matrix with 3 risks, highest first: RI3")
+
+
+def test_benefit_map_names_every_box_and_owner():
+    chart = figures.benefit_map(small_plan())
+    drawn = texts(chart.figure)
+    for word in (
+        "Resultatmål R1",
+        "Gevinst G1",
+        "Ulempe U1",
+        "Effektmål E2",
+        "Hovedmål",
+        "Eier: Økonomisjef",
+    ):
+        assert word in drawn
+    assert "2 resultatmål, 3 gevinster og 1 ulempe bidrar til 2 effektmål" in chart.alt
+    assert "gevinst G3 «Lavere portokostnader» (eier: Økonomisjef)" in chart.alt
+
+
+def test_status_is_told_by_symbol_and_word_not_colour_alone():
+    plan, ws, ms = small_plan(), small_workspace(), small_measurements()
+    statuses = {s.id: s for s in tracking.project_status(plan, ms, AS_OF, ws)}
+    assert statuses["G3"].status == "red"
+    chart = figures.benefit_chart(plan.benefits[2], statuses["G3"], ms)
+    assert "✖ Bak plan" in texts(chart.figure)
+    assert "✖ Bak plan" in chart.alt
+    progress = figures.result_progress(list(statuses.values()))
+    assert "? Ikke målt" in texts(progress.figure) or "✖ Bak plan" in texts(progress.figure)
+
+
+def test_benefit_chart_alt_reads_the_numbers_in_norwegian():
+    plan, ws, ms = small_plan(), small_workspace(), small_measurements()
+    status = tracking.project_status(plan, ms, AS_OF, ws)[0]
+    alt = figures.benefit_chart(plan.benefits[0], status, ms).alt
+    assert "Siste måling er 44\u00a0000 henvendelser/år (30.09.2025)" in alt
+    assert "50\u00a0% av endringen er realisert" in alt
+    assert "Den lineære trenden gir" in alt
+
+
+def test_monte_carlo_histogram_names_the_p_values():
+    result = cba.analyse(small_plan(), small_workspace(), draws=500)
+    chart = figures.monte_carlo_histogram(result)
+    drawn = texts(chart.figure)
+    for p in ("P10", "P50", "P85", "P90", "P(NNV > 0)"):
+        assert p in drawn
+        assert p.split("(")[0] in chart.alt or p.startswith("P(")
+    no_mc = cba.analyse(small_plan(), small_workspace(), monte_carlo=False)
+    assert "ikke kjørt" in figures.monte_carlo_histogram(no_mc).alt
+
+
+def test_a_plan_with_nothing_optional_still_draws():
+    plan = small_plan().model_copy(
+        update={
+            "risks": [],
+            "milestones": [],
+            "result_goals": [],
+            "non_priced_effects": [],
+            "disbenefits": [],
+        }
+    )
+    assert "ingen risikoer" in figures.risk_matrix(plan).alt
+    assert "Ingen milepæler" in figures.milestone_timeline(plan, AS_OF).alt
+    assert "Ingen resultatmål" in figures.result_progress([]).alt
+    assert_chart(figures.benefit_map(plan))
+
+
+def test_dollar_signs_in_plan_text_are_plain_text():
+    plan = small_plan(name="Spar $5 og $10", benefit_name="Kost $x$ per sak")
+    chart = figures.benefit_map(plan)
+    assert_chart(chart)
+    assert "Kost $x$ per sak" in texts(chart.figure)
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def test_show_escapes_hostile_alt_text(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    plan = small_plan(name=HOSTILE, benefit_name=HOSTILE)
+    chart = figures.benefit_map(plan)
+    assert HOSTILE in chart.alt  # the alt text is the plain text …
+    figures.show(chart)
+    markup = shown[0]["text/html"]
+    assert "<script>" not in markup  # … and HTML-escaped in the output
+    assert html.escape(HOSTILE, quote=True) in markup
+    assert markup.count("<img ") == 1 and 'src="data:image/png;base64,' in markup
+    assert shown[0]["text/plain"] == chart.alt
+
+
+def test_figure_html_quotes_cannot_break_out_of_the_alt_attribute():
+    plan = small_plan(name='x" onerror="alert(1)')
+    markup = figures.figure_html(figures.benefit_map(plan), caption="<b>cap</b>")
+    assert 'onerror="alert' not in markup
+    assert "&quot; onerror=&quot;alert(1)" in markup
+    assert "<figcaption>&lt;b&gt;cap&lt;/b&gt;</figcaption>" in markup
+
+
+def test_show_with_a_bare_figure_needs_alt_text():
+    with pytest.raises(TypeError):
+        figures.show(Figure())
+
+
+# --------------------------------------------------------------------------- example workspace
+
+
+@pytest.fixture
+def example(workspace: Path):
+    return load(workspace)
+
+
+def test_every_figure_on_the_example_workspace(example):
+    as_of = dt.date(2026, 11, 25)
+    ws = example.workspace
+    assert example.plans, "the example workspace has projects"
+    for pid, plan in example.plans.items():
+        charts = project_charts(plan, ws, example.measurements.get(pid, []), as_of, "nb")
+        for name, chart in charts.items():
+            assert_chart(chart), (pid, name)
+            chart.figure.clear()
+    for chart in portfolio_charts(example.plans, ws, example.measurements, as_of, "nb").values():
+        assert_chart(chart)
+
+
+def test_portfolio_figures_in_english(example):
+    charts = portfolio_charts(
+        example.plans, example.workspace, example.measurements, dt.date(2026, 11, 25), "en"
+    )
+    assert charts["portfolio_overview"].alt.startswith("The portfolio as of 25 Nov 2026")
+    assert "✔ On track" in texts(charts["portfolio_status_counts"].figure)
