@@ -94,7 +94,7 @@ def synthetic(seed: int = 1) -> tuple[Plan, Workspace]:
                 "direction": "decrease",
                 "baseline": 1_000,
                 "baseline_date": realisation,
-                "target": float(rng.uniform(0, 600)),
+                "target": float(rng.uniform(200, 800)),
                 "target_date": realisation.replace(year=realisation.year + 3),
                 "valuation": {"hours_per_unit": 1.0},
                 "profile": ["linear", "s_curve", "step"][k % 3],
