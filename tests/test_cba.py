@@ -531,7 +531,16 @@ def test_monte_carlo_deterministic_lines_and_triangular_mean() -> None:
 def test_monte_carlo_defaults_from_workspace_and_can_be_skipped() -> None:
     r = analyse(simple_case(), workspace())
     assert r.monte_carlo.draws == 10_000 and r.monte_carlo.seed == 20240501
-    assert analyse(simple_case(), workspace(), monte_carlo=False).monte_carlo is None
+    quick = analyse(simple_case(), workspace(), monte_carlo=False, sensitivity=False)
+    assert quick.monte_carlo is None and quick.sensitivity == []
+    assert quick.npv == r.npv
+
+
+def test_an_empty_plan_gives_zeros_not_errors() -> None:
+    r = analyse(make_plan(), workspace())
+    assert (r.npv, r.irr, r.bcr, r.npv_per_budget_krone) == (0.0, None, None, None)
+    assert r.monte_carlo.p50 == 0.0
+    assert {row.input_id: row.switching_value for row in r.sensitivity}["costs"] == 0.0
 
 
 # --------------------------------------------------------------------------- JSON

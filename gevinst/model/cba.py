@@ -407,12 +407,14 @@ def analyse(
     monte_carlo: bool = True,
     draws: int | None = None,
     seed: int | None = None,
+    sensitivity: bool = True,
 ) -> CbaResult:
     """Cost/benefit analysis of ``plan`` under ``assumptions``.
 
     ``draws`` and ``seed`` default to ``workspace.monte_carlo``; with
-    ``monte_carlo=False`` the simulation is skipped (``monte_carlo`` is None).
-    Pure: the same inputs give the same result.
+    ``monte_carlo=False`` the simulation is skipped (``monte_carlo`` is None),
+    with ``sensitivity=False`` the tornado (``sensitivity`` is []) — for quick
+    slider updates. Pure: the same inputs give the same result.
     """
     rule, rate, timing, tax_rate = _settings(workspace, assumptions)
     years = plan.project.analysis_years
@@ -452,15 +454,19 @@ def analyse(
         assumptions.hourly_cost if assumptions.hourly_cost is not None else workspace.hourly_cost
     )
     rates = rates_in_use(rule, rate)
-    rows = uncertainty.sensitivity(
-        lines,
-        weights,
-        npv,
-        hourly_cost=float(hourly_cost),
-        rates=rates,
-        npv_at_shift=npv_at_shift,
-        npv_at_delay=npv_at_delay,
-        max_delay=years,
+    rows = (
+        uncertainty.sensitivity(
+            lines,
+            weights,
+            npv,
+            hourly_cost=float(hourly_cost),
+            rates=rates,
+            npv_at_shift=npv_at_shift,
+            npv_at_delay=npv_at_delay,
+            max_delay=years,
+        )
+        if sensitivity
+        else []
     )
     return CbaResult(
         npv=npv,

@@ -262,6 +262,8 @@ def relative_switch(npv: float, slope: float) -> float | None:
     >>> relative_switch(100.0, 50.0) is None   # would need −200 %
     True
     """
+    if npv == 0:
+        return 0.0
     if slope == 0 or not np.isfinite(slope):
         return None
     with np.errstate(over="ignore"):
