@@ -17,7 +17,8 @@ plan's price year. The method in short (details in ``docs/cba.md``):
 5. Sensitivity (tornado, switching values) and Monte Carlo
    (:mod:`gevinst.model.uncertainty`).
 
-Per-year table (``CbaResult.per_year``), all NOK, costs positive:
+Per-year table (``CbaResult.per_year``), all NOK, costs as positive numbers (a
+negative tax financing cost, i.e. a net budget saving, lowers them):
 
 * ``cost_investment``, ``cost_operation``, ``cost_internal``: costs by category;
 * ``tax_financing_cost`` = τ · ``budget_cost`` (0 when off), where
@@ -149,7 +150,8 @@ class CbaResult:
     """The same for the cumulative present value."""
     tax_financing_cost: float
     """PV of the tax financing cost (0.0 when the setting is off)."""
-    per_year: pd.DataFrame
+    per_year: pd.DataFrame = field(compare=False)
+    """One row per analysis year; columns ``PER_YEAR_COLUMNS`` (see the module docstring)."""
     monte_carlo: MonteCarloResult | None
     sensitivity: list[SensitivityRow]
     municipalities: list[MunicipalityResult]
