@@ -1,0 +1,77 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Porteføljerapport
+#
+# Porteføljestyrets oversikt over alle prosjektene i arbeidsområdet: status, netto
+# nåverdi og realiserte gevinster, prioritering, kommunetall, mulig dobbelttelling
+# og forfalte målinger. Samme parametre som prosjektrapporten (`project_id` brukes
+# ikke her).
+
+# %%
+import datetime as dt
+from pathlib import Path
+
+from gevinst.io.workspace import load
+from gevinst.model import cba, portfolio, tracking
+from gevinst.report import figures, tables, text
+from gevinst.report.figures import show
+from gevinst.report.tables import show_table
+
+# %% tags=["parameters"]
+project_id = "digital-dialog"
+workspace = "data"
+as_of = ""
+lang = "nb"
+
+# %%
+as_of_date = text.parse_as_of(as_of, dt.date.today())
+loaded = load(Path(workspace), lang=lang)
+ws, plans = loaded.workspace, loaded.plans
+results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
+npv = {pid: r.npv for pid, r in results.items()}
+statuses = tracking.portfolio_status(plans, loaded.measurements, as_of_date, ws)
+roll = portfolio.rollup(statuses, npv, plans, ws, as_of_date)
+ranked = portfolio.prioritise(plans, ws, npv)
+claims = portfolio.double_claims(plans)
+late = tracking.overdue(plans, loaded.measurements, as_of_date)
+h = text.headings(lang)
+
+# %%
+text.show_portfolio_title(ws, as_of_date, lang)
+text.show_text(text.portfolio_sentences(roll, ranked, claims, late, lang))
+
+# %%
+text.show_heading(h.portfolio_status)
+show_table(tables.rollup_table(roll, lang), row_headers=True, lang=lang)
+show(figures.portfolio_overview(roll, lang))
+show(figures.portfolio_status_counts(roll, lang))
+show_table(tables.attention_table(statuses, lang, plans=plans), lang=lang)
+
+# %%
+text.show_heading(h.ranking)
+show_table(tables.ranking_table(ranked, lang), lang=lang)
+
+# %%
+text.show_heading(h.portfolio_municipalities)
+show_table(tables.municipality_totals_table(roll, lang), row_headers=True, lang=lang)
+show(figures.portfolio_municipalities(roll, lang))
+
+# %%
+text.show_heading(h.double_claims)
+show_table(tables.double_claims_table(claims, lang, plans=plans), lang=lang)
+
+# %%
+text.show_heading(h.overdue)
+show_table(tables.overdue_table(late, lang, plans=plans), lang=lang)

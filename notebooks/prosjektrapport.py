@@ -1,0 +1,98 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Prosjektrapport
+#
+# Rapporten for ett prosjekt til styringsgruppen. `gevinst report` kjører den med
+# papermill og gjør den om til HTML uten kode. Parametrene står i cellen merket `parameters`;
+# tom `as_of` betyr i dag. All utregning og alle figurer kommer fra pakken `gevinst`.
+
+# %%
+import datetime as dt
+from pathlib import Path
+
+from gevinst.io.workspace import load_project
+from gevinst.model import cba, tracking
+from gevinst.report import figures, tables, text
+from gevinst.report.figures import show
+from gevinst.report.tables import show_table
+
+# %% tags=["parameters"]
+project_id = "digital-dialog"
+workspace = "data"
+as_of = ""
+lang = "nb"
+
+# %%
+as_of_date = text.parse_as_of(as_of, dt.date.today())
+ws, plan, measurements = load_project(Path(workspace), project_id, lang=lang)
+statuses = tracking.project_status(plan, measurements, as_of_date, ws)
+result = cba.analyse(plan, ws)
+h = text.headings(lang)
+
+# %%
+text.show_title(plan, as_of_date, lang)
+text.show_heading(h.summary)
+text.show_summary(text.summary(plan, statuses, result, as_of_date, lang))
+
+# %%
+text.show_heading(h.goals)
+show_table(tables.goal_table(plan, lang), lang=lang)
+show(figures.benefit_map(plan, lang))
+
+# %%
+text.show_heading(h.benefits)
+text.show_text(text.status_sentence(statuses, as_of_date, lang))
+show_table(tables.benefit_status_table(statuses, lang), lang=lang)
+
+# %%
+text.show_heading(h.benefit_charts)
+for chart in figures.benefit_charts(plan, measurements, statuses, lang):
+    show(chart)
+
+# %%
+text.show_heading(h.results)
+show_table(tables.result_goal_table(statuses, lang), lang=lang)
+show(figures.result_progress(statuses, lang))
+
+# %%
+text.show_heading(h.cba)
+text.show_text(text.cba_method_text(result, lang))
+show_table(tables.key_figures_table(result, lang), row_headers=True, lang=lang)
+show(figures.cash_flow(result, lang))
+show(figures.cumulative_discounted(result, lang))
+show(figures.tornado(result, lang))
+show_table(tables.sensitivity_table(result, lang), row_headers=True, lang=lang)
+show(figures.monte_carlo_histogram(result, lang))
+show_table(tables.cash_flow_table(result, lang), row_headers=True, lang=lang)
+
+# %%
+text.show_heading(h.municipalities)
+show_table(tables.municipality_table(result, lang), row_headers=True, lang=lang)
+show(figures.municipality_bars(result, lang))
+
+# %%
+text.show_heading(h.non_priced)
+text.show_text(text.non_priced_text(plan, result, lang))
+show_table(tables.non_priced_table(plan, lang), lang=lang)
+
+# %%
+text.show_heading(h.risk)
+show(figures.risk_matrix(plan, lang))
+show_table(tables.risk_table(plan, lang), lang=lang)
+
+# %%
+text.show_heading(h.milestones)
+show(figures.milestone_timeline(plan, as_of_date, lang))
+show_table(tables.milestone_table(plan, as_of_date, lang), lang=lang)
