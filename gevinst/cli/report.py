@@ -1,3 +1,187 @@
-"""Commands: filled in by its issue."""
+"""``gevinst report``: run the report notebooks and write the steering-group HTML.
 
-COMMANDS: list = []
+Exit codes: 0 every report written; 1 at least one report failed (the others are
+written; the failed ones are listed); 2 bad input (nothing run); 3 another run
+holds the lock on the output folder (nothing run).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gevinst.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    fail_input,
+    lang_option,
+    root_of,
+    say,
+    workspace_option,
+)
+from gevinst.errors import InputError
+from gevinst.io.workspace import display
+
+EXIT_LOCKED = 3
+
+
+@click.command("report")
+@click.argument("project_ids", nargs=-1, metavar="[ID ...]")
+@click.option("--all", "run_all", is_flag=True, help="Alle prosjektene og porteføljerapporten.")
+@workspace_option
+@click.option(
+    "--as-of",
+    "as_of",
+    default="",
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Rapportdato (per dato). Standard: i dag.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Mappe for rapportene; de skrives til OUT/<per dato>/.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Antall rapporter som kjøres samtidig (arbeidsprosesser).",
+)
+@lang_option
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADRESSE",
+    help="Kjør på en dask.distributed-klynge (f.eks. tcp://10.0.0.5:8786) i stedet for lokalt.",
+)
+@click.option(
+    "--notebooks",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Mappen med rapportnotebookene. Standard: $GEVINST_NOTEBOOKS eller notebooks/ i prosjektet.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Mappen med HTML-malen gevinst_html. Standard: $GEVINST_TEMPLATES eller templates/.",
+)
+@click.option(
+    "--portfolio/--no-portfolio",
+    default=None,
+    help="Lag porteføljerapporten også når bare noen prosjekter er valgt (standard: bare med --all).",
+)
+def report_cmd(
+    project_ids: tuple[str, ...],
+    run_all: bool,
+    workspace: Path | None,
+    as_of: str,
+    out: Path,
+    jobs: int,
+    lang: str,
+    scheduler: str | None,
+    notebooks: Path | None,
+    templates: Path | None,
+    portfolio: bool | None,
+) -> None:
+    """Lag rapportene: én HTML-rapport per prosjekt og porteføljerapporten.
+
+    Kjører prosjektrapport.ipynb for hvert prosjekt og porteføljerapport.ipynb med
+    papermill, og skriver den kjørte notebooken (.ipynb) og rapporten (.html) til
+    OUT/<per dato>/. En rapport som feiler, erstatter aldri den forrige gode.
+    """
+    from gevinst.report.runner import ReportsLocked, run_reports
+
+    if run_all and project_ids:
+        raise click.UsageError(
+            say(
+                lang,
+                "Oppgi prosjekt-ID-er eller --all, ikke begge.",
+                "Give IDs or --all, not both.",
+            )
+        )
+    if not run_all and not project_ids:
+        raise click.UsageError(
+            say(
+                lang,
+                "Oppgi hvilke prosjekter (ID ...) eller --all for alle prosjektene og porteføljen.",
+                "Give the projects (ID ...) or --all for every project and the portfolio.",
+            )
+        )
+    root = root_of(workspace)
+    try:
+        summary = run_reports(
+            root,
+            None if run_all else list(project_ids),
+            portfolio=portfolio,
+            as_of=as_of or None,
+            out=out,
+            jobs=jobs,
+            lang=lang,
+            notebooks=notebooks,
+            templates=templates,
+            scheduler=scheduler,
+        )
+    except InputError as exc:
+        fail_input(exc, lang)
+        return
+    except ReportsLocked as exc:
+        click.echo(exc.format(lang), err=True)
+        raise SystemExit(EXIT_LOCKED) from None
+
+    n, done = len(summary.results), len(summary.results) - len(summary.failed)
+    per = summary.seconds / n if n else 0.0
+    click.echo(
+        say(
+            lang,
+            f"{done} av {n} rapporter laget på {_num(summary.seconds, lang)} s "
+            f"({_num(per, lang)} s per rapport) i {display(summary.out_dir)}.",
+            f"{done} of {n} reports made in {_num(summary.seconds, lang)} s "
+            f"({_num(per, lang)} s per report) in {display(summary.out_dir)}.",
+        )
+    )
+    if summary.failed:
+        click.echo(
+            say(
+                lang,
+                f"{len(summary.failed)} rapporter feilet (den forrige gode rapporten er beholdt):",
+                f"{len(summary.failed)} reports failed (the previous good report is kept):",
+            ),
+            err=True,
+        )
+        for r in summary.failed:
+            click.echo(f"  - {r.key}: {r.error}", err=True)
+            if r.notebook is not None:
+                click.echo(
+                    say(lang, "    kjørt notebook: ", "    executed notebook: ")
+                    + display(r.notebook),
+                    err=True,
+                )
+    if summary.portfolio_html is not None:
+        click.echo(
+            say(lang, "Åpne porteføljerapporten: ", "Open the portfolio report: ")
+            + display(summary.portfolio_html)
+        )
+    else:
+        ok = [r for r in summary.results if r.ok and r.html is not None]
+        if ok:
+            click.echo(say(lang, "Åpne rapportene:", "Open the reports:"))
+            for r in ok:
+                click.echo(f"  {display(r.html)}")
+    if summary.failed:
+        raise SystemExit(EXIT_FAILED)
+
+
+def _num(x: float, lang: str) -> str:
+    text = f"{x:.1f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+COMMANDS = [report_cmd]
+
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_LOCKED", "report_cmd"]

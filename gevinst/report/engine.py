@@ -127,7 +127,8 @@ class WarmKernel:
         """A clean namespace in folder ``cwd`` – a new kernel if this one has died."""
         if not self.alive():
             self.restart()
-        self.run(f"from gevinst.report import kernel_state as _gk\n_gk.reset({str(cwd)!r})")
+        folder = repr(str(cwd)) if cwd else "None"
+        self.run(f"from gevinst.report import kernel_state as _gk\n_gk.reset({folder})")
         self.notebooks_run += 1
 
 
