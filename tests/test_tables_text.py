@@ -35,6 +35,13 @@ def test_numbers_in_norwegian_conventions():
     assert text.fmt_number(1234.5, 1) == f"1{NBSP}234,5"
     assert text.fmt_date(dt.date(2026, 11, 25)) == "25.11.2026"
     assert text.fmt_date(dt.date(2026, 3, 5)) == "05.03.2026"
+    assert [text.fmt_value(v) for v in (4.25, 4.1, 13.94, 85.0, 23500.4)] == [
+        "4,25",
+        "4,1",
+        "13,9",
+        "85",
+        f"23{NBSP}500",
+    ]
 
 
 def test_numbers_in_english():
@@ -212,22 +219,23 @@ def test_benefit_status_table_has_norwegian_headers_and_symbols(project):
         "Gevinst",
         "Gevinsteier",
         "Status",
-        "Nullpunkt",
-        "Siste måling",
-        "Målt",
         "Realisert andel",
         "Planlagt andel",
-        "Målverdi",
-        "Måldato",
+        "Siste måling",
+        "Plan: nullpunkt → mål",
+        "Enhet",
         "Prognose ved måldato",
         "Neste måling",
     ]
     assert list(df["ID"]) == ["G1", "G2", "G3", "U1"]
     row = df.set_index("ID").loc["G1"]
     assert row["Status"] == "▲ Litt bak"
-    assert row["Siste måling"] == f"44{NBSP}000{NBSP}henvendelser/år"
+    assert row["Siste måling"] == f"44{NBSP}000 (30.09.2025)"
+    assert row["Plan: nullpunkt → mål"] == f"52{NBSP}000 → 36{NBSP}000 innen 31.12.2026"
+    assert row["Enhet"] == "henvendelser/år"
     assert row["Realisert andel"] == f"50{NBSP}%"
     assert df.set_index("ID").loc["G2", "Neste måling"].endswith("(forfalt)")
+    assert df.set_index("ID").loc["U1", "Gevinst"].endswith("(ulempe)")
     assert df.attrs["caption"] == "Gevinster og ulemper: status mot plan"
     en = tables.benefit_status_table(statuses, "en")
     assert "Benefit owner" in en.columns and en.iloc[0]["Status"] == "▲ Slightly behind"
@@ -326,9 +334,9 @@ def test_table_html_is_accessible_and_escaped():
     )
     assert "<script>" not in markup
     assert f"<caption>{html.escape(HOSTILE)}</caption>" in markup
-    assert '<th scope="col">ID</th>' in markup
-    assert '<th scope="row">G1</th>' in markup
-    assert '<th scope="col" class="num">Realisert andel</th>' in markup
+    assert '<th scope="col" style="text-align:left">ID</th>' in markup
+    assert '<th scope="row" style="text-align:left">G1</th>' in markup
+    assert '<th scope="col" class="num" style="text-align:right">Realisert andel</th>' in markup
     assert "<th></th>" not in markup and ">0</th>" not in markup  # no index column
 
 

@@ -26,7 +26,7 @@ from gevinst.model import cba as cba_model
 from gevinst.model.discount import rates_in_use
 from gevinst.model.schema import Plan, Workspace
 from gevinst.report import figures, tables
-from gevinst.report.text import fmt_nok, fmt_number, fmt_percent, t
+from gevinst.report.text import fmt_nok, fmt_number, fmt_percent, join_words, paragraph_html, t
 
 
 @dataclass(frozen=True)
@@ -324,10 +324,29 @@ class Explorer:
         return result
 
     def display(self) -> None:
-        """Show the controls and the live output area."""
+        """Show the controls, a line saying what they do (kept in static copies), and the output area."""
         from IPython.display import display
 
-        display(self.controls, self.output)
+        display(self.controls)
+        note = controls_text(self.lang)
+        display({"text/html": paragraph_html(note), "text/plain": note}, raw=True)
+        display(self.output)
+
+
+def controls_text(lang: str = "nb") -> str:
+    """What the sliders are and their ranges, in words (for static copies of the explorer)."""
+    ranges = [
+        f"{s.label(lang)} {fmt_number(s.low, 0 if float(s.low).is_integer() else 1, lang)}–"
+        f"{fmt_number(s.high, 0 if float(s.high).is_integer() else 1, lang)}"
+        for s in SLIDERS
+    ]
+    return t(
+        lang,
+        f"Glidebrytere: {join_words(ranges, lang)}. De virker når notatboken kjøres i Jupyter; "
+        "resultatene under viser utgangsverdiene.",
+        f"Sliders: {join_words(ranges, lang)}. They work when the notebook runs in Jupyter; "
+        "the results below show the starting values.",
+    )
 
 
 __all__ = [
@@ -335,6 +354,7 @@ __all__ = [
     "Exploration",
     "Explorer",
     "Settings",
+    "controls_text",
     "defaults",
     "describe_settings",
     "explore",

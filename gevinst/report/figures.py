@@ -49,6 +49,7 @@ from gevinst.report.text import (
     fmt_nok,
     fmt_number,
     fmt_percent,
+    fmt_value,
     join_words,
     risk_level,
     risk_zone,
@@ -940,8 +941,7 @@ def _benefit_alt(item: Any, status: Any, fc: Any, lang: str) -> str:
 def _plain(value: float | None, unit: str, lang: str) -> str:
     if value is None:
         return "–"
-    number = fmt_number(value, 0 if abs(value) >= 100 or float(value).is_integer() else 1, lang)
-    return f"{number} {unit}".strip()
+    return f"{fmt_value(value, lang)} {unit}".strip()
 
 
 def benefit_charts(

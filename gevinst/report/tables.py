@@ -28,6 +28,7 @@ from gevinst.report.text import (
     fmt_nok,
     fmt_number,
     fmt_percent,
+    fmt_value,
     key_figures,
     risk_level,
     status_label,
@@ -56,11 +57,8 @@ def _frame(
 
 
 def _value(value: float | None, unit: str, lang: str) -> str:
-    if value is None:
-        return "–"
-    decimals = 0 if float(value).is_integer() or abs(value) >= 100 else 1
-    number = fmt_number(value, decimals, lang)
-    return f"{number}\u00a0{unit}" if unit else number
+    number = fmt_value(value, lang)
+    return f"{number}\u00a0{unit}" if unit and value is not None else number
 
 
 def _text(value: Any) -> str:
@@ -101,53 +99,72 @@ def goal_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
 # --------------------------------------------------------------------------- status
 
 
+def _status_columns(lang: str, name: str, owner: str) -> dict[str, str]:
+    return {
+        "id": "ID",
+        "name": name,
+        "owner": owner,
+        "status": "Status",
+        "realised": t(lang, "Realisert andel", "Realised share"),
+        "planned": t(lang, "Planlagt andel", "Planned share"),
+        "latest": t(lang, "Siste måling", "Latest measurement"),
+        "plan": t(lang, "Plan: nullpunkt → mål", "Plan: baseline → target"),
+        "unit": t(lang, "Enhet", "Unit"),
+    }
+
+
+def _status_cells(s: Any, lang: str) -> list[str]:
+    latest = "–"
+    if s.latest_value is not None:
+        latest = f"{fmt_value(s.latest_value, lang)} ({fmt_date(s.latest_date, lang)})"
+    plan = (
+        f"{fmt_value(s.baseline, lang)} → {fmt_value(s.target, lang)} "
+        f"{t(lang, 'innen', 'by')} {fmt_date(s.target_date, lang)}"
+    )
+    return [
+        s.id,
+        s.name,
+        s.owner,
+        status_label(s.status, lang),
+        fmt_percent(s.realised_share, lang, 0),
+        fmt_percent(s.planned_share, lang, 0),
+        latest,
+        plan,
+        s.unit,
+    ]
+
+
 def benefit_status_table(
     statuses: Iterable[Any], lang: str = "nb", *, kinds: Sequence[str] = ("benefit", "disbenefit")
 ) -> pd.DataFrame:
-    """Benefits (and ulemper) against plan: status as symbol and word, shares, forecast."""
-    c = {
-        "id": "ID",
-        "name": t(lang, "Gevinst", "Benefit"),
-        "owner": t(lang, "Gevinsteier", "Benefit owner"),
-        "status": "Status",
-        "baseline": t(lang, "Nullpunkt", "Baseline"),
-        "latest": t(lang, "Siste måling", "Latest measurement"),
-        "date": t(lang, "Målt", "Measured"),
-        "realised": t(lang, "Realisert andel", "Realised share"),
-        "planned": t(lang, "Planlagt andel", "Planned share"),
-        "target": t(lang, "Målverdi", "Target"),
-        "target_date": t(lang, "Måldato", "Target date"),
-        "forecast": t(lang, "Prognose ved måldato", "Forecast at target date"),
-        "next": t(lang, "Neste måling", "Next measurement"),
-    }
+    """Benefits (and ulemper) against plan: status as symbol and word, shares, forecast.
+
+    Shares are of the planned change (0 % at the baseline, 100 % at the target);
+    "Siste måling" is the value with its date; the forecast is the linear trend
+    at the target date; "Neste måling" says "(forfalt)" when overdue.
+    """
+    c = _status_columns(
+        lang, t(lang, "Gevinst", "Benefit"), t(lang, "Gevinsteier", "Benefit owner")
+    )
+    c["forecast"] = t(lang, "Prognose ved måldato", "Forecast at target date")
+    c["next"] = t(lang, "Neste måling", "Next measurement")
     rows = []
     for s in statuses:
         if s.kind not in kinds:
             continue
-        name = s.name if s.kind == "benefit" else f"{s.name} ({t(lang, 'ulempe', 'dis-benefit')})"
+        cells = _status_cells(s, lang)
+        if s.kind == "disbenefit":
+            cells[1] = f"{s.name} ({t(lang, 'ulempe', 'dis-benefit')})"
+        forecast = (
+            fmt_value(s.forecast_at_target, lang)
+            if s.forecast_at_target is not None
+            else t(lang, "for få målinger", "too few measurements")
+        )
         next_due = fmt_date(s.next_due, lang)
         if s.overdue:
             next_due += t(lang, " (forfalt)", " (overdue)")
-        rows.append(
-            [
-                s.id,
-                name,
-                s.owner,
-                status_label(s.status, lang),
-                _value(s.baseline, s.unit, lang),
-                _value(s.latest_value, s.unit, lang),
-                fmt_date(s.latest_date, lang),
-                fmt_percent(s.realised_share, lang, 0),
-                fmt_percent(s.planned_share, lang, 0),
-                _value(s.target, s.unit, lang),
-                fmt_date(s.target_date, lang),
-                _value(s.forecast_at_target, s.unit, lang)
-                if s.forecast_at_target is not None
-                else t(lang, "for få målinger", "too few measurements"),
-                next_due,
-            ]
-        )
-    numeric = [c[k] for k in ("baseline", "latest", "realised", "planned", "target", "forecast")]
+        rows.append([*cells, forecast, next_due])
+    numeric = [c[k] for k in ("realised", "planned", "latest", "forecast")]
     return _frame(
         rows,
         list(c.values()),
@@ -162,38 +179,12 @@ def benefit_status_table(
 
 
 def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame:
-    """Resultatmål against plan."""
-    c = {
-        "id": "ID",
-        "name": t(lang, "Resultatmål", "Result goal"),
-        "owner": t(lang, "Ansvarlig", "Responsible"),
-        "status": "Status",
-        "baseline": t(lang, "Nullpunkt", "Baseline"),
-        "latest": t(lang, "Siste måling", "Latest measurement"),
-        "date": t(lang, "Målt", "Measured"),
-        "realised": t(lang, "Realisert andel", "Realised share"),
-        "planned": t(lang, "Planlagt andel", "Planned share"),
-        "target": t(lang, "Målverdi", "Target"),
-        "due": t(lang, "Frist", "Due"),
-    }
-    rows = [
-        [
-            s.id,
-            s.name,
-            s.owner,
-            status_label(s.status, lang),
-            _value(s.baseline, s.unit, lang),
-            _value(s.latest_value, s.unit, lang),
-            fmt_date(s.latest_date, lang),
-            fmt_percent(s.realised_share, lang, 0),
-            fmt_percent(s.planned_share, lang, 0),
-            _value(s.target, s.unit, lang),
-            fmt_date(s.target_date, lang),
-        ]
-        for s in statuses
-        if s.kind == "result"
-    ]
-    numeric = [c[k] for k in ("baseline", "latest", "realised", "planned", "target")]
+    """Resultatmål against plan (same columns as the benefits, without the forecast)."""
+    c = _status_columns(
+        lang, t(lang, "Resultatmål", "Result goal"), t(lang, "Ansvarlig", "Responsible")
+    )
+    rows = [_status_cells(s, lang) for s in statuses if s.kind == "result"]
+    numeric = [c[k] for k in ("realised", "planned", "latest")]
     return _frame(
         rows,
         list(c.values()),
@@ -446,7 +437,7 @@ def milestone_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFram
 CRITERIA_WORDS = {
     "strategic_fit": ("Strategisk treff", "Strategic fit"),
     "npv": ("Netto nåverdi", "Net present value"),
-    "risk": ("Risiko", "Risk"),
+    "risk": ("Risikoeksponering", "Risk exposure"),
     "readiness": ("Modenhet (fase)", "Readiness (phase)"),
     "participation": ("Deltakende kommuner", "Participating municipalities"),
 }
@@ -730,13 +721,12 @@ def table_html(
     numeric = set(df.attrs.get("numeric", []))
     out = ['<table class="gevinst-table">', f"<caption>{e(caption)}</caption>", "<thead><tr>"]
     for col in df.columns:
-        cls = ' class="num"' if col in numeric else ""
-        out.append(f'<th scope="col"{cls}>{e(str(col))}</th>')
+        out.append(f'<th scope="col"{_align(col in numeric)}>{e(str(col))}</th>')
     out.append("</tr></thead><tbody>")
     for row in df.itertuples(index=False):
         out.append("<tr>")
         for i, (col, cell) in enumerate(zip(df.columns, row, strict=True)):
-            cls = ' class="num"' if col in numeric else ""
+            cls = _align(col in numeric)
             text = e(_text(cell))
             if row_headers and i == 0:
                 out.append(f'<th scope="row"{cls}>{text}</th>')
@@ -745,6 +735,13 @@ def table_html(
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def _align(numeric: bool) -> str:
+    """Class and inline alignment (the inline style wins over notebook front ends' own CSS)."""
+    if numeric:
+        return ' class="num" style="text-align:right"'
+    return ' style="text-align:left"'
 
 
 def show_table(

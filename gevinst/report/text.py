@@ -97,6 +97,23 @@ SHORT_FROM = 100_000
 """With ``short=True``, amounts from this size on are shown in millions (``0,8 mill. kr``)."""
 
 
+def fmt_value(value: float | None, lang: str = "nb") -> str:
+    """An indicator value with as many decimals as it needs (at most 2; none from 100).
+
+    >>> fmt_value(4.25), fmt_value(13.9), fmt_value(23500.0)
+    ('4,25', '13,9', '23\xa0500')
+    """
+    if _missing(value):
+        return "–"
+    value = float(value)
+    decimals = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    text = fmt_number(value, decimals, lang)
+    sep = "." if lang == "en" else ","
+    if sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
 def fmt_nok(value: float | None, lang: str = "nb", *, short: bool = False) -> str:
     """Kroner: ``1 234 567 kr``; with ``short`` amounts from 100 000 in millions: ``1,2 mill. kr``.
 
@@ -307,7 +324,7 @@ class Summary:
     lang: str = "nb"
 
     def to_html(self) -> str:
-        """Accessible HTML: headings, a definition list for the figures; all text escaped."""
+        """Accessible HTML: headings, a table of key figures with row headers; all text escaped."""
         e = html.escape
         lang = self.lang
         out = [f'<section class="gevinst-summary" lang="{e(lang)}">']
@@ -317,10 +334,13 @@ class Summary:
         out.append(" ".join(e(s) for s in self.status) + "</p>")
         if self.key_figures:
             out.append(f"<h3>{e(t(lang, 'Nøkkeltall', 'Key figures'))}</h3>")
-            out.append('<dl class="gevinst-key-figures">')
+            out.append('<table class="gevinst-table gevinst-key-figures"><tbody>')
             for label_, value in self.key_figures:
-                out.append(f"<dt>{e(label_)}</dt><dd>{e(value)}</dd>")
-            out.append("</dl>")
+                out.append(
+                    f'<tr><th scope="row" style="text-align:left">{e(label_)}</th>'
+                    f'<td class="num" style="text-align:right">{e(value)}</td></tr>'
+                )
+            out.append("</tbody></table>")
         out.append(
             f"<h3>{e(t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
         )
@@ -359,9 +379,16 @@ def key_figures(cba: Any, lang: str = "nb") -> list[tuple[str, str]]:
         ),
         (
             t(lang, "Netto nåverdi per budsjettkrone", "NPV per budget krone"),
-            fmt_number(cba.npv_per_budget_krone, 2, lang),
+            fmt_number(cba.npv_per_budget_krone, 2, lang)
+            if cba.npv_per_budget_krone is not None
+            else t(lang, "ikke definert (sparer budsjettmidler)", "undefined (saves budget money)"),
         ),
-        (t(lang, "Nytte/kostnad-forhold", "Benefit/cost ratio"), fmt_number(cba.bcr, 2, lang)),
+        (
+            t(lang, "Nytte/kostnad-forhold", "Benefit/cost ratio"),
+            fmt_number(cba.bcr, 2, lang)
+            if cba.bcr is not None
+            else t(lang, "ikke definert", "undefined"),
+        ),
         (
             t(lang, "Internrente", "Internal rate of return"),
             fmt_percent(cba.irr, lang)
