@@ -17,3 +17,13 @@ def workspace(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(EXAMPLE, target)
     return target
+
+
+# Timing varies on shared CI machines: property tests check results, never speed.
+try:
+    from hypothesis import settings
+
+    settings.register_profile("gevinst", deadline=None)
+    settings.load_profile("gevinst")
+except ImportError:  # pragma: no cover - hypothesis is a test extra
+    pass
