@@ -162,7 +162,10 @@ def locate(issues: list[Issue], name: str, lines: dict[str, int]) -> list[Issue]
             if key in lines:
                 line = lines[key]
                 break
-            key = _PARENT.sub("", key)
+            parent = _PARENT.sub("", key)
+            if parent == key:  # e.g. "costs[0].amounts[1980].[key]" (a bad mapping key)
+                parent = key.rsplit(".", 1)[0] if "." in key else ""
+            key = parent
         out.append(i.located(file=name, line=line))
     return out
 
