@@ -252,8 +252,10 @@ def _scalar_column(
     description: str,
     required: bool,
     default: Any = None,
+    field_meta: Sequence[Any] = (),
 ) -> Column:
     tp, optional, meta = _unwrap(annotation)
+    meta = (*field_meta, *meta)  # pydantic keeps a field's own Annotated metadata apart
     if get_origin(tp) is list:
         (item,) = get_args(tp)
         item_tp, _, item_meta = _unwrap(item)
@@ -306,6 +308,7 @@ def _flatten(
                     info.description or "",
                     req,
                     default,
+                    info.metadata,
                 )
             )
     return columns, children
@@ -593,9 +596,9 @@ def type_text(col: Column, lang: str = "nb") -> str:
         return "list separated by commas" if en else "liste skilt med komma"
     if col.kind == NUMBER_LIST:
         return (
-            "numbers separated by ; (0.2; 0.6; 1)" + rng
+            f"numbers{rng} separated by ; (0.2; 0.6; 1)"
             if en
-            else "tall skilt med semikolon (0,2; 0,6; 1)" + rng
+            else f"tall{rng} skilt med semikolon (0,2; 0,6; 1)"
         )
     return col.kind
 
@@ -643,8 +646,24 @@ def sheet_help(spec: SheetSpec, lang: str = "nb") -> str:
     )
 
 
+def _yaml_key(spec: SheetSpec, col: Column, lang: str) -> str:
+    """Where a column's value lives in the YAML plan (or the measurement CSV)."""
+    if spec.key == "measurements":
+        return f"measurements/<id>.csv: {col.key}"
+    if spec.parent is None:
+        return f"{spec.key}{'[]' if spec.layout == 'table' else ''}.{col.key}"
+    parent = next(s for s in sheet_specs() if s.key == spec.parent)
+    base = f"{parent.key}{'[]' if parent.layout == 'table' else ''}"
+    if col.key == "parent_id":
+        return f"{base}.id"
+    if spec.mapping:
+        part = {"key": ("nøkkel", "key"), "value": ("verdi", "value")}[col.key]
+        return f"{base}.{spec.field} ({part[lang == 'en']})"
+    return f"{base}.{spec.field}[].{col.key}"
+
+
 def column_table(lang: str = "nb") -> list[dict[str, str]]:
-    """The column mapping: sheet, header, schema key, type and help (for docs)."""
+    """The column mapping: sheet, header, place in the YAML, type and help (for docs)."""
     rows = []
     for spec in sheet_specs():
         for col in spec.columns:
@@ -652,7 +671,7 @@ def column_table(lang: str = "nb") -> list[dict[str, str]]:
                 {
                     "sheet": spec.title(lang),
                     "header": col.header(lang),
-                    "key": f"{spec.key}.{col.key}",
+                    "key": _yaml_key(spec, col, lang),
                     "type": type_text(col, lang),
                     "required": _required_text(col, lang),
                     "help": _description(col, lang),
@@ -664,9 +683,9 @@ def column_table(lang: str = "nb") -> list[dict[str, str]]:
 def column_table_markdown(lang: str = "nb") -> str:
     """:func:`column_table` as a Markdown table (pasted into ``docs/excel.md``)."""
     head = (
-        ("Ark", "Kolonne", "Felt i YAML", "Type", "Påkrevd")
+        ("Ark", "Kolonne", "I YAML-filen", "Type", "Påkrevd")
         if lang != "en"
-        else ("Sheet", "Column", "YAML field", "Type", "Required")
+        else ("Sheet", "Column", "In the YAML", "Type", "Required")
     )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in column_table(lang):
@@ -1433,13 +1452,13 @@ class _Reader:
         return dataclasses.replace(issue, file=self.file, line=None)
 
 
-_LAST_PART = re.compile(r"(\.[^.\[]+|\[[^\]]*\])$")
+_LAST_PART = re.compile(r"\.?(\[[^\]]*\]|[^.\[]+)$")
 
 
 def _parent_key(key: str) -> str:
-    if "." not in key and "[" not in key:
-        return ""
-    return _LAST_PART.sub("", key)
+    """``costs[0].amounts[1980].[key]`` → ``costs[0].amounts[1980]`` → … → ``costs`` → ``""``."""
+    parent = _LAST_PART.sub("", key)
+    return parent if parent != key else ""
 
 
 def _field_label(spec_of: dict[str, SheetSpec], key: str, name: str, lang: str) -> str:
@@ -2299,3 +2318,9 @@ __all__ = [
     "write_project",
     "write_template",
 ]
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates the table in docs/excel.md
+    import sys
+
+    sys.stdout.write(column_table_markdown(sys.argv[1] if len(sys.argv) > 1 else "nb"))
