@@ -2,7 +2,7 @@
 
 papermill's extension point for *how* a notebook is executed is its engine
 registry; :class:`GevinstEngine` is registered as ``"gevinst"``. It is papermill's
-own nbclient engine with one difference: given a :class:`WarmKernel` it runs the
+own nbclient engine with one difference: given a :class:`~gevinst.report.warmkernel.WarmKernel` it runs the
 cells on that already-started kernel (reset to a clean namespace first, see
 :mod:`gevinst.report.kernel_state`) instead of starting and stopping a kernel per
 notebook. Without one it starts a fresh kernel, exactly like papermill.
@@ -18,15 +18,10 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
-import shutil
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
@@ -38,98 +33,11 @@ from papermill.execute import (
 from papermill.parameterize import parameterize_notebook
 from papermill.utils import remove_args
 
+from gevinst.report.warmkernel import DEFAULT_KERNEL, WarmKernel
+
 log = logging.getLogger("gevinst.report")
 
 ENGINE_NAME = "gevinst"
-DEFAULT_KERNEL = "python3"
-HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
-
-
-class WarmKernel:
-    """One started kernel, reused for notebook after notebook in one worker."""
-
-    def __init__(self, kernel_name: str = DEFAULT_KERNEL, startup_timeout: float = 60):
-        self.kernel_name = kernel_name
-        self.startup_timeout = startup_timeout
-        self.km: Any = None
-        self.kc: Any = None
-        self.notebooks_run = 0
-        self._sockets = ""
-
-    # -- life cycle
-    def start(self) -> WarmKernel:
-        from jupyter_client.manager import AsyncKernelManager
-
-        # IPC sockets in a private folder rather than TCP ports: local only, and no
-        # race for free ports (or for jupyter_client's default "kernel-ipc" path in
-        # the working folder) between workers that start kernels at the same moment
-        if sys.platform.startswith("linux"):
-            self._sockets = tempfile.mkdtemp(prefix="gevinst-kernel-")
-            km = AsyncKernelManager(
-                kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k")
-            )
-        else:
-            km = AsyncKernelManager(kernel_name=self.kernel_name)
-        run_sync(km.start_kernel)(extra_arguments=[HISTORY_IN_MEMORY])
-        kc = km.client()
-        kc.start_channels()
-        try:
-            run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
-        except Exception:
-            kc.stop_channels()
-            run_sync(km.shutdown_kernel)(now=True)
-            raise
-        kc.allow_stdin = False
-        self.km, self.kc = km, kc
-        self.run("from gevinst.report import kernel_state as _gk\n_gk.warm_up()\ndel _gk")
-        return self
-
-    def alive(self) -> bool:
-        return self.km is not None and bool(run_sync(self.km.is_alive)())
-
-    def shutdown(self) -> None:
-        km, kc = self.km, self.kc
-        self.km = self.kc = None
-        if kc is not None:
-            kc.stop_channels()
-        if km is not None:
-            try:
-                if run_sync(km.is_alive)():
-                    run_sync(km.shutdown_kernel)(now=True)
-            finally:
-                run_sync(km.cleanup_resources)()
-        if self._sockets:
-            shutil.rmtree(self._sockets, ignore_errors=True)
-            self._sockets = ""
-
-    def restart(self) -> None:
-        self.shutdown()
-        self.start()
-
-    # -- use
-    def run(self, code: str, timeout: float = 120) -> None:
-        """Run housekeeping code silently; raise if it fails."""
-        reply = run_sync(self.kc.execute_interactive)(
-            code,
-            silent=True,
-            store_history=False,
-            allow_stdin=False,
-            timeout=timeout,
-            output_hook=lambda msg: None,
-        )
-        content = reply.get("content", {})
-        if content.get("status") != "ok":
-            raise RuntimeError(
-                f"kernel housekeeping failed: {content.get('ename')}: {content.get('evalue')}"
-            )
-
-    def prepare(self, cwd: str | Path | None) -> None:
-        """A clean namespace in folder ``cwd`` – a new kernel if this one has died."""
-        if not self.alive():
-            self.restart()
-        folder = repr(str(cwd)) if cwd else "None"
-        self.run(f"from gevinst.report import kernel_state as _gk\n_gk.reset({folder})")
-        self.notebooks_run += 1
 
 
 class GevinstEngine(Engine):

@@ -22,7 +22,7 @@ and gevinst are imported, but starting Python, papermill, a kernel and those
 imports costs seconds *per notebook* when each report is run on its own. So the
 local workers are long-lived processes that import papermill and nbconvert once
 (and build the exporter once), and each keeps one kernel warm
-(:class:`~gevinst.report.engine.WarmKernel`): between two notebooks the kernel's
+(:class:`~gevinst.report.warmkernel.WarmKernel`): between two notebooks the kernel's
 namespace is reset, its imports stay. ``bench/bench_report.py`` measures the
 effect. On a dask cluster each report gets a fresh kernel (gevinst does not own
 the cluster's worker processes, so it keeps nothing running in them); the
@@ -51,7 +51,7 @@ from gevinst import __version__
 from gevinst.errors import InputError, Issue
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
-from gevinst.report import engine, export, locate
+from gevinst.report import locate
 from gevinst.report.fingerprint import input_digest
 
 PORTFOLIO_KEY = "portefolje"
@@ -95,6 +95,8 @@ class ReportTask:
     output_path: str
     timeout: float | None = DEFAULT_TIMEOUT
     warm: bool = True
+    cost: float = 1.0
+    """Estimated run time (relative), to submit the longest first."""
 
 
 @dataclass
@@ -218,42 +220,39 @@ def run_reports(
     out_root = Path(out).resolve()
     out_dir = out_root / day.isoformat()
     out_root.mkdir(parents=True, exist_ok=True)
-    with _locked(out_root / LOCK_NAME, lock_timeout):
-        run_at = (now or dt.datetime.now().astimezone()).replace(microsecond=0)
-        warm = executor is None and scheduler is None
-        tasks = []
-        if with_portfolio:  # first: it is the longest, and the pool then ends evenly
-            tasks.append(
-                _task(
-                    PORTFOLIO_KEY,
-                    None,
-                    loaded,
-                    root,
-                    nb_dir,
-                    tpl_dir,
-                    out_dir,
-                    day,
-                    lang,
-                    run_at,
-                    timeout,
-                    warm,
-                )
-            )
-        tasks += [
-            _task(
-                pid, pid, loaded, root, nb_dir, tpl_dir, out_dir, day, lang, run_at, timeout, warm
-            )
-            for pid in ids
-        ]
-        summary = RunSummary(out_dir=out_dir, as_of=day)
-        if tasks:
-            outcomes = _execute(tasks, jobs, scheduler, executor, tpl_dir, progress, lang)
-            by_key = {t.key: t for t in tasks}
-            summary.results = [_store(o, by_key[o.key], out_dir) for o in outcomes]
-            order = {t.key: n for n, t in enumerate(tasks)}
-            summary.results.sort(key=lambda r: order[r.key])
-        summary.seconds = time.perf_counter() - started
-        return summary
+    keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
+    summary = RunSummary(out_dir=out_dir, as_of=day)
+    with _locked(out_root / LOCK_NAME, lock_timeout), contextlib.ExitStack() as stack:
+        if not keys:
+            return summary
+        local = executor is None and not scheduler
+        if local:  # start the workers (and their kernels) first: they boot while we prepare
+            executor = stack.enter_context(_local_pool(min(jobs, len(keys)), tpl_dir))
+        elif executor is None:
+            from distributed import Client
+
+            client = stack.enter_context(Client(scheduler))
+            executor = client.get_executor(pure=False)
+        context = _Context(
+            loaded=loaded,
+            root=root,
+            notebooks=nb_dir,
+            templates=tpl_dir,
+            out_dir=out_dir,
+            day=day,
+            lang=lang,
+            run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
+            timeout=timeout,
+            warm=local,
+        )
+        tasks = [_task(context, None if key == PORTFOLIO_KEY else key) for key in keys]
+        results = {
+            r.key: r
+            for r in _execute(tasks, executor, out_dir, _progress_bar(len(tasks), progress, lang))
+        }
+        summary.results = [results[k] for k in keys]
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:
@@ -286,36 +285,53 @@ def _locked(path: Path, timeout: float):
         lock.release()
 
 
-def _task(
-    key, project_id, loaded, root, nb_dir, tpl_dir, out_dir, day, lang, run_at, timeout, warm
-) -> ReportTask:
+@dataclass(frozen=True)
+class _Context:
+    """What every task of one run shares."""
+
+    loaded: ws.Loaded
+    root: Path
+    notebooks: Path
+    templates: Path
+    out_dir: Path
+    day: dt.date
+    lang: str
+    run_at: dt.datetime
+    timeout: float | None
+    warm: bool
+
+
+def _task(c: _Context, project_id: str | None) -> ReportTask:
+    en = c.lang == "en"
     if project_id is None:
-        notebook = nb_dir / locate.PORTFOLIO_NOTEBOOK
-        org = loaded.workspace.organisation
-        title = f"Portfolio report: {org}" if lang == "en" else f"Porteføljerapport: {org}"
+        key = PORTFOLIO_KEY
+        notebook = c.notebooks / locate.PORTFOLIO_NOTEBOOK
+        org = c.loaded.workspace.organisation
+        title = f"Portfolio report: {org}" if en else f"Porteføljerapport: {org}"
     else:
-        notebook = nb_dir / locate.PROJECT_NOTEBOOK
-        name = loaded.plans[project_id].project.name
-        title = f"Project report: {name}" if lang == "en" else f"Prosjektrapport: {name}"
-    digest = input_digest(root, project_id)
+        key = project_id
+        notebook = c.notebooks / locate.PROJECT_NOTEBOOK
+        name = c.loaded.plans[project_id].project.name
+        title = f"Project report: {name}" if en else f"Prosjektrapport: {name}"
+    digest = input_digest(c.root, project_id)
     metadata = {
         "kind": "portfolio" if project_id is None else "project",
         "project_id": project_id or "",
         "title": title,
-        "lang": lang,
-        "as_of": day.isoformat(),
-        "as_of_text": _date_text(day, lang),
+        "lang": c.lang,
+        "as_of": c.day.isoformat(),
+        "as_of_text": _date_text(c.day, c.lang),
         "fingerprint": digest[:12],
         "fingerprint_sha256": digest,
         "version": __version__,
-        "run_at": run_at.isoformat(),
-        "run_at_text": _time_text(run_at, lang),
+        "run_at": c.run_at.isoformat(),
+        "run_at_text": _time_text(c.run_at, c.lang),
     }
     parameters = {
         "project_id": project_id or "",
-        "workspace": str(root),
-        "as_of": day.isoformat(),
-        "lang": lang,
+        "workspace": str(c.root),
+        "as_of": c.day.isoformat(),
+        "lang": c.lang,
     }
     return ReportTask(
         key=key,
@@ -323,11 +339,25 @@ def _task(
         parameters=parameters,
         metadata=metadata,
         cwd=str(notebook.parent),
-        templates=str(tpl_dir),
-        output_path=str(out_dir / f"{key}.ipynb"),
-        timeout=timeout,
-        warm=warm,
+        templates=str(c.templates),
+        output_path=str(c.out_dir / f"{key}.ipynb"),
+        timeout=c.timeout,
+        warm=c.warm,
+        cost=_cost(c.loaded, project_id),
     )
+
+
+def _cost(loaded: ws.Loaded, project_id: str | None) -> float:
+    """A rough guess of a report's run time, to start the longest first.
+
+    A project report draws a fixed set of figures plus one chart per benefit; the
+    portfolio report computes every project's cost/benefit without simulation.
+    Longest first keeps the workers busy to the end (Graham's LPT rule).
+    """
+    if project_id is None:
+        return 6 + 0.5 * len(loaded.plans)
+    plan = loaded.plans[project_id]
+    return 12 + len(plan.benefits) + len(plan.disbenefits) + 0.5 * len(plan.result_goals)
 
 
 def _date_text(day: dt.date, lang: str) -> str:
@@ -340,40 +370,23 @@ def _time_text(t: dt.datetime, lang: str) -> str:
     return t.strftime("%d.%m.%Y kl. %H.%M")
 
 
-def _execute(
-    tasks: list[ReportTask],
-    jobs: int,
-    scheduler: str | None,
-    executor: Executor | None,
-    tpl_dir: Path,
-    progress: bool | None,
-    lang: str,
-) -> list[TaskOutcome]:
-    """Submit every task; collect an outcome for each, whatever happens to the workers."""
-    with contextlib.ExitStack() as stack:
-        if executor is None and scheduler:
-            from distributed import Client
-
-            client = stack.enter_context(Client(scheduler))
-            executor = client.get_executor(pure=False)
-        elif executor is None:
-            executor = stack.enter_context(_local_pool(max(1, min(jobs, len(tasks))), tpl_dir))
-        bar = _progress_bar(len(tasks), progress, lang)
-        stack.callback(bar.close)
-        futures: dict[Future, ReportTask] = {executor.submit(run_task, t): t for t in tasks}
-        outcomes = []
+def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) -> list[ReportResult]:
+    """Submit every task, longest first; store each report as soon as it is done."""
+    results = []
+    with bar:
+        futures: dict[Future, ReportTask] = {
+            executor.submit(run_task, t): t for t in sorted(tasks, key=lambda t: -t.cost)
+        }
         for future in as_completed(futures):
             task = futures[future]
             try:
                 outcome = future.result()
-            except BaseException as exc:  # a worker process died, the cluster went away, ...
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
+            except Exception as exc:  # a worker process died, the cluster went away, ...
                 outcome = TaskOutcome(task.key, False, error=f"{type(exc).__name__}: {exc}")
-            outcomes.append(outcome)
+            results.append(_store(outcome, task, out_dir))
             bar.set_postfix_str(task.key, refresh=False)
             bar.update(1)
-        return outcomes
+    return results
 
 
 def _progress_bar(total: int, progress: bool | None, lang: str):
@@ -391,8 +404,9 @@ def _progress_bar(total: int, progress: bool | None, lang: str):
 
 
 def _local_pool(workers: int, tpl_dir: Path) -> ProcessPoolExecutor:
-    # fork is fastest (the workers inherit papermill and nbconvert already imported),
-    # but forking a process that runs other threads is unsafe: then use forkserver.
+    """Long-lived worker processes, started at once so that their kernels boot while
+    the run is prepared. fork is fastest (the workers inherit what is imported), but
+    forking a process that runs other threads is unsafe: then forkserver."""
     if sys.platform.startswith("linux"):
         method = "fork" if threading.active_count() == 1 else "forkserver"
     else:
@@ -400,9 +414,11 @@ def _local_pool(workers: int, tpl_dir: Path) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(["gevinst.report.runner"])
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(str(tpl_dir), True)
     )
+    pool.submit(os.getpid)  # the first submit starts the worker processes
+    return pool
 
 
 def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResult:
@@ -452,26 +468,37 @@ _WORKER_LOCK = threading.Lock()
 
 
 def init_worker(templates: str | None = None, warm: bool = True) -> None:
-    """Prepare a long-lived local worker: exporter built, one kernel started and warm.
+    """Prepare a long-lived local worker: one kernel started and warm, exporter built.
 
-    Never raises: a worker whose kernel will not start falls back to a fresh
-    kernel per notebook, and that notebook's report then shows the real error.
+    The kernel is launched first; papermill and nbconvert are imported (and the
+    exporter built) while it boots. Never raises: a worker whose kernel will not
+    start falls back to a fresh kernel per notebook, whose report then shows the
+    real error.
     """
+    from gevinst.report.warmkernel import DEFAULT_KERNEL, WarmKernel
+
     asyncio.set_event_loop(asyncio.new_event_loop())  # not one inherited through fork
-    _WORKER["kernels"] = {}
-    _WORKER["notebooks"] = {}
-    with contextlib.suppress(Exception):
-        _warm_exporter(templates)
+    _WORKER.update(kernels={}, notebooks={}, warm_failed=False)
+    multiprocessing.util.Finalize(None, shutdown_worker, exitpriority=10)
+    kernel = None
     if warm:
         try:
-            _WORKER["kernels"][engine.DEFAULT_KERNEL] = engine.WarmKernel().start()
+            kernel = WarmKernel().launch()
         except Exception:
             _WORKER["warm_failed"] = True
-    multiprocessing.util.Finalize(None, shutdown_worker, exitpriority=10)
+    with contextlib.suppress(Exception):
+        _warm_exporter(templates)  # imports papermill (the engine) and nbconvert
+    if kernel is not None:
+        try:
+            _WORKER["kernels"][DEFAULT_KERNEL] = kernel.ready()
+        except Exception:
+            _WORKER["warm_failed"] = True
 
 
 def _warm_exporter(templates: str | None) -> None:
     import nbformat
+
+    from gevinst.report import engine, export  # noqa: F401 - engine registers itself
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# x")])
     nb.metadata["gevinst"] = {"lang": "nb"}
@@ -480,19 +507,21 @@ def _warm_exporter(templates: str | None) -> None:
 
 def shutdown_worker() -> None:
     """Stop this process's warm kernels (at worker exit)."""
-    kernels: dict[str, engine.WarmKernel] = _WORKER.get("kernels", {})
+    kernels = _WORKER.get("kernels", {})
     while kernels:
         _, k = kernels.popitem()
         with contextlib.suppress(Exception):
             k.shutdown()
 
 
-def _warm_kernel(name: str) -> engine.WarmKernel | None:
-    kernels: dict[str, engine.WarmKernel] = _WORKER["kernels"]
+def _warm_kernel(name: str):
+    from gevinst.report.warmkernel import WarmKernel
+
+    kernels = _WORKER["kernels"]
     kernel = kernels.get(name)
     if kernel is None and not _WORKER["warm_failed"]:
         try:
-            kernel = kernels[name] = engine.WarmKernel(name).start()
+            kernel = kernels[name] = WarmKernel(name).start()
         except Exception:
             _WORKER["warm_failed"] = True
             return None
@@ -500,6 +529,8 @@ def _warm_kernel(name: str) -> engine.WarmKernel | None:
 
 
 def _template_notebook(path: str):
+    from gevinst.report import engine
+
     stamp = os.stat(path).st_mtime_ns
     cached = _WORKER["notebooks"].get(path)
     if cached is None or cached[0] != stamp:
@@ -512,8 +543,14 @@ def run_task(task: ReportTask) -> TaskOutcome:
     """Run one notebook and export it (in a worker). Never raises for a failing report."""
     import nbformat
 
+    from gevinst.report import engine, export
+
     started = time.perf_counter()
-    worker = f"{os.getpid()}"
+
+    def outcome(ok: bool, ipynb: bytes = b"", html: bytes = b"", error: str = "") -> TaskOutcome:
+        seconds = time.perf_counter() - started
+        return TaskOutcome(task.key, ok, ipynb, html, error, seconds, worker=str(os.getpid()))
+
     try:
         with _WORKER_LOCK:  # only the dask path can call this from several threads
             template = _template_notebook(task.notebook)
@@ -532,46 +569,19 @@ def run_task(task: ReportTask) -> TaskOutcome:
             _restart_or_drop(kernel)
         ipynb = nbformat.writes(executed.nb).encode("utf-8")
         if executed.error:
-            return TaskOutcome(
-                task.key,
-                False,
-                ipynb,
-                error=executed.error,
-                seconds=time.perf_counter() - started,
-                worker=worker,
-            )
+            return outcome(False, ipynb, error=executed.error)
         try:
             html = export.notebook_to_html(
                 executed.nb, templates=task.templates, title=task.metadata.get("title", "")
             )
         except Exception as exc:
-            return TaskOutcome(
-                task.key,
-                False,
-                ipynb,
-                error=f"HTML-eksport: {type(exc).__name__}: {exc}",
-                seconds=time.perf_counter() - started,
-                worker=worker,
-            )
-        return TaskOutcome(
-            task.key,
-            True,
-            ipynb,
-            html.encode("utf-8"),
-            seconds=time.perf_counter() - started,
-            worker=worker,
-        )
+            return outcome(False, ipynb, error=f"HTML-eksport: {type(exc).__name__}: {exc}")
+        return outcome(True, ipynb, html.encode("utf-8"))
     except Exception as exc:
-        return TaskOutcome(
-            task.key,
-            False,
-            error=f"{type(exc).__name__}: {exc}",
-            seconds=time.perf_counter() - started,
-            worker=worker,
-        )
+        return outcome(False, error=f"{type(exc).__name__}: {exc}")
 
 
-def _restart_or_drop(kernel: engine.WarmKernel) -> None:
+def _restart_or_drop(kernel) -> None:
     try:
         kernel.restart()
     except Exception:
