@@ -347,10 +347,17 @@ def test_changed_measurement_needs_force(exported) -> None:
     assert "en registrert måling vil bli endret" in result.stderr
     assert snapshot(root) == before
 
+    csv_path = ws.Paths(root).measurements(plan.project.id)
+    lines_before = csv_path.read_text(encoding="utf-8").splitlines()
     start = dt.datetime.now().astimezone().replace(microsecond=0)
     result = run("excel", "import", out, "--workspace", root, "--force")
     assert result.exit_code == 0, result.output
     assert "1 endret" in result.output
+    lines_after = csv_path.read_text(encoding="utf-8").splitlines()
+    assert len(lines_after) == len(lines_before)  # only that row is rewritten
+    assert [
+        n for n, (a, b) in enumerate(zip(lines_before, lines_after, strict=True)) if a != b
+    ] == [1]
     after = ws.load_measurements(root, plan)
     assert after[0].value == old.value + 1
     assert after[0].recorded_at is not None and after[0].recorded_at >= start

@@ -36,9 +36,11 @@ exactly are written as text with full precision.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 import types
@@ -995,9 +997,6 @@ def _write_table(
         if dv is not None:
             dv.add(f"{letter}2:{letter}{last}")
             sheet.add_data_validation(dv)
-        if col.kind == DATE:
-            for r in range(len(rows) + 2, min(last, len(rows) + 52) + 1):
-                sheet.cell(r, n).number_format = _DATE_FORMAT[lang]
         values = [col.header(lang)] + [sheet.cell(r, n).value for r in range(2, len(rows) + 2)]
         values = [v.isoformat()[:10] if isinstance(v, dt.date) else v for v in values]
         sheet.column_dimensions[letter].width = _width(values, 10 if col.kind == DATE else 8)
@@ -1203,10 +1202,7 @@ def write_project(
 ) -> Path:
     """Write one project's filled workbook (plan and measurements)."""
     wb = build_workbook(plan, measurements, workspace=workspace, lang=lang)
-    try:
-        return save_workbook(wb, path)
-    except InputError as exc:  # pragma: no cover - defensive
-        raise exc.located(file=ws.display(Path(path))) from None
+    return save_workbook(wb, path)
 
 
 def export_project(
@@ -2048,7 +2044,7 @@ def plan_changes(old: Plan | None, new: Plan, *, lang: str = "nb") -> list[Chang
                             "changed",
                             title,
                             item_id,
-                            kid.title(lang),
+                            label(spec.model, kid.field or "", lang),
                             _child_text(kid, va, lang),
                             _child_text(kid, vb, lang),
                         )
@@ -2214,15 +2210,55 @@ class ImportResult:
         return bool(m.added or m.changed or m.deleted)
 
 
+def _csv_rows(measurements: Sequence[Measurement]) -> str:
+    """Measurement rows as CSV text, without the header."""
+    return ws.measurements_to_csv(list(measurements)).split("\n", 1)[1]
+
+
 def _register_bytes(path: Path, merge: MeasurementMerge) -> bytes:
-    """The new register: only additions keep the file's bytes and append rows (as the
-    intake does); a forced change or deletion rewrites it."""
-    if merge.changed or merge.deleted or not path.exists():
+    """The new register, touching only what changed.
+
+    Rows that stay keep their bytes; a forced change replaces that row, a forced
+    deletion drops it, and new rows are appended (as ``gevinst measure`` does), so
+    the register's diff shows exactly what the import did.
+    """
+    if not path.exists():
         return ws.measurements_to_csv(merge.measurements).encode("utf-8")
-    existing = path.read_bytes()
-    body = ws.measurements_to_csv([m for _, m in merge.added]).split("\n", 1)[1]
-    sep = b"" if existing.endswith(b"\n") or not existing else b"\n"
-    return existing + sep + body.encode("utf-8")
+    raw = path.read_bytes()
+    bom = raw[:3] if raw.startswith(b"\xef\xbb\xbf") else b""
+    text = raw[len(bom) :].decode("utf-8")
+    lines = io.StringIO(text).readlines()
+    replaced = {(old.target_id, old.date): new for _, old, new in merge.changed}
+    dropped = {(m.target_id, m.date) for m in merge.deleted}
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    out = ["".join(lines[: reader.line_num])]
+    start = reader.line_num
+    for cells in reader:
+        chunk = "".join(lines[start : reader.line_num])
+        start = reader.line_num
+        key = None
+        if len(cells) >= 2 and cells[0].strip():
+            try:
+                key = (cells[0].strip(), dt.date.fromisoformat(cells[1].strip()))
+            except ValueError:
+                key = None
+        if key in dropped:
+            continue
+        if key in replaced:
+            chunk = _csv_rows([replaced[key]])
+        out.append(chunk)
+    body = "".join(out)
+    if body and not body.endswith("\n"):
+        body += "\n"
+    body += _csv_rows([m for _, m in merge.added])
+    try:  # the surgical edit must give exactly the merged register; else rewrite it whole
+        rows = ws.parse_measurements_csv(body, path.name)
+    except InputError:
+        rows = []
+    if [m for _, m in rows] != merge.measurements:
+        return ws.measurements_to_csv(merge.measurements).encode("utf-8")
+    return bom + body.encode("utf-8")
 
 
 def import_workbook(
