@@ -267,6 +267,15 @@ def test_bad_cell_exits_2_naming_sheet_row_field(exported, sheet, header, value,
     assert snapshot(root) == before
 
 
+def test_messages_in_english(exported) -> None:
+    root, out, _, _ = exported
+    set_cell(out, "Gevinster", 2, "målverdi", "mange")
+    result = run("excel", "import", out, "--workspace", root, "--lang", "en")
+    assert result.exit_code == 2
+    assert "sheet «Gevinster», row 2, cell" in result.stderr
+    assert "field «målverdi»: wrong type; found: 'mange'; allowed: a number" in result.stderr
+
+
 def test_duplicate_id_is_named(exported) -> None:
     root, out, plan, _ = exported
     before = snapshot(root)
