@@ -113,14 +113,14 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
     )
     row = say(lang, "rad", "row")
     for n, m in merge.added:
-        click.echo(f"  + {m.target_id} {m.date} = {_number(m.value, lang)} ({row} {n})")
+        click.echo(f"  + {m.target_id} {m.date} = {xl.display_number(m.value, lang)} ({row} {n})")
     for n, old, new in merge.changed:
         click.echo(
-            f"  ~ {new.target_id} {new.date}: {_number(old.value, lang)} → "
-            f"{_number(new.value, lang)} ({row} {n})"
+            f"  ~ {new.target_id} {new.date}: {xl.display_number(old.value, lang)} → "
+            f"{xl.display_number(new.value, lang)} ({row} {n})"
         )
     for m in merge.deleted:
-        click.echo(f"  - {m.target_id} {m.date} = {_number(m.value, lang)}")
+        click.echo(f"  - {m.target_id} {m.date} = {xl.display_number(m.value, lang)}")
     if result.dry_run:
         click.echo(
             say(lang, "Tørrkjøring (--dry-run): ingenting er skrevet.", "Dry run: nothing written.")
@@ -130,13 +130,6 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
         click.echo(say(lang, f"Skrev {names}.", f"Wrote {names}."))
     else:
         click.echo(say(lang, "Ingenting å skrive.", "Nothing to write."))
-
-
-def _number(value: float, lang: str) -> str:
-    text = f"{value:,.10g}" if abs(value) < 1e15 else repr(value)
-    if lang == "en":
-        return text
-    return text.replace(",", " ").replace(".", ",")
 
 
 COMMANDS = [excel_group]

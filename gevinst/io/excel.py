@@ -631,8 +631,10 @@ def sheet_help(spec: SheetSpec, lang: str = "nb") -> str:
     i = 1 if lang == "en" else 0
     if spec.key in _SHEET_HELP:
         return _SHEET_HELP[spec.key][i]
+    if spec.parent is None:  # a part of the plan added to the schema after this text
+        return (spec.model.__doc__ or spec.title(lang)).strip().splitlines()[0]
     parent = next(s for s in sheet_specs() if s.key == spec.parent)
-    if spec.parent and parent.layout == "table":
+    if parent.layout == "table":
         first = spec.columns[0].header(lang)
         return (
             f"One row per entry for a row in «{parent.title(lang)}»; the column «{first}» "
@@ -708,6 +710,22 @@ def _fmt_number(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang != "en" else text
 
 
+def display_number(value: float, lang: str = "nb") -> str:
+    """A number for people: every digit kept, thousands grouped (``1 234 567,5``).
+
+    >>> display_number(1234567.5), display_number(0.25, "en"), display_number(52000.0, "en")
+    ('1 234 567,5', '0.25', '52,000')
+    """
+    text = _fmt_number(value, "en")
+    if "e" in text or not text[-1:].isdigit():
+        return text.replace(".", ",") if lang != "en" else text
+    sign = "-" if text.startswith("-") else ""
+    whole, _, frac = text.lstrip("-").partition(".")
+    groups = [whole[max(0, n - 3) : n] for n in range(len(whole), 0, -3)][::-1]
+    out = sign + ("," if lang == "en" else " ").join(groups)
+    return out + (("." if lang == "en" else ",") + frac if frac else "")
+
+
 def _display(col: Column, value: Any, lang: str) -> str:
     """A value as a person reads it (for the guide and the import's change list)."""
     if value is None or value == "" or value == []:
@@ -719,7 +737,7 @@ def _display(col: Column, value: Any, lang: str) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, float | int) and not isinstance(cell, bool):
-        return _fmt_number(float(cell), lang)
+        return display_number(float(cell), lang)
     return str(cell)
 
 
@@ -1245,12 +1263,9 @@ def parse_number(text: str) -> float | None:
 
 
 def _number_allowed(col: Column, lang: str) -> str:
-    base = (
-        ("a whole number" if lang == "en" else "et heltall")
-        if col.kind == INT
-        else ("a number, e.g. 1234.5 or 1 234,5" if lang == "en" else "et tall, f.eks. 1 234,5")
-    )
-    return base
+    if col.kind == INT:
+        return "a whole number" if lang == "en" else "et heltall"
+    return "a number, e.g. 1234.5 or 1 234,5" if lang == "en" else "et tall, f.eks. 1 234,5"
 
 
 def _date_allowed(lang: str) -> str:
@@ -2125,7 +2140,7 @@ def merge_measurements(
                     "measurement_deleted",
                     file=file,
                     sheet=sheet,
-                    found=f"{old.target_id} {old.date} = {_fmt_number(old.value, lang)}",
+                    found=f"{old.target_id} {old.date} = {display_number(old.value, lang)}",
                     allowed="--force",
                 )
             )
@@ -2167,7 +2182,7 @@ def merge_measurements(
 
 def _measurement_text(value: Any, lang: str) -> str:
     if isinstance(value, float):
-        return _fmt_number(value, lang)
+        return display_number(value, lang)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return repr(value)
@@ -2199,15 +2214,6 @@ class ImportResult:
     measurements_path: Path
     written: list[Path] = field(default_factory=list)
     dry_run: bool = False
-
-    @property
-    def plan_changed(self) -> bool:
-        return bool(self.changes)
-
-    @property
-    def measurements_changed(self) -> bool:
-        m = self.merge
-        return bool(m.added or m.changed or m.deleted)
 
 
 def _csv_rows(measurements: Sequence[Measurement]) -> str:
@@ -2300,7 +2306,7 @@ def import_workbook(
             name = ws.display(meas_path)
             text = read_text(meas_path, name)
             existing = [m for _, m in ws.parse_measurements_csv(text, name, lang=lang)]
-        merge = merge_measurements(
+        return merge_measurements(
             existing,
             read.measurements,
             now=when,
@@ -2309,12 +2315,9 @@ def import_workbook(
             sheet=read.sheet,
             lang=lang,
         )
-        return merge
 
     merge = merged()
     changes = plan_changes(old_plan, plan, lang=lang)
-    if old_plan is not None and old_plan != plan and not changes:  # pragma: no cover - defensive
-        changes = [Change("changed", "", pid)]
     result = ImportResult(pid, plan, changes, merge, plan_path, meas_path, dry_run=dry_run)
     if dry_run:
         return result
@@ -2342,6 +2345,7 @@ __all__ = [
     "build_workbook",
     "column_table",
     "column_table_markdown",
+    "display_number",
     "export_project",
     "import_workbook",
     "merge_measurements",
