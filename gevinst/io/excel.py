@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -144,6 +145,8 @@ class Column:
     bounds: tuple[float | None, float | None] = (None, None)
     default: Any = None
     pattern: str | None = None
+    description_nb: str = ""
+    """Norwegian description, for columns the schema does not describe (parent IDs)."""
 
     def header(self, lang: str = "nb") -> str:
         i = 1 if lang == "en" else 0
@@ -342,6 +345,7 @@ def _child_spec(parent: SheetSpec, name: str, info: FieldInfo) -> SheetSpec:
                 f"The ID of the row in the sheet «{parent.titles[1]}»",
                 True,
                 pattern=ID_PATTERN,
+                description_nb=f"ID-en til raden i arket «{parent.titles[0]}»",
             )
         ]
     if get_origin(tp) is dict:
@@ -396,15 +400,10 @@ def _build_specs() -> tuple[SheetSpec, ...]:
     return tuple(specs)
 
 
-_SPECS: tuple[SheetSpec, ...] | None = None
-
-
+@functools.cache
 def sheet_specs() -> tuple[SheetSpec, ...]:
     """Every sheet of the workbook with its columns, derived from the schema."""
-    global _SPECS
-    if _SPECS is None:
-        _SPECS = _build_specs()
-    return _SPECS
+    return _build_specs()
 
 
 def schema_hash() -> str:
@@ -557,7 +556,7 @@ def _description(col: Column, lang: str) -> str:
         return ""
     if lang == "en":
         return col.description
-    return _NB_DESCRIPTIONS.get(col.description, col.description)
+    return col.description_nb or _NB_DESCRIPTIONS.get(col.description, col.description)
 
 
 def _fmt_bound(value: float) -> str:
