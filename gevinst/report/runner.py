@@ -486,6 +486,10 @@ def init_worker(templates: str | None = None, warm: bool = True) -> None:
             kernel = WarmKernel().launch()
         except Exception:
             _WORKER["warm_failed"] = True
+    # jsonschema (imported by nbformat) compiles a grammar for its optional IRI format
+    # checker when rfc3987-syntax is installed: ~0.7 s of CPU per process, for a check
+    # that nothing in a report worker makes. Only in these worker processes.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     with contextlib.suppress(Exception):
         _warm_exporter(templates)  # imports papermill (the engine) and nbconvert
     if kernel is not None:
