@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from gevinst.cli.main import cli
 from gevinst.errors import InputError
 from gevinst.io import workspace as ws
 from gevinst.io.yamlfile import load_yaml
-from gevinst.report import engine
+from gevinst.report import locate
 from gevinst.report.fingerprint import input_digest, input_files, input_fingerprint
 from gevinst.report.runner import (
     LOCK_NAME,
@@ -35,6 +36,7 @@ from gevinst.report.runner import (
     _as_of,
     run_reports,
 )
+from gevinst.report.warmkernel import WarmKernel
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "notebooks"
@@ -319,7 +321,7 @@ def test_fingerprint_covers_exactly_the_inputs(small: Path) -> None:
 
 
 def test_warm_kernel_restarts_when_dead() -> None:
-    kernel = engine.WarmKernel().start()
+    kernel = WarmKernel().start()
     try:
         assert kernel.alive()
         kernel.km.provisioner.process.kill()
@@ -330,3 +332,33 @@ def test_warm_kernel_restarts_when_dead() -> None:
     finally:
         kernel.shutdown()
     assert kernel.km is None
+
+
+def test_runs_from_a_process_with_other_threads(small: Path, tmp_path: Path) -> None:
+    # forking a process that runs other threads is unsafe: the pool then uses forkserver
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        summary = run_reports(
+            small, ["alfa"], out=tmp_path / "out", notebooks=FIXTURES, as_of=AS_OF,
+            progress=False,
+        )  # fmt: skip
+    finally:
+        stop.set()
+        other.join()
+    assert summary.exit_code == 0, [r.error for r in summary.failed]
+
+
+def test_notebooks_and_templates_are_found(tmp_path: Path, monkeypatch) -> None:
+    assert locate.notebooks_dir() == REPO / "notebooks"
+    assert locate.templates_dir() == REPO / "templates"
+    monkeypatch.setenv(locate.NOTEBOOKS_ENV, str(FIXTURES))
+    assert locate.notebooks_dir() == FIXTURES
+    with pytest.raises(InputError) as err:
+        locate.notebooks_dir(tmp_path)
+    assert err.value.issues[0].problem == "file_missing"
+    assert "--notebooks" in err.value.format("nb")
+    monkeypatch.setenv(locate.TEMPLATES_ENV, str(tmp_path))
+    with pytest.raises(InputError):
+        locate.templates_dir()
