@@ -362,3 +362,14 @@ def test_notebooks_and_templates_are_found(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(locate.TEMPLATES_ENV, str(tmp_path))
     with pytest.raises(InputError):
         locate.templates_dir()
+
+
+def test_a_bad_scheduler_address_is_bad_input(small: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    result = CliRunner().invoke(
+        cli,
+        ["report", "alfa", "--workspace", str(small), "--out", str(tmp_path / "out"),
+         "--notebooks", str(FIXTURES), "--scheduler", "bogus://x"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "dask-klyngen" in result.output

@@ -229,10 +229,7 @@ def run_reports(
         if local:  # start the workers (and their kernels) first: they boot while we prepare
             executor = stack.enter_context(_local_pool(min(jobs, len(keys)), tpl_dir))
         elif executor is None:
-            from distributed import Client
-
-            client = stack.enter_context(Client(scheduler))
-            executor = client.get_executor(pure=False)
+            executor = stack.enter_context(_dask_client(scheduler)).get_executor(pure=False)
         context = _Context(
             loaded=loaded,
             root=root,
@@ -387,6 +384,36 @@ def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) ->
             bar.set_postfix_str(task.key, refresh=False)
             bar.update(1)
     return results
+
+
+def _dask_client(address: str):
+    """A dask.distributed client for ``--scheduler``; bad address → InputError."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InputError(
+            [
+                Issue(
+                    "invalid",
+                    field="scheduler",
+                    found=address,
+                    detail="--scheduler krever dask.distributed: pip install 'gevinst[dask]'",
+                )
+            ]
+        ) from None
+    try:
+        return Client(address, timeout=30)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            [
+                Issue(
+                    "invalid",
+                    field="scheduler",
+                    found=address,
+                    detail=f"fikk ikke kontakt med dask-klyngen ({type(exc).__name__}: {exc})",
+                )
+            ]
+        ) from None
 
 
 def _progress_bar(total: int, progress: bool | None, lang: str):
