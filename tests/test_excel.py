@@ -192,6 +192,13 @@ def test_committed_template_matches_the_schema() -> None:
         assert found == [c.header("nb") for c in spec.columns], spec.key
 
 
+def test_template_is_byte_for_byte_reproducible(tmp_path: Path) -> None:
+    """Generating the template again (as `make example` does) leaves the committed file unchanged."""
+    config = ws.load_config(REPO / "data")
+    out = xl.write_template(tmp_path / "mal.xlsx", workspace=config)
+    assert out.read_bytes() == (REPO / "templates" / "gevinst-mal.xlsx").read_bytes()
+
+
 def test_docs_hold_the_current_column_table() -> None:
     text = (REPO / "docs" / "excel.md").read_text(encoding="utf-8")
     assert xl.column_table_markdown("nb") in text, "regenerate: python -m gevinst.io.excel"

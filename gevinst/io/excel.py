@@ -45,6 +45,7 @@ import io
 import json
 import re
 import types
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1196,17 +1197,51 @@ def _write_marker(sheet: Worksheet, plan: Plan | None, lang: str, rows: list) ->
             sheet.cell(r, n, v).number_format = "@"
 
 
-def save_workbook(wb: Workbook, path: Path) -> Path:
-    """Write ``wb`` to ``path`` atomically (temp file + rename)."""
+def save_workbook(wb: Workbook, path: Path, *, reproducible: bool = False) -> Path:
+    """Write ``wb`` to ``path`` atomically (temp file + rename).
+
+    With ``reproducible`` the bytes depend only on the content: openpyxl stamps the
+    save time into ``docProps/core.xml`` and every zip entry, so those are fixed
+    (the committed template then stays unchanged when it is generated again).
+    """
     path = Path(path)
-    with atomic.atomic_path(path) as tmp:
-        wb.save(tmp)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = _reproducible_zip(buffer.getvalue()) if reproducible else buffer.getvalue()
+    atomic.write_bytes(path, data)
     return path
+
+
+_FIXED_STAMP = "2000-01-01T00:00:00Z"
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same xlsx with fixed timestamps in the zip entries and document properties."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    rb"\g<1>" + _FIXED_STAMP.encode() + rb"\g<3>",
+                    content,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, content)
+    return out.getvalue()
 
 
 def write_template(path: Path, *, workspace: Workspace | None = None, lang: str = "nb") -> Path:
     """Write the blank workbook (with the workspace's kommuner, if given)."""
-    return save_workbook(build_workbook(None, (), workspace=workspace, lang=lang), path)
+    return save_workbook(
+        build_workbook(None, (), workspace=workspace, lang=lang), path, reproducible=True
+    )
 
 
 def write_project(
