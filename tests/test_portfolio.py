@@ -282,3 +282,20 @@ def test_no_double_claim_without_common_kommune_period_or_indicator():
     # Two benefits in the same project are not a double claim between projects.
     same = plan("p5", ["A"], benefits=[benefit("G1"), benefit("G2")])
     assert pf.double_claims([same]) == []
+
+
+def test_double_claim_period_starts_at_realisation_start():
+    # p1 claims 2024-01-01 … 2025-01-01; p2's baseline is in that period, but its change
+    # only starts after p1's target date: the two periods do not overlap.
+    a = plan("p1", ["A"], benefits=[benefit("G1")])
+    late_start = plan(
+        "p2",
+        ["A"],
+        benefits=[benefit("G1", realisation_start=D(2025, 2, 1), target_date=D(2026, 1, 1))],
+    )
+    assert pf.double_claims([a, late_start]) == []
+    # A realisation start inside p1's period: the overlap begins there.
+    mid_start = plan("p3", ["A"], benefits=[benefit("G1", realisation_start=D(2024, 7, 1))])
+    (claim,) = pf.double_claims([a, mid_start])
+    assert claim.second.start == D(2024, 7, 1)
+    assert claim.period == (D(2024, 7, 1), D(2025, 1, 1))

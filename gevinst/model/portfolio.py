@@ -38,8 +38,9 @@ its documentation. Ties share a rank (1, 1, 3).
 **Double claims** (:func:`double_claims`): two benefits in different projects
 with the same indicator (compared after normalising the text: case, accents
 kept, punctuation and repeated spaces removed), at least one kommune in common
-and overlapping periods (baseline date … target date) – the portfolio would
-count the same gain twice.
+and overlapping periods (realisation start, or the baseline date when none is
+given, … target date: :func:`~gevinst.model.profile.item_window`) – the
+portfolio would count the same gain twice.
 
 >>> normalise_indicator("  Manuelle  henvendelser, per år. ")
 'manuelle henvendelser per år'
@@ -55,6 +56,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from gevinst.model.cba_flows import restricted_shares, sharing_key
+from gevinst.model.profile import item_window
 from gevinst.model.schema import Benefit, DecisionPoint, Plan, Workspace
 from gevinst.model.tracking import STATUSES, ItemStatus
 
@@ -363,12 +365,16 @@ def normalise_indicator(text: str) -> str:
 
 @dataclass(frozen=True)
 class Claim:
+    """One benefit's claim: its kommuner and period (``item_window``)."""
+
     project: str
     benefit: str
     name: str
     municipalities: tuple[str, ...]
     start: dt.date
+    """Realisation start, or the baseline date when none is given."""
     end: dt.date
+    """Target date."""
 
 
 @dataclass(frozen=True)
@@ -389,7 +395,7 @@ class DoubleClaim:
 
 def _claim(plan: Plan, b: Benefit) -> Claim:
     munis = tuple(b.municipalities or plan.project.municipalities)
-    return Claim(plan.project.id, b.id, b.name, munis, b.baseline_date, b.target_date)
+    return Claim(plan.project.id, b.id, b.name, munis, *item_window(b))
 
 
 def double_claims(plans: Mapping[str, Plan] | Iterable[Plan]) -> list[DoubleClaim]:
