@@ -194,6 +194,22 @@ def test_add_accepts_norwegian_number_and_date(root):
     assert register(root).read_text().splitlines()[-1].startswith("G1,2024-10-01,849.5,")
 
 
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [("1 234,5", "1234.5"), ("\u2212849,5", "-849.5"), ("849.5", "849.5"), (" 850 ", "850")],
+)
+def test_add_reads_numbers_as_the_excel_import_does(root, typed, written):
+    intake.add_measurement(root, "p1", "G1", "2024-10-01", typed, now=NOW)
+    assert register(root).read_text().splitlines()[-1].startswith(f"G1,2024-10-01,{written},")
+
+
+def test_a_number_too_large_is_refused_as_typed(root):
+    err = refused(
+        root, lambda: intake.add_measurement(root, "p1", "G1", "2024-10-01", "1e999", now=NOW)
+    )
+    assert [(i.problem, i.field, i.found) for i in err.issues] == [("wrong_type", "value", "1e999")]
+
+
 # --------------------------------------------------------------------------- CSV import
 
 

@@ -26,7 +26,8 @@ Import reads values, never formulas: a formula cell is refused (openpyxl gives
 formulas as text starting with ``=``), and so is text starting with ``=``
 (formula injection). Numbers may be Excel numbers or text with a Norwegian
 decimal comma («1 234,5»); dates may be Excel dates or text (31.12.2025 or
-2025-12-31). Every problem is an :class:`~gevinst.errors.Issue` naming the
+2025-12-31): text is read by :mod:`gevinst.io.cells`, as in the measurement
+intake. Every problem is an :class:`~gevinst.errors.Issue` naming the
 file, sheet, Excel row, cell and column header; all problems are collected.
 
 Export followed by import is lossless: the :class:`Plan` and the measurement
@@ -69,6 +70,7 @@ from gevinst import __version__
 from gevinst.errors import InputError, Issue, issues_from_validation, key_path
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
+from gevinst.io.cells import is_empty, parse_date, parse_number
 from gevinst.io.yamlfile import read_text
 from gevinst.model.schema import (
     ID_PATTERN,
@@ -1272,29 +1274,6 @@ def export_project(
 
 # --------------------------------------------------------------------------- values in
 
-_NB_NUMBER = re.compile(r"[+-]?\d+(,\d+)?([eE][+-]?\d+)?")
-_DOT_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(\D.*)?")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NB_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-
-
-def parse_number(text: str) -> float | None:
-    """A number typed as text: ``1 234,5``, ``1234,5``, ``1234.5``, ``−3``; else ``None``.
-
-    >>> parse_number("1 234,5"), parse_number("0.25"), parse_number("12 kr")
-    (1234.5, 0.25, None)
-    """
-    t = text.strip().replace("\u2212", "-")
-    m = _THOUSANDS.fullmatch(t)
-    if m:
-        t = m.group(1) + re.sub(r"\D", "", m.group(2)) + (m.group(3) or "")
-    if _NB_NUMBER.fullmatch(t):
-        return float(t.replace(",", "."))
-    if _DOT_NUMBER.fullmatch(t):
-        return float(t)
-    return None
-
 
 def _number_allowed(col: Column, lang: str) -> str:
     if col.kind == INT:
@@ -1348,16 +1327,9 @@ def _from_cell(col: Column, value: Any, lang: str) -> Any:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str):
-            t = value.strip()
-            try:
-                if _ISO_DATE.fullmatch(t):
-                    return dt.date.fromisoformat(t)
-                m = _NB_DATE.fullmatch(t)
-                if m:
-                    return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            except ValueError:
-                pass
+        date = parse_date(value) if isinstance(value, str) else None
+        if date is not None:
+            return date
         raise _CellValueError("bad_date", _date_allowed(lang))
     if kind == DATETIME:
         if isinstance(value, dt.datetime | str):
@@ -1409,10 +1381,6 @@ def _from_cell(col: Column, value: Any, lang: str) -> Any:
             out.append(number)
         return out
     raise TypeError(kind)
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _norm(text: Any) -> str:
@@ -1733,8 +1701,8 @@ def _read_fields(
         if len(cells) < 2:
             continue
         head, cell = cells[0], cells[1]
-        if _is_empty(head.value):
-            if not _is_empty(cell.value):
+        if is_empty(head.value):
+            if not is_empty(cell.value):
                 reader.issues.append(
                     Issue(
                         "unknown_field",
@@ -1780,7 +1748,7 @@ def _read_fields(
         seen[col.key] = head.row
         reader.place(f"{spec.key}.{col.key}", _Loc(title, cell.row, cell.coordinate, header))
         formula, value = _cell_value(reader, cell, title, header)
-        if formula or _is_empty(value):
+        if formula or is_empty(value):
             continue
         try:
             _set_path(item, col.key, _from_cell(col, value, reader.lang))
@@ -1801,7 +1769,7 @@ def _read_table(
     seen: set[str] = set()
     reported: set[int] = set()
     for cell in header_cells:
-        if _is_empty(cell.value):
+        if is_empty(cell.value):
             continue
         col = lookup.get(_norm(cell.value))
         reported.add(cell.column - 1)
@@ -1848,7 +1816,7 @@ def _read_table(
         )
     out: list[tuple[int, dict[str, Any]]] = []
     for cells in rows:
-        if all(_is_empty(c.value) for c in cells):
+        if all(is_empty(c.value) for c in cells):
             continue
         row = cells[0].row
         index = len(out)
@@ -1856,7 +1824,7 @@ def _read_table(
         for n, cell in enumerate(cells):
             col = columns.get(n)
             if col is None:
-                if not _is_empty(cell.value) and n not in reported:
+                if not is_empty(cell.value) and n not in reported:
                     reported.add(n)  # once per column
                     reader.issues.append(
                         Issue(
@@ -1878,7 +1846,7 @@ def _read_table(
                     f"measurements[{row}].{col.key}", _Loc(title, row, cell.coordinate, header)
                 )
             formula, value = _cell_value(reader, cell, title, header)
-            if formula or _is_empty(value):
+            if formula or is_empty(value):
                 continue
             try:
                 _set_path(item, col.key, _from_cell(col, value, reader.lang))

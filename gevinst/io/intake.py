@@ -40,7 +40,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import re
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,6 +51,7 @@ from pydantic import TypeAdapter, ValidationError
 from gevinst.errors import InputError, Issue, issues_from_validation
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
+from gevinst.io.cells import is_empty, parse_date, parse_number
 from gevinst.io.yamlfile import read_text
 from gevinst.model.schema import Measurement, Plan, Project, Workspace, label
 
@@ -125,42 +126,25 @@ def _fold(text: Any) -> str:
     return " ".join(str(text).replace("*", " ").split()).casefold()
 
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-_NORWEGIAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-
-
 def _number(value: Any) -> Any:
-    """Numbers as people write them: ``12,5`` and ``52 000`` are read; other text is left
-    for the schema to refuse."""
+    """Numbers as people write them (:func:`~gevinst.io.cells.parse_number`: ``12,5``,
+    ``52 000``, ``−3``); other text, and text too large for a float, is left for the
+    schema to refuse (its message then shows the text as typed)."""
     if not isinstance(value, str):
         return value
-    text = value.strip()
-    if _THOUSANDS.match(text):
-        text = re.sub(r"[ \u00a0\u202f]", "", text)
-    if _DECIMAL_COMMA.match(text):
-        text = text.replace(",", ".")
-    return text
+    number = parse_number(value)
+    return number if number is not None and math.isfinite(number) else value.strip()
 
 
 def _date(value: Any) -> Any:
-    """Excel dates and ``dd.mm.yyyy`` as dates; ISO text is left to the schema."""
+    """Excel dates, and text as :func:`~gevinst.io.cells.parse_date` reads it (``1.10.2024``,
+    ``2024-10-01``), as dates; other text is left for the schema to refuse."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
-        text = value.strip()
-        if match := _NORWEGIAN_DATE.match(text):
-            d, mth, y = (int(g) for g in match.groups())
-            try:
-                return dt.date(y, mth, d)
-            except ValueError:
-                return text
-        return text
+        date = parse_date(value)
+        return value.strip() if date is None else date
     return value
-
-
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # --------------------------------------------------------------------------- reading files
@@ -226,7 +210,7 @@ def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
             continue
         record = {f: v for f, v in zip(fields, cells, strict=True) if f is not None}
         project = record.pop(PROJECT_COLUMN, None)
-        rows.append(RawRow(name, n, "", None if _empty(project) else project.strip(), record))
+        rows.append(RawRow(name, n, "", None if is_empty(project) else project.strip(), record))
     if issues:
         raise InputError(issues)
     return rows
@@ -249,7 +233,7 @@ def _project_from_workbook(book: Any) -> str | None:
         for row in sheet.iter_rows(min_row=1, max_row=60, max_col=6, values_only=True):
             cells = list(row)
             for k, cell in enumerate(cells[:-1]):
-                if isinstance(cell, str) and _fold(cell) in keys and not _empty(cells[k + 1]):
+                if isinstance(cell, str) and _fold(cell) in keys and not is_empty(cells[k + 1]):
                     return str(cells[k + 1]).strip()
     return None
 
@@ -306,10 +290,10 @@ def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[Raw
             for f, cell in zip(fields, row, strict=False):
                 if f is not None and f not in record:
                     record[f] = cell
-            if _empty(record.get("date")) and _empty(record.get("value")):
+            if is_empty(record.get("date")) and is_empty(record.get("value")):
                 continue  # a row the owner left blank (or only the prefilled id and name)
             project = record.pop(PROJECT_COLUMN, None)
-            project = None if _empty(project) else str(project).strip()
+            project = None if is_empty(project) else str(project).strip()
             cells = {k: ("" if v is None else v) for k, v in record.items()}
             out.append(RawRow(name, n, sheet.title, project, cells))
         return out, _project_from_workbook(book)
@@ -343,11 +327,11 @@ def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
         record["target_id"] = record["target_id"].strip()
     for k in ("comment", "reported_by"):
         v = record.get(k)
-        record[k] = "" if _empty(v) else str(v)
+        record[k] = "" if is_empty(v) else str(v)
     record["reported_by"] = record["reported_by"] or reported_by
     record["recorded_at"] = now
     for k in REQUIRED:
-        if _empty(record.get(k)):
+        if is_empty(record.get(k)):
             record.pop(k, None)
     try:
         return Measurement.model_validate(record), [], {}
