@@ -456,6 +456,80 @@ def test_payback_rules() -> None:
 # --------------------------------------------------------------------------- uncertainty
 
 
+def test_expected_multiplier_is_the_triangle_mean_by_hand() -> None:
+    # K1 investment 100 with (0.9, 1.0, 1.4): expected (0.9 + 1.0 + 1.4)/3 · 100 = 3.3/3 · 100 = 110.
+    # K2 internal effort 10, no uncertainty: stays 10.
+    # G1 cash benefit 30 a year (years 1–4) with (0.7, 1.0, 1.0): (0.7 + 1 + 1)/3 · 30 = 0.9 · 30 = 27.
+    # Tax financing cost on (τ = 20 %): budget cost 110 in year 0 and −27 in years 1–4.
+    plan = make_plan(
+        [
+            cost("K1", {2024: 100}, uncertainty=(0.9, 1.0, 1.4)),
+            cost("K2", {2024: 10}, "internal"),
+        ],
+        [benefit("G1", 30, 2025, uncertainty=(0.7, 1.0, 1.0))],
+    )
+    r = analyse(plan, workspace(tax=True), draws=1000)
+    t = r.per_year
+    np.testing.assert_allclose(t["cost_investment"], [110, 0, 0, 0, 0])
+    np.testing.assert_allclose(t["cost_internal"], [10, 0, 0, 0, 0])  # (1, 1, 1): unchanged
+    np.testing.assert_allclose(t["benefits"], [0, 27, 27, 27, 27])
+    np.testing.assert_allclose(t["cash_benefits"], [0, 27, 27, 27, 27])
+    # Tax: 0.2 · 110 = 22 in year 0, 0.2 · −27 = −5.4 in years 1–4.
+    np.testing.assert_allclose(t["tax_financing_cost"], [22, -5.4, -5.4, -5.4, -5.4])
+    np.testing.assert_allclose(t["costs"], [142, -5.4, -5.4, -5.4, -5.4])
+    # NPV = −142 + (27 + 5.4)·A = −142 + 32.4 · 3.6298952 = −24.391395
+    assert r.npv == pytest.approx(-142 + 32.4 * A)
+    assert r.npv == pytest.approx(-24.391395, abs=1e-6)
+    assert t["present_value"].sum() == r.npv
+    # As planned (every multiplier 1): −100 − 10 + 30·A − 0.2·(100 − 30·A) = −130 + 36·A = 0.676228
+    assert r.npv_as_planned == pytest.approx(-130 + 36 * A)
+    assert r.npv_as_planned == pytest.approx(0.676228, abs=1e-6)
+    # Tax PV = 22 − 5.4·A = 2.398566; PV costs = 142 − 5.4·A = 122.398566; PV benefits = 27·A.
+    assert r.tax_financing_cost == pytest.approx(22 - 5.4 * A)
+    assert r.pv_costs == pytest.approx(142 - 5.4 * A)
+    assert r.pv_benefits == pytest.approx(27 * A)
+    # BCR = 98.007171 / 122.398566 = 0.800722; only cash benefits, so cash-only NPV = NPV.
+    assert r.bcr == pytest.approx(27 * A / (142 - 5.4 * A))
+    assert r.bcr == pytest.approx(0.800722, abs=1e-6)
+    assert r.npv_cash_only == pytest.approx(r.npv)
+    # NNB = NPV / PV(110 − 27 in years 1–4) = −24.391395 / (110 − 27·A = 11.992829) = −2.033832
+    assert r.npv_per_budget_krone == pytest.approx((-142 + 32.4 * A) / (110 - 27 * A))
+    assert r.npv_per_budget_krone == pytest.approx(-2.033832, abs=1e-6)
+    # Net −142, +32.4 × 4: cumulative −142, −109.6, −77.2, −44.8, −12.4 → no payback; IRR < 0.
+    assert r.payback_year is None and r.discounted_payback_year is None
+    assert r.irr == pytest.approx(npf.irr([-142, 32.4, 32.4, 32.4, 32.4]), abs=1e-9)
+    # Kommuner 0.75 : 0.25 of everything (no benefit names a kommune).
+    aby, bby = r.municipalities
+    assert aby.costs == pytest.approx(0.75 * (142 - 5.4 * A))
+    assert aby.benefits == pytest.approx(0.75 * 27 * A)
+    assert aby.npv + bby.npv == pytest.approx(r.npv, rel=1e-12)
+    data = r.to_json()
+    assert data["npv"] == r.npv and data["npv_as_planned"] == r.npv_as_planned
+
+
+def test_no_uncertainty_means_expected_equals_as_planned_exactly() -> None:
+    r = analyse(simple_case(), workspace(tax=True), monte_carlo=False, sensitivity=False)
+    assert r.npv_as_planned == r.npv  # bit for bit: every multiplier is exactly 1.0
+
+
+def test_monte_carlo_mean_is_the_expected_npv_on_a_hand_case() -> None:
+    # Two skewed lines: K1 cost 100 (0.9, 1.0, 1.4) → 110, G1 benefit 30 a year (0.5, 1.0, 1.1)
+    # → (0.5 + 1.0 + 1.1)/3 = 0.866667 → 26 a year. NPV = −110 + 26·A = −15.622724.
+    plan = make_plan(
+        [cost("K1", {2024: 100}, uncertainty=(0.9, 1.0, 1.4))],
+        [benefit("G1", 30, 2025, uncertainty=(0.5, 1.0, 1.1))],
+    )
+    r = analyse(plan, workspace(), draws=100_000, seed=11)
+    assert r.npv == pytest.approx(-110 + 26 * A)
+    assert r.npv == pytest.approx(-15.622724, abs=1e-6)
+    mc = r.monte_carlo
+    standard_error = mc.std / np.sqrt(mc.draws)
+    # NPV is linear in the multipliers, so E[NPV] = NPV at the expected multipliers.
+    assert abs(mc.mean - r.npv) < 4 * standard_error
+    # The plan's own amounts (8.896857) are far from the simulated mean: the old point estimate.
+    assert abs(mc.mean - r.npv_as_planned) > 100 * standard_error
+
+
 def test_sensitivity_by_hand() -> None:
     plan = make_plan(
         [cost("K1", {2024: 100}, uncertainty=(0.9, 1.0, 1.3))],
@@ -463,16 +537,69 @@ def test_sensitivity_by_hand() -> None:
     )
     r = analyse(plan, workspace())
     rows = {row.input_id: row for row in r.sensitivity}
-    npv = -100 + 30 * A  # 8.896857
-    # K1 at 0.9 and 1.3 with G1 as planned: NPV + 10 and NPV − 30.
-    assert rows["K1"].low_npv == pytest.approx(npv + 10)
-    assert rows["K1"].high_npv == pytest.approx(npv - 30)
-    # K1 would have to rise 8.90 % for NPV = 0.
-    assert rows["K1"].switching_value == pytest.approx(npv / 100)
-    assert rows["K1"].switching_text == "kostnaden +8,9 %"
-    # G1 at 0.5: NPV − 15·A = −45.55
-    assert rows["G1"].low_npv == pytest.approx(npv - 15 * A)
-    # Main inputs: costs ±20 % → NPV ∓ 20; switching value +8.90 %.
+    # Expected multipliers: K1 (0.9 + 1.0 + 1.3)/3 = 3.2/3 = 1.066667 → expected cost 106.666667;
+    # G1 (0.5 + 1.0 + 1.0)/3 = 2.5/3 = 0.833333 → expected benefit 25 a year.
+    # NPV = −106.666667 + 25·A = −106.666667 + 90.747381 = −15.919286
+    e_k1, e_g1 = 3.2 / 3, 2.5 / 3
+    npv = -100 * e_k1 + 30 * e_g1 * A
+    assert r.npv == pytest.approx(-15.919286, abs=1e-6)
+    assert r.npv == pytest.approx(npv, rel=1e-12)
+    # As planned (every multiplier 1): −100 + 30·A = 8.896857.
+    assert r.npv_as_planned == pytest.approx(8.896857, abs=1e-6)
+    # K1 at 0.9 and 1.3 with G1 at its expected value: NPV + (1.066667 − 0.9)·100 = NPV + 16.666667
+    # = 0.747381, and NPV − (1.3 − 1.066667)·100 = NPV − 23.333333 = −39.252619.
+    assert rows["K1"].base_value == pytest.approx(e_k1)
+    assert rows["K1"].low_npv == pytest.approx(npv + 100 * (e_k1 - 0.9))
+    assert rows["K1"].low_npv == pytest.approx(0.747381, abs=1e-6)
+    assert rows["K1"].high_npv == pytest.approx(npv - 100 * (1.3 - e_k1))
+    assert rows["K1"].high_npv == pytest.approx(-39.252619, abs=1e-6)
+    # K1's expected 106.666667 would have to fall 15.919286 / 106.666667 = 14.92 % for NPV = 0.
+    assert rows["K1"].switching_value == pytest.approx(npv / (100 * e_k1))
+    assert rows["K1"].switching_value == pytest.approx(-0.1492433, abs=1e-7)
+    assert rows["K1"].switching_text == "kostnaden −15 %"
+    # G1 at 0.5: NPV − (0.833333 − 0.5)·30·A = NPV − 10·A = −52.218238;
+    # at 1.0: NPV + (1 − 0.833333)·30·A = NPV + 5·A = 2.230190.
+    assert rows["G1"].low_npv == pytest.approx(npv - 10 * A)
+    assert rows["G1"].high_npv == pytest.approx(2.230190, abs=1e-6)
+    # Main inputs around the expected base: costs ±20 % → NPV ∓ 0.2·106.666667 = ∓ 21.333333;
+    # switching value: costs −15.919286 / 106.666667 = −14.92 %.
+    assert rows["costs"].low_npv == pytest.approx(npv + 0.2 * 100 * e_k1)
+    assert rows["costs"].low_npv == pytest.approx(5.414047, abs=1e-6)
+    assert rows["costs"].switching_value == pytest.approx(-0.1492433, abs=1e-7)
+    assert rows["costs"].switching_text == "kostnadene −15 %"
+    # Benefits: 15.919286 / (25·A = 90.747381) = +17.54 %
+    assert rows["benefits"].switching_value == pytest.approx(-npv / (30 * e_g1 * A))
+    assert rows["benefits"].switching_value == pytest.approx(0.1754242, abs=1e-7)
+    # Discount rate at 3 %: −106.666667 + 25·(1.03^-1 + … + 1.03^-4) = −106.666667 + 25·3.717098
+    # = −13.739207. Even at 0 % the NPV is −106.666667 + 100 = −6.67 < 0, and a higher rate
+    # only lowers it: no switching value.
+    assert rows["discount_rate"].low_npv == pytest.approx(
+        npf.npv(0.03, [-100 * e_k1, 25, 25, 25, 25])
+    )
+    assert rows["discount_rate"].low_npv == pytest.approx(-13.739207, abs=1e-6)
+    assert rows["discount_rate"].switching_value is None
+    # Delay one year: −106.666667 + 25·(1.04^-2 + 1.04^-3 + 1.04^-4) = −39.957748;
+    # one year earlier: −106.666667 + 25·(1 + A) = 9.080714 ≥ 0 → switching value −1 year.
+    assert rows["delay"].high_npv == pytest.approx(-39.957748, abs=1e-6)
+    assert rows["delay"].low_npv == pytest.approx(9.080714, abs=1e-6)
+    assert rows["delay"].switching_value == -1
+    assert rows["delay"].switching_text == "gevinstene 1 år tidligere"
+    # No benefit is valued with the default hourly cost → no swing, no switching value.
+    assert rows["hourly_cost"].swing == 0 and rows["hourly_cost"].switching_value is None
+    # Sorted by swing (the tornado's order).
+    swings = [row.swing for row in r.sensitivity]
+    assert swings == sorted(swings, reverse=True)
+    assert {row.kind for row in r.sensitivity} == {"line", "main"}
+
+
+def test_sensitivity_main_inputs_without_uncertainty_by_hand() -> None:
+    # No uncertainty: the expected case is the plan, NPV = −100 + 30·A = 8.896857.
+    r = analyse(simple_case(), workspace())
+    rows = {row.input_id: row for row in r.sensitivity}
+    npv = -100 + 30 * A
+    assert r.npv == r.npv_as_planned == pytest.approx(8.896857, abs=1e-6)
+    assert {row.kind for row in r.sensitivity} == {"main"}  # no uncertain line
+    # Costs ±20 % → NPV ∓ 20; switching value +8.90 %.
     assert rows["costs"].low_npv == pytest.approx(npv + 20)
     assert rows["costs"].switching_value == pytest.approx(0.08896857, abs=1e-8)
     assert rows["costs"].switching_text == "kostnadene +8,9 %"
@@ -484,12 +611,6 @@ def test_sensitivity_by_hand() -> None:
     # Delay one year: −19.949297 ≤ 0 → switching value 1 year.
     assert rows["delay"].high_npv == pytest.approx(-19.949297, abs=1e-6)
     assert rows["delay"].switching_value == 1
-    # No benefit is valued with the default hourly cost → no swing, no switching value.
-    assert rows["hourly_cost"].swing == 0 and rows["hourly_cost"].switching_value is None
-    # Sorted by swing (the tornado's order).
-    swings = [row.swing for row in r.sensitivity]
-    assert swings == sorted(swings, reverse=True)
-    assert {row.kind for row in r.sensitivity} == {"line", "main"}
 
 
 def test_switching_value_none_when_costs_would_have_to_be_negative() -> None:
@@ -517,8 +638,13 @@ def test_monte_carlo_deterministic_lines_and_triangular_mean() -> None:
         [cost("K1", {2024: 100}, uncertainty=(0.8, 1.0, 1.5))], [benefit("G1", 30, 2025)]
     )
     r = analyse(plan, workspace(), draws=200_000, seed=7)
-    # Mean multiplier of a triangle (0.8, 1.0, 1.5) = 3.3/3 = 1.1 → mean NPV = 8.897 − 10 = −1.103
-    assert r.monte_carlo.mean == pytest.approx(r.npv - 10, abs=0.1)
+    # Mean multiplier of a triangle (0.8, 1.0, 1.5) = 3.3/3 = 1.1 → expected cost 110, and the
+    # NPV (an expected value) = −110 + 30·A = −1.103143; as planned −100 + 30·A = 8.896857.
+    assert r.npv == pytest.approx(-1.103143, abs=1e-6)
+    assert r.npv_as_planned == pytest.approx(8.896857, abs=1e-6)
+    # The simulated mean estimates the same expected NPV.
+    assert r.monte_carlo.mean == pytest.approx(r.npv_as_planned - 10, abs=0.1)
+    assert r.monte_carlo.mean == pytest.approx(r.npv, abs=0.1)
     # P(NPV > 0) = P(m < 1.08897): F(x) = (x − 0.8)² / ((1.5 − 0.8)(1.0 − 0.8)) for x ≤ 1,
     # else 1 − (1.5 − x)² / (0.7 · 0.5): 1 − (0.41103)²/0.35 = 0.51729
     assert r.monte_carlo.prob_positive == pytest.approx(0.51729, abs=0.005)
@@ -555,6 +681,7 @@ def test_to_json_is_plain_json_with_the_required_keys() -> None:
     data = json.loads(json.dumps(r.to_json(), allow_nan=False))
     for key in (
         "npv",
+        "npv_as_planned",
         "npv_per_budget_krone",
         "bcr",
         "irr",
@@ -569,6 +696,7 @@ def test_to_json_is_plain_json_with_the_required_keys() -> None:
     ):
         assert key in data
     assert data["npv"] == r.npv
+    assert data["npv_as_planned"] == r.npv_as_planned
     row = data["per_year"][0]
     assert row["year"] == 2024 and isinstance(row["year"], int)
     for key in ("year", "costs", "benefits", "net", "discount_factor", "present_value"):

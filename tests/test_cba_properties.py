@@ -104,11 +104,58 @@ def test_npv_scales_linearly_with_all_flows(case, k: float) -> None:
     big = analyse(scaled(plan, k), ws, monte_carlo=False)
     size = 1 + base.pv_costs + abs(base.pv_benefits)
     assert big.npv == pytest.approx(k * base.npv, rel=1e-9, abs=1e-9 * k * size)
-    assert big.tax_financing_cost == pytest.approx(k * base.tax_financing_cost, rel=1e-9, abs=1e-9 * k * size)
+    assert big.npv_as_planned == pytest.approx(
+        k * base.npv_as_planned, rel=1e-9, abs=1e-9 * k * size
+    )
+    assert big.tax_financing_cost == pytest.approx(
+        k * base.tax_financing_cost, rel=1e-9, abs=1e-9 * k * size
+    )
     assert big.npv_cash_only == pytest.approx(k * base.npv_cash_only, rel=1e-9, abs=1e-9 * k * size)
     np.testing.assert_allclose(big.per_year["net"], k * base.per_year["net"], atol=1e-9 * k * size)
     if base.irr is not None:  # the IRR does not depend on the scale
         assert big.irr == pytest.approx(base.irr, abs=1e-8)
+
+
+def without_uncertainty(plan):
+    """The same plan with every line's uncertainty (1, 1, 1): its own amounts."""
+    one = {"low": 1.0, "likely": 1.0, "high": 1.0}
+
+    def strip(items):
+        return [
+            x.model_copy(update={"uncertainty": x.uncertainty.model_copy(update=one)})
+            for x in items
+        ]
+
+    return plan.model_copy(
+        update={
+            "costs": strip(plan.costs),
+            "benefits": strip(plan.benefits),
+            "disbenefits": strip(plan.disbenefits),
+        }
+    )
+
+
+@SETTINGS
+@given(plans())
+def test_npv_as_planned_is_the_npv_without_uncertainty(case) -> None:
+    plan, ws = case
+    r = analyse(plan, ws, monte_carlo=False, sensitivity=False)
+    plain = analyse(without_uncertainty(plan), ws, monte_carlo=False, sensitivity=False)
+    assert plain.npv == plain.npv_as_planned  # no uncertainty: expected = as planned, exactly
+    size = 1 + r.pv_costs + abs(r.pv_benefits)
+    assert r.npv_as_planned == pytest.approx(plain.npv, rel=1e-12, abs=1e-12 * size)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(), st.integers(0, 2**32 - 1))
+def test_monte_carlo_mean_is_the_expected_npv(case, seed: int) -> None:
+    # NPV is linear in the line multipliers, so E[NPV] = NPV at the expected multipliers
+    # (the analysis's npv); the simulated mean is within a few standard errors of it.
+    plan, ws = case
+    r = analyse(plan, ws, draws=4000, seed=seed, sensitivity=False)
+    mc = r.monte_carlo
+    size = 1 + r.pv_costs + abs(r.pv_benefits)
+    assert abs(mc.mean - r.npv) <= 5 * mc.std / np.sqrt(mc.draws) + 1e-9 * size
 
 
 @SETTINGS

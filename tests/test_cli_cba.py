@@ -33,6 +33,7 @@ def test_json_for_every_example_project(workspace: Path, project_id: str) -> Non
     data = json.loads(result.stdout)
     for key in (
         "npv",
+        "npv_as_planned",
         "npv_per_budget_krone",
         "bcr",
         "irr",
@@ -73,7 +74,25 @@ def test_json_for_every_example_project(workspace: Path, project_id: str) -> Non
     assert mc["draws"] == 1000 and mc["seed"] == config.monte_carlo.seed
     assert mc["p10"] <= mc["p50"] <= mc["p85"] <= mc["p90"]
     assert 0 <= mc["prob_positive"] <= 1
+    # The NPV is an expected value (every line at its expected multiplier), and the NPV is
+    # linear in the multipliers: the simulated mean estimates the same number.
+    assert abs(mc["mean"] - data["npv"]) <= 5 * mc["std"] / np.sqrt(mc["draws"]) + 1e-6
     assert all({"input_id", "label", "low_npv", "high_npv"} <= set(s) for s in data["sensitivity"])
+
+
+@pytest.mark.parametrize("project_id", PROJECT_IDS)
+def test_monte_carlo_mean_agrees_with_the_npv_at_full_draws(
+    workspace: Path, project_id: str
+) -> None:
+    # The steering group's two answers (NPV and the Monte Carlo mean) must not contradict:
+    # with the workspace's own draws and seed the mean is within a few standard errors.
+    # Every project draws from the same seed, so their sampling errors are correlated (the
+    # first benefit line gets the same uniforms everywhere); 5 standard errors leaves room
+    # for that, while the old point estimate at the likely multipliers was 80–180 away.
+    data = json.loads(run(workspace, project_id, "--json").stdout)
+    mc = data["monte_carlo"]
+    standard_error = mc["std"] / np.sqrt(mc["draws"])
+    assert abs(mc["mean"] - data["npv"]) <= 5 * standard_error + 1e-6
 
 
 def test_default_draws_and_seed_come_from_the_workspace_and_repeat(workspace: Path) -> None:

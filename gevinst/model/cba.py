@@ -17,8 +17,20 @@ plan's price year. The method in short (details in ``docs/cba.md``):
 5. Sensitivity (tornado, switching values) and Monte Carlo
    (:mod:`gevinst.model.uncertainty`).
 
-Per-year table (``CbaResult.per_year``), all NOK, costs as positive numbers (a
-negative tax financing cost, i.e. a net budget saving, lowers them):
+**Expected values.** The base case — ``npv``, the per-year table, BCR, IRR,
+payback, the cash-only NPV, NNB, the tax financing cost and the per-kommune
+figures — takes every cost, benefit and dis-benefit line at its planned amount
+× its *expected* multiplier, (low + likely + high) / 3 for the triangular
+uncertainty (:attr:`gevinst.model.cba_flows.Lines.expected`), as DFØ's guide
+asks (forventningsverdier; kap. 3.4). A line without uncertainty (1, 1, 1)
+counts at its planned amount. The NPV is linear in the multipliers, so the
+Monte Carlo mean estimates the same number. ``npv_as_planned`` is the NPV of
+the plan's own amounts (every multiplier 1.0), before any uncertainty
+adjustment, kept beside it for comparison.
+
+Per-year table (``CbaResult.per_year``): planned amount × expected multiplier,
+all NOK, costs as positive numbers (a negative tax financing cost, i.e. a net
+budget saving, lowers them):
 
 * ``cost_investment``, ``cost_operation``, ``cost_internal``: costs by category;
 * ``tax_financing_cost`` = τ · ``budget_cost`` (0 when off), where
@@ -132,10 +144,16 @@ class MunicipalityResult:
 
 @dataclass(frozen=True)
 class CbaResult:
-    """Everything the analysis found; ``to_json()`` is the ``gevinst cba --json`` object."""
+    """Everything the analysis found; ``to_json()`` is the ``gevinst cba --json`` object.
+
+    Every figure except ``npv_as_planned`` is an expected value: each line's
+    planned amount × its expected multiplier (see the module docstring).
+    """
 
     npv: float
-    """Netto nåverdi: Σ present_value (NOK)."""
+    """Netto nåverdi: Σ present_value (NOK), each line at its expected multiplier."""
+    npv_as_planned: float
+    """NPV of the plan's own amounts (every multiplier 1.0), before uncertainty adjustments."""
     npv_cash_only: float
     """NPV with only cash benefits (net of cash dis-benefits) against all costs."""
     npv_per_budget_krone: float | None
@@ -196,6 +214,7 @@ class CbaResult:
                 "tax_financing": self.assumptions.tax_financing,
             },
             "npv": self.npv,
+            "npv_as_planned": self.npv_as_planned,
             "npv_cash_only": self.npv_cash_only,
             "npv_per_budget_krone": self.npv_per_budget_krone,
             "bcr": self.bcr,
@@ -340,9 +359,18 @@ def _settings(workspace: Workspace, assumptions: Assumptions) -> tuple[str, floa
     return rule, rate, d.timing.value, tax_rate
 
 
-def per_year_table(lines: Lines, factors: np.ndarray, tax_rate: float) -> pd.DataFrame:
-    """The per-year table at the most likely multipliers (see the module docstring)."""
-    base = lines.flows * lines.likely[:, None]
+def per_year_table(
+    lines: Lines, factors: np.ndarray, tax_rate: float, multipliers: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The per-year table: planned amount × multiplier per line, summed by column.
+
+    ``multipliers`` defaults to each line's expected multiplier
+    (:attr:`~gevinst.model.cba_flows.Lines.expected`), so every column is an
+    expected value (forventningsverdi); pass ones for the plan's own amounts.
+    Columns as in the module docstring.
+    """
+    m = lines.expected if multipliers is None else np.asarray(multipliers, dtype=float)
+    base = lines.flows * m[:, None]
 
     def total(mask: np.ndarray) -> np.ndarray:
         return base[mask].sum(axis=0) if mask.any() else np.zeros(lines.years.size)
@@ -385,10 +413,10 @@ def per_year_table(lines: Lines, factors: np.ndarray, tax_rate: float) -> pd.Dat
 
 
 def municipality_results(lines: Lines, weights: np.ndarray) -> list[MunicipalityResult]:
-    """Each kommune's share of every line's weight at the most likely multipliers."""
-    at_likely = weights * lines.likely[:, None]  # (lines, 2)
-    benefits = lines.shares.T @ at_likely[:, 0]
-    costs = lines.shares.T @ at_likely[:, 1]
+    """Each kommune's share of every line's weight at the expected multipliers."""
+    at_expected = weights * lines.expected[:, None]  # (lines, 2)
+    benefits = lines.shares.T @ at_expected[:, 0]
+    costs = lines.shares.T @ at_expected[:, 1]
     return [
         MunicipalityResult(
             name=name,
@@ -417,6 +445,9 @@ def analyse(
     ``monte_carlo=False`` the simulation is skipped (``monte_carlo`` is None),
     with ``sensitivity=False`` the tornado (``sensitivity`` is []) — for quick
     slider updates. Pure: the same inputs give the same result.
+
+    The base case uses each line's expected multiplier (low + likely + high) / 3;
+    ``npv_as_planned`` uses 1.0 for every line (the plan's own amounts).
     """
     rule, rate, timing, tax_rate = _settings(workspace, assumptions)
     years = plan.project.analysis_years
@@ -427,6 +458,10 @@ def analyse(
     table = per_year_table(lines, factors, tax_rate)
 
     npv = float(table["present_value"].sum())
+    # The plan's own amounts (every multiplier 1.0), summed the same way as ``npv``,
+    # so that a plan without uncertainty gives exactly the same number.
+    as_planned = per_year_table(lines, factors, tax_rate, np.ones(lines.n))
+    npv_as_planned = float(as_planned["present_value"].sum())
     pv_costs = float(np.dot(table["costs"], factors))
     pv_benefits = float(np.dot(table["benefits"], factors))
     pv_cash = float(np.dot(table["cash_benefits"], factors))
@@ -436,13 +471,13 @@ def analyse(
     def npv_at_shift(shift: float) -> float:
         f = discount_factors(years, rule, rate, timing, shift=shift)
         w = line_weights(lines, f, tax_rate)
-        return float(lines.likely @ (w[:, 0] - w[:, 1]))
+        return float(lines.expected @ (w[:, 0] - w[:, 1]))
 
     def npv_at_delay(extra: int) -> float:
         moved = replace(assumptions, delay_years=assumptions.delay_years + extra)
         other = build_lines(plan, workspace, moved, cache=cache)
         w = line_weights(other, factors, tax_rate)
-        return float(other.likely @ (w[:, 0] - w[:, 1]))
+        return float(other.expected @ (w[:, 0] - w[:, 1]))
 
     mc = None
     if monte_carlo:
@@ -472,6 +507,7 @@ def analyse(
     )
     return CbaResult(
         npv=npv,
+        npv_as_planned=npv_as_planned,
         npv_cash_only=pv_cash - pv_costs,
         npv_per_budget_krone=npv / pv_budget if pv_budget > 0 else None,
         bcr=pv_benefits / pv_costs if pv_costs > 0 else None,

@@ -28,7 +28,12 @@ Conventions (see ``docs/cba.md``):
   benefit and dis-benefit d years later: the fraction for year y is the planned
   fraction for year y − d. Planned take-outs (uttak) stay as planned.
 * **Uncertainty** multipliers (low, likely, high) apply to a line's planned
-  value; the point estimate uses ``likely``.
+  value. The base case (the NPV, the per-year table, the per-kommune split)
+  uses each line's *expected* multiplier, the mean of its triangular
+  distribution (low + likely + high) / 3 (:attr:`Lines.expected`): DFØ's guide
+  asks for costs and benefits as expected values (forventningsverdier), and
+  the Monte Carlo mean then estimates the same NPV. ``likely`` is the mode,
+  the single most probable value, which for a skewed triangle is not the mean.
 * **Public budget**: investment and operation costs and cash benefits/dis-benefits
   go through public budgets; internal effort (egeninnsats) is staff time already
   on the payroll, and freed time is not cash unless taken out, so neither
@@ -60,7 +65,10 @@ COST, BENEFIT, DISBENEFIT = "cost", "benefit", "disbenefit"
 
 @dataclass(frozen=True)
 class Assumptions:
-    """What the analyst's sliders change; the defaults reproduce the plan as written.
+    """What the analyst's sliders change; the defaults change nothing.
+
+    With the defaults the analysis is the plan's amounts at the workspace's
+    rules, each line at its expected multiplier (see :attr:`Lines.expected`).
 
     * ``discount_rate``: a flat real rate; ``None`` uses the workspace rule
       (R-109 step-wise 4/3/2 %, or the workspace's flat rate).
@@ -153,6 +161,38 @@ class Lines:
     def uncertain(self) -> np.ndarray:
         """Lines whose value is uncertain (low ≠ high)."""
         return self.high > self.low
+
+    @property
+    def expected(self) -> np.ndarray:
+        """Each line's expected multiplier (forventningsverdi), shape (n_lines,).
+
+        The mean of the triangular distribution (low a, mode c, high b):
+
+            E[m] = (a + c + b) / 3
+
+        DFØ's *Veileder i samfunnsøkonomiske analyser* asks for expected values,
+        not the most likely ones (kap. 3.4, the work tasks of phase 4: "Beregn
+        forventningsverdier"). A line without uncertainty (a = b) keeps
+        exactly its ``likely`` value, so a plan without uncertainty is
+        unchanged to the last bit.
+
+        A cost of 100 with (0.9, 1.0, 1.4) is expected to cost
+        100 · (0.9 + 1.0 + 1.4) / 3 = 110:
+
+        >>> lines = Lines(
+        ...     years=np.array([2025]), ids=("K1", "K2"), names=("a", "b"),
+        ...     group=(COST, COST), category=("investment", "investment"),
+        ...     sign=np.array([-1.0, -1.0]), budget=np.array([True, True]),
+        ...     hourly=np.array([False, False]),
+        ...     low=np.array([0.9, 1.0]), likely=np.array([1.0, 1.0]),
+        ...     high=np.array([1.4, 1.0]), flows=np.array([[100.0], [50.0]]),
+        ...     shares=np.ones((2, 1)), municipalities=("A",), key=np.ones(1),
+        ...     take_outs=np.zeros(1))
+        >>> [round(float(x), 12) for x in lines.expected * lines.flows[:, 0]]
+        [110.0, 50.0]
+        """
+        mean = (self.low + self.likely + self.high) / 3.0
+        return np.where(self.uncertain, mean, self.likely)
 
 
 def analysis_years(plan: Plan) -> np.ndarray:

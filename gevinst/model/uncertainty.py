@@ -15,17 +15,21 @@ that value. Draws come from ``numpy.random.Generator(PCG64(seed))`` by the
 inverse of the triangular CDF, so the same plan and seed give the same numbers
 (with the same numpy version: NEP 19 lets a Generator's streams change between
 numpy releases). Reported: P10, P50, P85, P90 and the mean of the NPV, and the
-probability that NPV > 0. The mean is the expected value (forventningsverdi)
-that DFØ's guide asks for; the point NPV uses the most likely multipliers. For
-the NPV the cautious figure is the low percentile (P10: 90 % chance of doing
-better); P85 of the present value of *costs* (the KS2 cost-frame convention) is
-given as ``cost_p85``.
+probability that NPV > 0. The point NPV of the analysis takes every line at
+its expected multiplier E[m_l] = (low + likely + high) / 3 (the expected value,
+forventningsverdi, that DFØ's guide asks for); since the NPV is linear in the
+multipliers, E[NPV] = Σ_l E[m_l] · w_l is that same number, and the simulated
+mean estimates it (within a few standard errors std/√draws). For the NPV the
+cautious figure is the low percentile (P10: 90 % chance of doing better); P85
+of the present value of *costs* (the KS2 cost-frame convention) is given as
+``cost_p85``.
 
 **Sensitivity**: each uncertain line at its low and its high multiplier with the
-rest at likely, plus the main inputs (all costs ±20 %, all benefits ±20 %,
-hourly cost ±20 %, discount rate ±1 percentage point, delay ±1 year), sorted by
-swing — the data of a tornado chart. The **switching value** (*brytverdi*, DFØ's
-guide) is the change of one input that brings the NPV to 0, with the rest
+rest at their expected multipliers, plus the main inputs (all costs ±20 %, all
+benefits ±20 %, hourly cost ±20 %, discount rate ±1 percentage point, delay ±1
+year) around the expected base case, sorted by swing — the data of a tornado
+chart. The **switching value** (*brytverdi*, DFØ's guide) is the change of one
+input from the expected base case that brings the NPV to 0, with the rest
 unchanged; None when no such change exists (e.g. costs would have to become
 negative).
 """
@@ -344,15 +348,23 @@ def sensitivity(
 ) -> list[SensitivityRow]:
     """Tornado rows for the uncertain lines and the main inputs, sorted by swing.
 
-    ``weights`` are the line weights at the base case; ``npv`` the base NPV;
+    ``weights`` are the line weights per unit multiplier; ``npv`` the base NPV,
+    with every line at its expected multiplier E[m_l] (:attr:`Lines.expected`);
     ``rates`` the discount rate(s) in use; ``npv_at_shift(Δ)`` the NPV with every
-    rate + Δ; ``npv_at_delay(k)`` the NPV with benefits k more years late.
+    rate + Δ; ``npv_at_delay(k)`` the NPV with benefits k more years late (both
+    at the expected multipliers).
+
+    A line's row: NPV(low) = npv + (low − E[m_l]) · w_l, the same at high, and
+    base_value = E[m_l]. Its switching value s is relative to the expected
+    value: npv + s · E[m_l] · w_l = 0. The main inputs costs, benefits and
+    hourly cost move their lines' expected values by ±20 %.
     """
     w = weights[:, 0] - weights[:, 1]
+    expected = lines.expected
     rows: list[SensitivityRow] = []
     for k in np.nonzero(lines.uncertain)[0]:
         nb, en, subject_nb, subject_en = _group_label(lines.group[k])
-        base = float(lines.likely[k])
+        base = float(expected[k])
         s = relative_switch(npv, base * w[k])
         name = lines.names[k]
         rows.append(
@@ -375,13 +387,13 @@ def sensitivity(
         )
 
     r = MAIN_RELATIVE_RANGE
-    at_likely = lines.likely * w
+    at_expected = expected * w
     for input_id, mask, nb, en, nb_subject, en_subject in (
         ("costs", lines.is_cost, "Kostnader i alt", "All costs", "kostnadene", "costs"),
         ("benefits", lines.is_benefit, "Gevinster i alt", "All benefits", "gevinstene", "benefits"),
         ("hourly_cost", lines.hourly, "Timekostnad", "Hourly cost", "timekostnaden", "hourly cost"),
     ):
-        slope = float(at_likely[mask].sum())
+        slope = float(at_expected[mask].sum())
         s = relative_switch(npv, slope)
         if s is None:
             text_nb = text_en = ""
