@@ -68,6 +68,19 @@ def test_status_labels_have_symbol_and_word():
     assert text.status_label("yellow", "en") == "▲ Slightly behind"
 
 
+def test_counted_words_and_status_counts():
+    assert text.count_words(1, "risk") == "1 risiko"
+    assert text.count_words(3, "risk", "en") == "3 risks"
+    assert text.count_words(2, "result") == "2 resultatmål"
+    assert text.count_words(0, "benefit") == ""  # left out by join_words
+    assert text.status_count_parts({"green": 2, "yellow": 0, "red": 1}) == [
+        "✔ 2 på plan",
+        "✖ 1 bak plan",
+    ]
+    assert text.status_count_parts({"grey": 1}, "en", symbols=False) == ["1 not measured"]
+    assert tables.status_counts_text({}) == "–"
+
+
 # --------------------------------------------------------------------------- status in words
 
 

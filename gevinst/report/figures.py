@@ -45,14 +45,22 @@ from gevinst.model import tracking
 from gevinst.model.schema import Benefit, Measurement, Plan, ResultGoal
 from gevinst.report.text import (
     MONTHS,
+    STATUS_ORDER,
+    STATUS_SYMBOL,
+    count_words,
     fmt_date,
     fmt_nok,
     fmt_number,
     fmt_percent,
     fmt_value,
     join_words,
+    noun,
     risk_level,
     risk_zone,
+    risks_by_level,
+    sensitivity_label,
+    sensitivity_rows,
+    status_count_parts,
     status_label,
     t,
 )
@@ -73,8 +81,6 @@ BLACK = "#000000"
 STATUS_COLOUR = {"green": GREEN, "yellow": ORANGE, "red": VERMILLION, "grey": GREY}
 STATUS_MARKER = {"green": "o", "yellow": "^", "red": "X", "grey": "s"}
 STATUS_HATCH = {"green": "", "yellow": "..", "red": "xx", "grey": "//"}
-STATUS_SYMBOL = tracking.STATUS_SYMBOLS
-STATUS_WORDS_PLAIN = tracking.STATUS_WORDS
 
 WRAP = 32
 """Characters per line in boxes and labels."""
@@ -417,15 +423,13 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
     n_r, n_b, n_d = len(plan.result_goals), len(plan.benefits), len(plan.disbenefits)
     counts = join_words(
         [
-            _count(n_r, "resultatmål", "resultatmål", "result goal", "result goals", lang),
-            _count(n_b, "gevinst", "gevinster", "benefit", "benefits", lang),
-            _count(n_d, "ulempe", "ulemper", "dis-benefit", "dis-benefits", lang),
+            count_words(n_r, "result", lang),
+            count_words(n_b, "benefit", lang),
+            count_words(n_d, "disbenefit", lang),
         ],
         lang,
     )
-    effect_count = _count(
-        len(plan.effect_goals), "effektmål", "effektmål", "effect goal", "effect goals", lang
-    )
+    effect_count = count_words(len(plan.effect_goals), "effect", lang)
     parts = [
         t(
             lang,
@@ -475,14 +479,6 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
                 )
             )
     return Chart(fig, " ".join(parts))
-
-
-def _count(n: int, one_nb: str, many_nb: str, one_en: str, many_en: str, lang: str) -> str:
-    if n == 0:
-        return ""
-    if lang == "en":
-        return f"{n} {one_en if n == 1 else many_en}"
-    return f"{n} {one_nb if n == 1 else many_nb}"
 
 
 # --------------------------------------------------------------------------- risk matrix
@@ -571,22 +567,19 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
                 "Risk matrix: no risks are registered.",
             ),
         )
-    ranked = sorted(
-        plan.risks, key=lambda r: (-(r.probability * r.consequence), -r.consequence, r.id)
-    )
     described = [
         t(
             lang,
             f"{r.id} «{r.description}» (sannsynlighet {r.probability}, konsekvens {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
             f"{r.id} '{r.description}' (probability {r.probability}, consequence {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
         )
-        for r in ranked
+        for r in risks_by_level(plan.risks)
     ]
-    n = len(plan.risks)
+    n = count_words(len(plan.risks), "risk", lang)
     alt = t(
         lang,
-        f"Risikomatrise med {n} {'risiko' if n == 1 else 'risikoer'}, høyest først: {join_words(described, lang)}.",
-        f"Risk matrix with {n} {'risk' if n == 1 else 'risks'}, highest first: {join_words(described, lang)}.",
+        f"Risikomatrise med {n}, høyest først: {join_words(described, lang)}.",
+        f"Risk matrix with {n}, highest first: {join_words(described, lang)}.",
     )
     return Chart(fig, alt)
 
@@ -749,6 +742,11 @@ def _milestone_words(m: Any, lang: str) -> str:
 # --------------------------------------------------------------------------- benefits
 
 
+def _kind_title(kind: str, lang: str) -> str:
+    """``Gevinst``, ``Ulempe``, ``Resultatmål``, ``Effektmål`` (en: ``Benefit`` …) to start a label."""
+    return noun(kind, 1, lang).capitalize()
+
+
 def _q(text: str, lang: str) -> str:
     """Quote plan text: «…» in Norwegian, '…' in English; no full stop inside the quotes."""
     text = str(text).rstrip().rstrip(".")
@@ -861,11 +859,7 @@ def benefit_chart(
     )
     ax.set_ylabel(wrap(status.unit or item.indicator, 30))
     ax.set_xlim(start - dt.timedelta(days=max(15, span // 40)), end_plot)
-    kind = {
-        "benefit": t(lang, "Gevinst", "Benefit"),
-        "disbenefit": t(lang, "Ulempe", "Dis-benefit"),
-        "result": t(lang, "Resultatmål", "Result goal"),
-    }[status.kind]
+    kind = _kind_title(status.kind, lang)
     ax.set_title(wrap(f"{kind} {item.id}: {status.name}", 70), loc="left")
     badge = f"{status_label(status.status, lang)}"
     if status.realised_share is not None:
@@ -894,11 +888,7 @@ def benefit_chart(
 
 
 def _benefit_alt(item: Any, status: Any, fc: Any, lang: str) -> str:
-    kind = {
-        "benefit": t(lang, "Gevinst", "Benefit"),
-        "disbenefit": t(lang, "Ulempe", "Dis-benefit"),
-        "result": t(lang, "Resultatmål", "Result goal"),
-    }[status.kind]
+    kind = _kind_title(status.kind, lang)
     unit = status.unit
     parts = [
         t(
@@ -1020,9 +1010,7 @@ def result_progress(
             label=t(lang, "Planlagt andel per i dag", "Planned share by now"),
         )
     ]
-    handles += _status_handles(
-        [k for k in ("green", "yellow", "red", "grey") if any(s.status == k for s in rows)], lang
-    )
+    handles += _status_handles([k for k in STATUS_ORDER if any(s.status == k for s in rows)], lang)
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
     title = (
         t(lang, "Resultatmål: realisert mot planlagt", "Result goals: realised against planned")
@@ -1304,14 +1292,13 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
     The widest bars first (at most ``max_rows``); low-value bars are blue and
     plain, high-value bars orange and hatched; the base NPV is the centre line.
     """
-    rows = sorted(cba.sensitivity, key=lambda r: -abs(r.high_npv - r.low_npv))[:max_rows]
+    rows = sensitivity_rows(cba)[:max_rows]
     fig = Figure(figsize=(9.0, 1.4 + 0.45 * max(1, len(rows))), layout="constrained")
     ax = fig.add_subplot()
     base = cba.npv
     labels = []
     for y, r in enumerate(rows):
-        label = (r.label_en or r.label) if lang == "en" else r.label
-        labels.append(wrap(label, 40))
+        labels.append(wrap(sensitivity_label(r, lang), 40))
         ax.barh(
             y, r.low_npv - base, left=base, height=0.6, color=SKY, edgecolor=BLACK, linewidth=0.5
         )
@@ -1375,7 +1362,7 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
         )
     described = []
     for r in rows[:3]:
-        label = (r.label_en or r.label) if lang == "en" else r.label
+        label = sensitivity_label(r, lang)
         lo, hi = sorted([r.low_npv, r.high_npv])
         described.append(
             t(
@@ -1391,9 +1378,7 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
         f"Sensitivity around the plan's NPV of {fmt_nok(base, lang, short=True)}. The largest effects come from {join_words(described, lang)}.",
     )
     if crosses:
-        names = join_words(
-            [_q((r.label_en or r.label) if lang == "en" else r.label, lang) for r in crosses], lang
-        )
+        names = join_words([_q(sensitivity_label(r, lang), lang) for r in crosses], lang)
         alt += t(
             lang,
             f" Nåverdien skifter fortegn innenfor utfallsrommet for {names}.",
@@ -1681,7 +1666,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
         for y, line in enumerate(lines):
             left = 0
             counts = getattr(line, attr)
-            for st in ("green", "yellow", "red", "grey"):
+            for st in STATUS_ORDER:
                 k = counts.get(st, 0)
                 if not k:
                     continue
@@ -1723,7 +1708,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
             edgecolor=BLACK,
             label=status_label(s, lang),
         )
-        for s in ("green", "yellow", "red", "grey")
+        for s in STATUS_ORDER
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
     fig.suptitle(
@@ -1743,11 +1728,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
         )
     described = []
     for line in lines:
-        parts = [
-            f"{line.benefits[s]} {STATUS_WORDS_PLAIN['en' if lang == 'en' else 'nb'][s]}"
-            for s in ("green", "yellow", "red", "grey")
-            if line.benefits.get(s)
-        ]
+        parts = status_count_parts(line.benefits, lang, symbols=False)
         total = sum(line.benefits.values())
         if total:
             described.append(

@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 
-from gevinst.model import tracking
 from gevinst.model.schema import IMPACT_SYMBOLS, Plan
 from gevinst.report.text import (
     fmt_date,
@@ -31,13 +30,14 @@ from gevinst.report.text import (
     fmt_value,
     key_figures,
     risk_level,
+    risks_by_level,
+    sensitivity_label,
+    sensitivity_rows,
+    status_count_parts,
     status_label,
+    switching_text,
     t,
 )
-
-STATUS_ORDER = tracking.STATUSES
-STATUS_SYMBOL = tracking.STATUS_SYMBOLS
-STATUS_WORDS_PLAIN = tracking.STATUS_WORDS
 
 
 def _frame(
@@ -255,15 +255,14 @@ def sensitivity_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         t(lang, "Nåverdi ved høy verdi", "NPV at high value"),
         t(lang, "Hva som gir nåverdi 0", "What brings NPV to 0"),
     ]
-    rows = sorted(cba.sensitivity, key=lambda r: -abs(r.high_npv - r.low_npv))
     body = [
         [
-            _sens_label(r, lang),
+            sensitivity_label(r, lang),
             fmt_nok(r.low_npv, lang, short=True),
             fmt_nok(r.high_npv, lang, short=True),
             _sens_switch(r, lang),
         ]
-        for r in rows
+        for r in sensitivity_rows(cba)
     ]
     return _frame(
         body,
@@ -277,14 +276,8 @@ def sensitivity_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     )
 
 
-def _sens_label(row: Any, lang: str) -> str:
-    if lang == "en":
-        return getattr(row, "label_en", None) or row.label
-    return row.label
-
-
 def _sens_switch(row: Any, lang: str) -> str:
-    text = getattr(row, "switching_text_en" if lang == "en" else "switching_text", "")
+    text = switching_text(row, lang)
     if text:
         return text
     return "–" if row.switching_value is None else fmt_number(row.switching_value, 2, lang)
@@ -376,9 +369,6 @@ def risk_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
         t(lang, "Tiltak", "Mitigation"),
         t(lang, "Eier", "Owner"),
     ]
-    ranked = sorted(
-        plan.risks, key=lambda r: (-(r.probability * r.consequence), -r.consequence, r.id)
-    )
     rows = [
         [
             r.id,
@@ -389,7 +379,7 @@ def risk_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
             r.mitigation,
             r.owner,
         ]
-        for r in ranked
+        for r in risks_by_level(plan.risks)
     ]
     return _frame(
         rows,
@@ -466,9 +456,7 @@ def _raw_value(name: str, value: float | None, lang: str) -> str:
 
 def status_counts_text(counts: dict[str, int], lang: str = "nb") -> str:
     """``✔ 2 på plan, ✖ 1 bak plan`` (statuses with a count only; ``–`` when none)."""
-    words = STATUS_WORDS_PLAIN["en" if lang == "en" else "nb"]
-    parts = [f"{STATUS_SYMBOL[s]} {counts[s]} {words[s]}" for s in STATUS_ORDER if counts.get(s)]
-    return ", ".join(parts) if parts else "–"
+    return ", ".join(status_count_parts(counts, lang)) or "–"
 
 
 def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:

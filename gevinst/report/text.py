@@ -185,7 +185,8 @@ def parse_as_of(value: str | dt.date | None, today: dt.date) -> dt.date:
 
 # --------------------------------------------------------------------------- status words
 
-STATUS_ORDER = ("green", "yellow", "red", "grey")
+STATUS_ORDER = tracking.STATUSES
+"""green, yellow, red, grey: the order statuses are listed, counted and drawn in."""
 
 STATUS_SYMBOL = tracking.STATUS_SYMBOLS
 """✔ på plan, ▲ litt bak, ✖ bak plan, ? ikke målt (from :mod:`gevinst.model.tracking`)."""
@@ -211,15 +212,42 @@ def status_label(status: str, lang: str = "nb") -> str:
     return f"{symbol} {word[:1].upper()}{word[1:]}"
 
 
-def _kind_noun(kind: str, n: int, lang: str) -> str:
-    nouns = {
-        "benefit": ("gevinst", "gevinster", "benefit", "benefits"),
-        "disbenefit": ("ulempe", "ulemper", "dis-benefit", "dis-benefits"),
-        "result": ("resultatmål", "resultatmål", "result goal", "result goals"),
-    }[kind]
+def status_count_parts(
+    counts: dict[str, int], lang: str = "nb", *, symbols: bool = True
+) -> list[str]:
+    """The statuses with a count, in order: ``["✔ 2 på plan", "✖ 1 bak plan"]``.
+
+    Without ``symbols`` (for alt text): ``["2 på plan", "1 bak plan"]``.
+    """
+    words = tracking.STATUS_WORDS["en" if lang == "en" else "nb"]
+    return [
+        f"{STATUS_SYMBOL[s]} {counts[s]} {words[s]}" if symbols else f"{counts[s]} {words[s]}"
+        for s in STATUS_ORDER
+        if counts.get(s)
+    ]
+
+
+NOUNS = {
+    "benefit": ("gevinst", "gevinster", "benefit", "benefits"),
+    "disbenefit": ("ulempe", "ulemper", "dis-benefit", "dis-benefits"),
+    "result": ("resultatmål", "resultatmål", "result goal", "result goals"),
+    "effect": ("effektmål", "effektmål", "effect goal", "effect goals"),
+    "risk": ("risiko", "risikoer", "risk", "risks"),
+}
+"""(nb singular, nb plural, en singular, en plural) of what the reports count."""
+
+
+def noun(kind: str, n: int = 1, lang: str = "nb") -> str:
+    """The word for ``n`` things of a kind: ``noun("benefit", 2) == "gevinster"``."""
+    forms = NOUNS[kind]
     if lang == "en":
-        return nouns[2] if n == 1 else nouns[3]
-    return nouns[0] if n == 1 else nouns[1]
+        return forms[2] if n == 1 else forms[3]
+    return forms[0] if n == 1 else forms[1]
+
+
+def count_words(n: int, kind: str, lang: str = "nb") -> str:
+    """``3 gevinster``, ``1 risk``; ``""`` for none (so :func:`join_words` leaves it out)."""
+    return f"{n} {noun(kind, n, lang)}" if n else ""
 
 
 def status_sentence(
@@ -246,12 +274,12 @@ def status_sentence(
         if key == "grey":
             phrase += _grey_since(items, as_of, lang)
         if first:
-            noun = _kind_noun(kind, total, lang)
+            noun_ = noun(kind, total, lang)
             if lang == "en":
                 verb = "is" if n == 1 else "are"
-                parts.append(f"{n} of {total} {noun} {verb} {phrase}")
+                parts.append(f"{n} of {total} {noun_} {verb} {phrase}")
             else:
-                parts.append(f"{n} av {total} {noun} {phrase}")
+                parts.append(f"{n} av {total} {noun_} {phrase}")
             first = False
         else:
             if lang == "en":
@@ -301,6 +329,31 @@ def risk_level(probability: int, consequence: int, lang: str = "nb") -> str:
     """
     _low, nb, en = RISK_ZONES[risk_zone(probability * consequence)]
     return en if lang == "en" else nb
+
+
+def risks_by_level(risks: Iterable[Any]) -> list[Any]:
+    """Risks highest first: by score (probability × consequence), then consequence, then id."""
+    return sorted(risks, key=lambda r: (-(r.probability * r.consequence), -r.consequence, r.id))
+
+
+# --------------------------------------------------------------------------- sensitivity words
+
+
+def sensitivity_rows(cba: Any) -> list[Any]:
+    """The tornado's rows, the largest swing in NPV (high − low) first."""
+    return sorted(cba.sensitivity, key=lambda r: -abs(r.high_npv - r.low_npv))
+
+
+def sensitivity_label(row: Any, lang: str = "nb") -> str:
+    """What a sensitivity row varies, in ``lang`` (the Norwegian label when no English one)."""
+    if lang == "en":
+        return getattr(row, "label_en", None) or row.label
+    return row.label
+
+
+def switching_text(row: Any, lang: str = "nb") -> str:
+    """What brings the NPV to 0 for a sensitivity row, in words; ``""`` when nothing does."""
+    return getattr(row, "switching_text_en" if lang == "en" else "switching_text", "") or ""
 
 
 # --------------------------------------------------------------------------- the summary
@@ -475,7 +528,7 @@ def summary(
         if item.status == "red":
             share = fmt_percent(item.realised_share, lang, 0)
             plan_share = fmt_percent(item.planned_share, lang, 0)
-            what = _kind_noun(item.kind, 1, lang)
+            what = noun(item.kind, 1, lang)
             s.decisions.append(
                 t(
                     lang,
@@ -762,8 +815,8 @@ def portfolio_sentences(
         out.append(
             t(
                 lang,
-                f"{len(claims)} {'gevinst' if len(claims) == 1 else 'gevinster'} kan være telt i to prosjekter (se «Mulig dobbelttelling»).",
-                f"{len(claims)} {'benefit' if len(claims) == 1 else 'benefits'} may be counted in two projects (see 'Possible double counting').",
+                f"{count_words(len(claims), 'benefit', lang)} kan være telt i to prosjekter (se «Mulig dobbelttelling»).",
+                f"{count_words(len(claims), 'benefit', lang)} may be counted in two projects (see 'Possible double counting').",
             )
         )
     if owners:
