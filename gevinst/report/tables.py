@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from gevinst.model import tracking
 from gevinst.model.schema import IMPACT_SYMBOLS, Plan
 from gevinst.report.text import (
     fmt_date,
@@ -29,6 +30,7 @@ from gevinst.report.text import (
     fmt_percent,
     fmt_value,
     key_figures,
+    noun,
     risk_level,
     risks_by_level,
     sensitivity_label,
@@ -99,39 +101,92 @@ def goal_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
 # --------------------------------------------------------------------------- status
 
 
-def _status_columns(lang: str, name: str, owner: str) -> dict[str, str]:
-    return {
-        "id": "ID",
-        "name": name,
-        "owner": owner,
-        "status": "Status",
-        "realised": t(lang, "Realisert andel", "Realised share"),
-        "planned": t(lang, "Planlagt andel", "Planned share"),
-        "latest": t(lang, "Siste måling", "Latest measurement"),
-        "plan": t(lang, "Plan: nullpunkt → mål", "Plan: baseline → target"),
-        "unit": t(lang, "Enhet", "Unit"),
-    }
+STATUS_COLUMNS: dict[str, tuple[str, str, bool]] = {
+    "project": ("Prosjekt", "Project", False),
+    "id": ("ID", "ID", False),
+    "kind": ("Type", "Kind", False),
+    "name": ("Navn", "Name", False),
+    "owner": ("Ansvarlig", "Owner", False),
+    "status": ("Status", "Status", False),
+    "realised": ("Realisert andel", "Realised share", True),
+    "planned": ("Planlagt andel", "Planned share", True),
+    "latest": ("Siste måling", "Latest measurement", True),
+    "measured": ("Siste måling", "Latest measurement", False),
+    "plan": ("Plan: nullpunkt → mål", "Plan: baseline → target", False),
+    "unit": ("Enhet", "Unit", False),
+    "forecast": ("Prognose ved måldato", "Forecast at target date", True),
+    "next": ("Neste måling", "Next measurement", False),
+}
+"""The columns a status table can have: key → (Norwegian header, English header, numeric).
+
+``latest`` is the value with its date, ``measured`` only the date (``aldri målt``
+when never measured); the shares are of the planned change (0 % at the
+baseline, 100 % at the target); the forecast is the linear trend at the target
+date; ``next`` says ``(forfalt)`` when overdue.
+"""
 
 
-def _status_cells(s: Any, lang: str) -> list[str]:
+def _measured(day: dt.date | None, lang: str) -> str:
+    return fmt_date(day, lang) if day else t(lang, "aldri målt", "never measured")
+
+
+def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
+    """Every :data:`STATUS_COLUMNS` cell of one :class:`ItemStatus`."""
     latest = "–"
     if s.latest_value is not None:
         latest = f"{fmt_value(s.latest_value, lang)} ({fmt_date(s.latest_date, lang)})"
-    plan = (
-        f"{fmt_value(s.baseline, lang)} → {fmt_value(s.target, lang)} "
-        f"{t(lang, 'innen', 'by')} {fmt_date(s.target_date, lang)}"
+    name = s.name
+    if s.kind == "disbenefit":
+        name += f" ({noun('disbenefit', 1, lang)})"
+    forecast = (
+        fmt_value(s.forecast_at_target, lang)
+        if s.forecast_at_target is not None
+        else tracking.FORECAST_NOTES["en" if lang == "en" else "nb"][s.forecast_note]
     )
-    return [
-        s.id,
-        s.name,
-        s.owner,
-        status_label(s.status, lang),
-        fmt_percent(s.realised_share, lang, 0),
-        fmt_percent(s.planned_share, lang, 0),
-        latest,
-        plan,
-        s.unit,
-    ]
+    next_due = fmt_date(s.next_due, lang)
+    if s.overdue:
+        next_due += t(lang, " (forfalt)", " (overdue)")
+    return {
+        "project": _project_name(plans, s.project),
+        "id": s.id,
+        "kind": noun(s.kind, 1, lang),
+        "name": name,
+        "owner": s.owner,
+        "status": status_label(s.status, lang),
+        "realised": fmt_percent(s.realised_share, lang, 0),
+        "planned": fmt_percent(s.planned_share, lang, 0),
+        "latest": latest,
+        "measured": _measured(s.latest_date, lang),
+        "plan": f"{fmt_value(s.baseline, lang)} → {fmt_value(s.target, lang)} "
+        f"{t(lang, 'innen', 'by')} {fmt_date(s.target_date, lang)}",
+        "unit": s.unit,
+        "forecast": forecast,
+        "next": next_due,
+    }
+
+
+def _status_frame(
+    statuses: Iterable[Any],
+    lang: str,
+    keys: Sequence[str],
+    headers: dict[str, tuple[str, str]] | None = None,
+    *,
+    plans: Any = None,
+    caption: str = "",
+    empty: str = "",
+) -> pd.DataFrame:
+    """A table of :data:`STATUS_COLUMNS` ``keys`` (``headers`` renames some: key → (nb, en))."""
+    names = {k: (headers or {}).get(k, STATUS_COLUMNS[k][:2]) for k in keys}
+    c = {k: t(lang, *names[k]) for k in keys}
+    rows = []
+    for s in statuses:
+        cells = _status_cells(s, lang, plans)
+        rows.append([cells[k] for k in keys])
+    numeric = [c[k] for k in keys if STATUS_COLUMNS[k][2]]
+    return _frame(rows, list(c.values()), numeric, caption=caption, empty=empty)
+
+
+_STATUS_KEYS = ("id", "name", "owner", "status", "realised", "planned", "latest", "plan", "unit")
 
 
 def benefit_status_table(
@@ -143,32 +198,11 @@ def benefit_status_table(
     "Siste måling" is the value with its date; the forecast is the linear trend
     at the target date; "Neste måling" says "(forfalt)" when overdue.
     """
-    c = _status_columns(
-        lang, t(lang, "Gevinst", "Benefit"), t(lang, "Gevinsteier", "Benefit owner")
-    )
-    c["forecast"] = t(lang, "Prognose ved måldato", "Forecast at target date")
-    c["next"] = t(lang, "Neste måling", "Next measurement")
-    rows = []
-    for s in statuses:
-        if s.kind not in kinds:
-            continue
-        cells = _status_cells(s, lang)
-        if s.kind == "disbenefit":
-            cells[1] = f"{s.name} ({t(lang, 'ulempe', 'dis-benefit')})"
-        forecast = (
-            fmt_value(s.forecast_at_target, lang)
-            if s.forecast_at_target is not None
-            else t(lang, "for få målinger", "too few measurements")
-        )
-        next_due = fmt_date(s.next_due, lang)
-        if s.overdue:
-            next_due += t(lang, " (forfalt)", " (overdue)")
-        rows.append([*cells, forecast, next_due])
-    numeric = [c[k] for k in ("realised", "planned", "latest", "forecast")]
-    return _frame(
-        rows,
-        list(c.values()),
-        numeric,
+    return _status_frame(
+        [s for s in statuses if s.kind in kinds],
+        lang,
+        (*_STATUS_KEYS, "forecast", "next"),
+        {"name": ("Gevinst", "Benefit"), "owner": ("Gevinsteier", "Benefit owner")},
         caption=t(
             lang,
             "Gevinster og ulemper: status mot plan",
@@ -180,15 +214,11 @@ def benefit_status_table(
 
 def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame:
     """Resultatmål against plan (same columns as the benefits, without the forecast)."""
-    c = _status_columns(
-        lang, t(lang, "Resultatmål", "Result goal"), t(lang, "Ansvarlig", "Responsible")
-    )
-    rows = [_status_cells(s, lang) for s in statuses if s.kind == "result"]
-    numeric = [c[k] for k in ("realised", "planned", "latest")]
-    return _frame(
-        rows,
-        list(c.values()),
-        numeric,
+    return _status_frame(
+        [s for s in statuses if s.kind == "result"],
+        lang,
+        _STATUS_KEYS,
+        {"name": ("Resultatmål", "Result goal"), "owner": ("Ansvarlig", "Responsible")},
         caption=t(lang, "Resultatmål: status mot plan", "Result goals: status against plan"),
         empty=t(lang, "Ingen resultatmål er registrert.", "No result goals are registered."),
     )
@@ -292,26 +322,15 @@ def municipality_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         t(lang, "Nytte (nåverdi)", "Benefits (present value)"),
         t(lang, "Netto nåverdi", "Net present value"),
     ]
-    rows = [
-        [
-            m.name,
-            fmt_percent(m.share, lang),
-            fmt_nok(m.costs, lang),
-            fmt_nok(m.benefits, lang),
-            fmt_nok(m.npv, lang),
-        ]
-        for m in cba.municipalities
-    ]
-    if rows:
-        rows.append(
-            [
-                t(lang, "Sum", "Total"),
-                fmt_percent(sum(m.share for m in cba.municipalities), lang),
-                fmt_nok(sum(m.costs for m in cba.municipalities), lang),
-                fmt_nok(sum(m.benefits for m in cba.municipalities), lang),
-                fmt_nok(sum(m.npv for m in cba.municipalities), lang),
-            ]
-        )
+    ms = list(cba.municipalities)
+
+    def row(name: str, share: float, costs: float, benefits: float, npv: float) -> list[str]:
+        return [name, fmt_percent(share, lang), *(fmt_nok(v, lang) for v in (costs, benefits, npv))]
+
+    rows = [row(m.name, m.share, m.costs, m.benefits, m.npv) for m in ms]
+    if ms:
+        total = [sum(getattr(m, k) for m in ms) for k in ("share", "costs", "benefits", "npv")]
+        rows.append(row(t(lang, "Sum", "Total"), *total))
     return _frame(
         rows,
         c,
@@ -565,36 +584,12 @@ def attention_table(
     statuses: Iterable[Any], lang: str = "nb", *, plans: Any = None
 ) -> pd.DataFrame:
     """Across the portfolio: the items behind plan (red) or not measured (grey), by project."""
-    c = [
-        t(lang, "Prosjekt", "Project"),
-        "ID",
-        t(lang, "Gevinst eller resultatmål", "Benefit or result goal"),
-        t(lang, "Ansvarlig", "Owner"),
-        "Status",
-        t(lang, "Realisert andel", "Realised share"),
-        t(lang, "Planlagt andel", "Planned share"),
-        t(lang, "Siste måling", "Latest measurement"),
-    ]
-    rows = [
-        [
-            _project_name(plans, s.project),
-            s.id,
-            s.name,
-            s.owner,
-            status_label(s.status, lang),
-            fmt_percent(s.realised_share, lang, 0),
-            fmt_percent(s.planned_share, lang, 0),
-            fmt_date(s.latest_date, lang)
-            if s.latest_date
-            else t(lang, "aldri målt", "never measured"),
-        ]
-        for s in statuses
-        if s.status in ("red", "grey")
-    ]
-    return _frame(
-        rows,
-        c,
-        c[5:7],
+    return _status_frame(
+        [s for s in statuses if s.status in ("red", "grey")],
+        lang,
+        ("project", "id", "name", "owner", "status", "realised", "planned", "measured"),
+        {"name": ("Gevinst eller resultatmål", "Benefit or result goal")},
+        plans=plans,
         caption=t(lang, "Bak plan eller ikke målt", "Behind plan or not measured"),
         empty=t(
             lang,
@@ -666,9 +661,7 @@ def overdue_table(owners: Sequence[Any], lang: str = "nb", *, plans: Any = None)
                     _project_name(plans, o.project),
                     f"{item.id} {item.name}",
                     fmt_date(item.due, lang),
-                    fmt_date(item.latest_date, lang)
-                    if item.latest_date
-                    else t(lang, "aldri målt", "never measured"),
+                    _measured(item.latest_date, lang),
                 ]
             )
     return _frame(
