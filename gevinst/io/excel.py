@@ -1420,23 +1420,73 @@ class _Reader:
     def place(self, key: str, loc: _Loc) -> None:
         self.where.setdefault(key, loc)
 
-    def cell_issue(
-        self, exc: _CellValueError, sheet: str, coordinate: str, row: int, header: str, found: Any
+    def add(
+        self, problem: str, sheet: str, row: int | None = None, cell: str = "", **fields: Any
     ) -> None:
-        self.bad.add((sheet, coordinate))
-        self.issues.append(
-            Issue(
-                exc.problem,
-                file=self.file,
-                sheet=sheet,
-                row=row,
-                key=coordinate,
+        """A problem in this workbook at ``sheet``, ``row`` and ``cell`` (e.g. ``B7``)."""
+        self.issues.append(Issue(problem, file=self.file, sheet=sheet, row=row, key=cell, **fields))
+
+    def header(self, col: Column) -> str:
+        """A column's header in the workbook's language."""
+        return col.header(self.workbook_lang)
+
+    def column(
+        self, spec: SheetSpec, lookup: dict[str, Column], sheet: str, head: Any
+    ) -> Column | None:
+        """The column a header cell names; an unknown header is reported."""
+        col = lookup.get(_norm(head.value))
+        if col is None:
+            self.add(
+                "unknown_field",
+                sheet,
+                head.row,
+                head.coordinate,
+                found=str(head.value),
+                allowed=", ".join(self.header(c) for c in spec.columns),
+            )
+        return col
+
+    def read_cell(self, item: dict[str, Any], col: Column, cell: Any, sheet: str) -> None:
+        """The cell's value into ``item`` at the column's key (nothing if it is empty).
+
+        A formula or a value the column does not accept is reported (and the cell
+        remembered, so the schema's "missing" for it is not said twice).
+        """
+        value = cell.value
+        header = self.header(col)
+        if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
+            text = value.text if isinstance(value, ArrayFormula) else value
+            self.bad.add((sheet, cell.coordinate))
+            self.add(
+                "excel_formula",
+                sheet,
+                cell.row,
+                cell.coordinate,
                 field=header,
-                found=found,
+                found=str(text) if text is not None else "formula",
+                allowed=(
+                    "a value typed in (no formula)"
+                    if self.lang == "en"
+                    else "en innskrevet verdi (ingen formel)"
+                ),
+            )
+            return
+        if is_empty(value):
+            return
+        try:
+            _set_path(item, col.key, _from_cell(col, value, self.lang))
+        except _CellValueError as exc:
+            self.bad.add((sheet, cell.coordinate))
+            self.add(
+                exc.problem,
+                sheet,
+                cell.row,
+                cell.coordinate,
+                field=header,
+                found=value,
                 allowed=exc.allowed,
                 detail=exc.detail,
             )
-        )
 
     def locate(self, issue: Issue, spec_of: dict[str, SheetSpec], prefix: str = "") -> Issue:
         """Move an issue with a schema key path onto its sheet, row and cell."""
@@ -1587,9 +1637,7 @@ def read_workbook(
         if title is not None:
             sheets[spec.key] = wb[title]
         elif spec.layout == "fields" or (marker is not None and spec.key in marker.titles):
-            reader.issues.append(
-                Issue("sheet_missing", file=name, sheet=candidates[0], allowed=candidates[0])
-            )
+            reader.add("sheet_missing", candidates[0], allowed=candidates[0])
     if not sheets:
         raise InputError([Issue("not_gevinst_workbook", file=name)])
     if marker is None:
@@ -1664,32 +1712,6 @@ def _sorted(issues: list[Issue], order: list[str]) -> list[Issue]:
     )
 
 
-def _cell_value(reader: _Reader, cell, sheet: str, header: str) -> tuple[bool, Any]:
-    """(is a formula?, value); formulas are reported here."""
-    value = cell.value
-    if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
-        text = value.text if isinstance(value, ArrayFormula) else value
-        reader.issues.append(
-            Issue(
-                "excel_formula",
-                file=reader.file,
-                sheet=sheet,
-                row=cell.row,
-                key=cell.coordinate,
-                field=header,
-                found=str(text) if text is not None else "formula",
-                allowed=(
-                    "a value typed in (no formula)"
-                    if reader.lang == "en"
-                    else "en innskrevet verdi (ingen formel)"
-                ),
-            )
-        )
-        reader.bad.add((sheet, cell.coordinate))
-        return True, None
-    return False, value
-
-
 def _read_fields(
     reader: _Reader, spec: SheetSpec, sheet: Worksheet, lookup: dict[str, Column]
 ) -> dict[str, Any]:
@@ -1703,57 +1725,26 @@ def _read_fields(
         head, cell = cells[0], cells[1]
         if is_empty(head.value):
             if not is_empty(cell.value):
-                reader.issues.append(
-                    Issue(
-                        "unknown_field",
-                        file=reader.file,
-                        sheet=title,
-                        row=head.row,
-                        key=head.coordinate,
-                        found="",
-                    )
-                )
+                reader.add("unknown_field", title, head.row, head.coordinate, found="")
             continue
-        col = lookup.get(_norm(head.value))
+        col = reader.column(spec, lookup, title, head)
         if col is None:
-            reader.issues.append(
-                Issue(
-                    "unknown_field",
-                    file=reader.file,
-                    sheet=title,
-                    row=head.row,
-                    key=head.coordinate,
-                    found=str(head.value),
-                    allowed=", ".join(c.header(reader.workbook_lang) for c in spec.columns),
-                )
-            )
             continue
-        header = col.header(reader.workbook_lang)
+        header = reader.header(col)
         if col.key in seen:
-            reader.issues.append(
-                Issue(
-                    "duplicate_key",
-                    file=reader.file,
-                    sheet=title,
-                    row=head.row,
-                    key=head.coordinate,
-                    field=header,
-                    found=str(head.value),
-                    detail=f"rad {seen[col.key]}"
-                    if reader.lang != "en"
-                    else f"row {seen[col.key]}",
-                )
+            reader.add(
+                "duplicate_key",
+                title,
+                head.row,
+                head.coordinate,
+                field=header,
+                found=str(head.value),
+                detail=f"rad {seen[col.key]}" if reader.lang != "en" else f"row {seen[col.key]}",
             )
             continue
         seen[col.key] = head.row
         reader.place(f"{spec.key}.{col.key}", _Loc(title, cell.row, cell.coordinate, header))
-        formula, value = _cell_value(reader, cell, title, header)
-        if formula or is_empty(value):
-            continue
-        try:
-            _set_path(item, col.key, _from_cell(col, value, reader.lang))
-        except _CellValueError as exc:
-            reader.cell_issue(exc, title, cell.coordinate, cell.row, header, value)
+        reader.read_cell(item, col, cell, title)
     return item
 
 
@@ -1771,49 +1762,17 @@ def _read_table(
     for cell in header_cells:
         if is_empty(cell.value):
             continue
-        col = lookup.get(_norm(cell.value))
+        col = reader.column(spec, lookup, title, cell)
         reported.add(cell.column - 1)
-        if col is None:
-            reader.issues.append(
-                Issue(
-                    "unknown_field",
-                    file=reader.file,
-                    sheet=title,
-                    row=1,
-                    key=cell.coordinate,
-                    found=str(cell.value),
-                    allowed=", ".join(c.header(reader.workbook_lang) for c in spec.columns),
-                )
-            )
-        elif col.key in seen:
-            reader.issues.append(
-                Issue(
-                    "duplicate_key",
-                    file=reader.file,
-                    sheet=title,
-                    row=1,
-                    key=cell.coordinate,
-                    found=str(cell.value),
-                )
-            )
-        else:
+        if col is not None and col.key in seen:
+            reader.add("duplicate_key", title, 1, cell.coordinate, found=str(cell.value))
+        elif col is not None:
             seen.add(col.key)
             columns[cell.column - 1] = col
             reported.discard(cell.column - 1)
-    missing = [
-        c.header(reader.workbook_lang) for c in spec.columns if c.required and c.key not in seen
-    ]
+    missing = [reader.header(c) for c in spec.columns if c.required and c.key not in seen]
     if missing:
-        reader.issues.append(
-            Issue(
-                "missing_column",
-                file=reader.file,
-                sheet=title,
-                row=1,
-                found=None,
-                allowed=", ".join(missing),
-            )
-        )
+        reader.add("missing_column", title, 1, found=None, allowed=", ".join(missing))
     out: list[tuple[int, dict[str, Any]]] = []
     for cells in rows:
         if all(is_empty(c.value) for c in cells):
@@ -1826,32 +1785,23 @@ def _read_table(
             if col is None:
                 if not is_empty(cell.value) and n not in reported:
                     reported.add(n)  # once per column
-                    reader.issues.append(
-                        Issue(
-                            "unknown_field",
-                            file=reader.file,
-                            sheet=title,
-                            row=row,
-                            key=cell.coordinate,
-                            found=cell.value,
-                            detail="cell without a column header"
-                            if reader.lang == "en"
-                            else "celle uten kolonneoverskrift",
-                        )
+                    reader.add(
+                        "unknown_field",
+                        title,
+                        row,
+                        cell.coordinate,
+                        found=cell.value,
+                        detail="cell without a column header"
+                        if reader.lang == "en"
+                        else "celle uten kolonneoverskrift",
                     )
                 continue
-            header = col.header(reader.workbook_lang)
             if spec.key == "measurements":
                 reader.place(
-                    f"measurements[{row}].{col.key}", _Loc(title, row, cell.coordinate, header)
+                    f"measurements[{row}].{col.key}",
+                    _Loc(title, row, cell.coordinate, reader.header(col)),
                 )
-            formula, value = _cell_value(reader, cell, title, header)
-            if formula or is_empty(value):
-                continue
-            try:
-                _set_path(item, col.key, _from_cell(col, value, reader.lang))
-            except _CellValueError as exc:
-                reader.cell_issue(exc, title, cell.coordinate, row, header, value)
+            reader.read_cell(item, col, cell, title)
         if spec.key == "measurements":
             reader.place(f"measurements[{row}]", _Loc(title, row))
         elif spec.parent is None:
@@ -1860,11 +1810,10 @@ def _read_table(
             for n, col in columns.items():
                 letter = get_column_letter(n + 1)
                 reader.place(
-                    f"{base}.{col.key}",
-                    _Loc(title, row, f"{letter}{row}", col.header(reader.workbook_lang)),
+                    f"{base}.{col.key}", _Loc(title, row, f"{letter}{row}", reader.header(col))
                 )
         item["__cells__"] = {
-            col.key: (f"{get_column_letter(n + 1)}{row}", col.header(reader.workbook_lang))
+            col.key: (f"{get_column_letter(n + 1)}{row}", reader.header(col))
             for n, col in columns.items()
         }
         out.append((row, item))
@@ -1902,31 +1851,19 @@ def _attach_children(
         if parent.layout == "table" and pid is None:
             if "parent_id" in cells:  # empty: missing; a bad value was reported already
                 coordinate, header = cells["parent_id"]
-                reader.issues.append(
-                    Issue(
-                        "missing",
-                        file=reader.file,
-                        sheet=title,
-                        row=row,
-                        key=coordinate,
-                        field=header,
-                    )
-                )
+                reader.add("missing", title, row, coordinate, field=header)
             continue
         n = index_of.get(pid)
         if n is None:
             coordinate, header = cells.get("parent_id", ("", ""))
-            reader.issues.append(
-                Issue(
-                    "unknown_reference",
-                    file=reader.file,
-                    sheet=title,
-                    row=row,
-                    key=coordinate,
-                    field=header,
-                    found=pid,
-                    allowed=", ".join(str(k) for k in index_of if k is not None),
-                )
+            reader.add(
+                "unknown_reference",
+                title,
+                row,
+                coordinate,
+                field=header,
+                found=pid,
+                allowed=", ".join(str(k) for k in index_of if k is not None),
             )
             continue
         prefix, target = targets[n]
@@ -1935,32 +1872,13 @@ def _attach_children(
                 for k in ("key", "value"):
                     if k not in item and k in cells:
                         coordinate, header = cells[k]
-                        reader.issues.append(
-                            Issue(
-                                "missing",
-                                file=reader.file,
-                                sheet=title,
-                                row=row,
-                                key=coordinate,
-                                field=header,
-                            )
-                        )
+                        reader.add("missing", title, row, coordinate, field=header)
                 continue
             mapping = target.setdefault(name, {})
             k = item["key"]
             if k in mapping:
                 coordinate, header = cells["key"]
-                reader.issues.append(
-                    Issue(
-                        "duplicate_key",
-                        file=reader.file,
-                        sheet=title,
-                        row=row,
-                        key=coordinate,
-                        field=header,
-                        found=k,
-                    )
-                )
+                reader.add("duplicate_key", title, row, coordinate, field=header, found=k)
                 continue
             mapping[k] = item["value"]
             base = key_path([*_split_prefix(prefix), name, k])
