@@ -965,6 +965,32 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, col: Column, lang:
         cell.number_format = "@"
 
 
+def _write_value(
+    sheet: Worksheet,
+    spec: SheetSpec,
+    row: int,
+    column: int,
+    col: Column,
+    value: Any,
+    lang: str,
+    issues: list[Issue],
+) -> None:
+    """A schema value into a cell; a value Excel cannot hold exactly is an issue."""
+    try:
+        _put(sheet, row, column, _to_cell(col, value, lang), col, lang)
+    except _CellValueError as exc:
+        issues.append(
+            Issue(
+                exc.problem,
+                sheet=spec.title(lang),
+                row=row,
+                field=col.header(lang),
+                allowed=exc.allowed,
+                detail=exc.detail,
+            )
+        )
+
+
 def _style_header(cell, col: Column | None, lang: str) -> None:
     cell.fill = _HEADER_FILL
     cell.font = _REQUIRED_FONT if col is not None and col.required else _HEADER_FONT
@@ -997,19 +1023,7 @@ def _write_table(
         )
     for r, item in enumerate(rows, start=2):
         for n, col in enumerate(spec.columns, start=1):
-            try:
-                _put(sheet, r, n, _to_cell(col, _get_path(item, col.key), lang), col, lang)
-            except _CellValueError as exc:
-                issues.append(
-                    Issue(
-                        exc.problem,
-                        sheet=spec.title(lang),
-                        row=r,
-                        field=col.header(lang),
-                        allowed=exc.allowed,
-                        detail=exc.detail,
-                    )
-                )
+            _write_value(sheet, spec, r, n, col, _get_path(item, col.key), lang, issues)
     last = len(rows) + 1 + EXTRA_ROWS
     for n, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(n)
@@ -1049,19 +1063,7 @@ def _write_fields(
             and spec.key == "project"
         ):
             value = [m.name for m in workspace.municipalities]  # the template: all kommuner
-        try:
-            _put(sheet, r, 2, _to_cell(col, value, lang), col, lang)
-        except _CellValueError as exc:
-            issues.append(
-                Issue(
-                    exc.problem,
-                    sheet=spec.title(lang),
-                    row=r,
-                    field=col.header(lang),
-                    allowed=exc.allowed,
-                    detail=exc.detail,
-                )
-            )
+        _write_value(sheet, spec, r, 2, col, value, lang, issues)
         note = help_text(col, lang)
         if col.kind == TEXT_LIST and workspace is not None and spec.key == "project":
             names = ", ".join(m.name for m in workspace.municipalities)
@@ -1115,6 +1117,14 @@ def _add_references(sheets: dict[str, Worksheet], specs: Sequence[SheetSpec], la
             sheet.add_data_validation(dv)
 
 
+def _paragraph(sheet: Worksheet, row: int, text: str) -> None:
+    """A paragraph of the guide: wrapped text across columns A–D."""
+    cell = sheet.cell(row, 1, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+    sheet.row_dimensions[row].height = 32
+
+
 def _write_guide(
     sheet: Worksheet, specs: Sequence[SheetSpec], workspace: Workspace | None, lang: str
 ) -> None:
@@ -1123,10 +1133,7 @@ def _write_guide(
     sheet.cell(1, 1, intro[0]).font = Font(bold=True, size=14)
     r = 3
     for text in intro[1:]:
-        c = sheet.cell(r, 1, text)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        sheet.row_dimensions[r].height = 32
+        _paragraph(sheet, r, text)
         r += 1
     if workspace is not None:
         names = ", ".join(m.name for m in workspace.municipalities)
@@ -1135,10 +1142,7 @@ def _write_guide(
             if en
             else f"Kommuner i arbeidsområdet ({workspace.organisation}): {names}."
         )
-        c = sheet.cell(r, 1, text)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        sheet.row_dimensions[r].height = 32
+        _paragraph(sheet, r, text)
         r += 1
     heads = (
         ("Column", "Required", "Type / allowed values", "Explanation")
@@ -1156,10 +1160,7 @@ def _write_guide(
             bold=True, size=12
         )
         r += 1
-        c = sheet.cell(r, 1, sheet_help(spec, lang))
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        sheet.row_dimensions[r].height = 32
+        _paragraph(sheet, r, sheet_help(spec, lang))
         r += 1
         for n, h in enumerate(heads, start=1):
             _style_header(sheet.cell(r, n, h), None, lang)
