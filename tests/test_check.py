@@ -409,6 +409,22 @@ def test_bad_measurement_rows(tmp_path, row, problem, field):
     assert i.file.endswith("measurements/demo.csv")
 
 
+def test_measurement_row_with_another_number_of_cells(tmp_path):
+    """A short row is named, with the counts in the reader's language; later rows are checked."""
+    root = write_workspace(tmp_path / "ws")
+    (root / "measurements" / "demo.csv").write_text(
+        MEASUREMENTS + "G1,2024-09-30,900\n" + "G1,2024-10-31,ni hundre,,Kari,\n",
+        encoding="utf-8",
+    )
+    _, issues = ws.check(root)
+    assert [(i.problem, i.row, i.found, i.allowed) for i in issues] == [
+        ("invalid", 3, "3 kolonner", "6 kolonner"),
+        ("wrong_type", 4, "ni hundre", "et tall"),
+    ]
+    _, issues = ws.check(root, lang="en")
+    assert (issues[0].found, issues[0].allowed) == ("3 columns", "6 columns")
+
+
 def test_measurement_header_checked(tmp_path):
     root = write_workspace(tmp_path / "ws")
     (root / "measurements" / "demo.csv").write_text(

@@ -194,20 +194,7 @@ def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
         )
     rows: list[RawRow] = []
     issues: list[Issue] = []
-    for n, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            issues.append(
-                Issue(
-                    "invalid",
-                    file=name,
-                    row=n,
-                    found=f"{len(cells)} columns" if lang == "en" else f"{len(cells)} kolonner",
-                    allowed=f"{len(header)} columns" if lang == "en" else f"{len(header)} kolonner",
-                )
-            )
-            continue
+    for n, cells in ws.csv_data_rows(reader, len(header), name, issues, lang=lang):
         record = {f: v for f, v in zip(fields, cells, strict=True) if f is not None}
         project = record.pop(PROJECT_COLUMN, None)
         rows.append(RawRow(name, n, "", None if is_empty(project) else project.strip(), record))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,6 +155,35 @@ def load_plan(
     return plan
 
 
+def csv_data_rows(
+    rows: Iterable[list[str]], width: int, name: str, issues: list[Issue], *, lang: str = "nb"
+) -> Iterator[tuple[int, list[str]]]:
+    """The data rows of a CSV file as (row number, cells), row 1 being the header.
+
+    Blank rows are skipped; a row with another number of cells than the header
+    (``width``) is added to ``issues`` (in row order) and skipped.
+    """
+    for n, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != width:
+            issues.append(
+                Issue(
+                    "invalid",
+                    file=name,
+                    row=n,
+                    found=_columns(len(cells), lang),
+                    allowed=_columns(width, lang),
+                )
+            )
+            continue
+        yield n, cells
+
+
+def _columns(count: int, lang: str) -> str:
+    return f"{count} columns" if lang == "en" else f"{count} kolonner"
+
+
 def parse_measurements_csv(
     text: str, name: str, *, lang: str = "nb"
 ) -> list[tuple[int, Measurement]]:
@@ -178,20 +208,7 @@ def parse_measurements_csv(
         )
     rows: list[tuple[int, Measurement]] = []
     issues: list[Issue] = []
-    for n, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            issues.append(
-                Issue(
-                    "invalid",
-                    file=name,
-                    row=n,
-                    found=f"{len(cells)} columns",
-                    allowed=f"{len(header)} columns",
-                )
-            )
-            continue
+    for n, cells in csv_data_rows(reader, len(header), name, issues, lang=lang):
         record = {k: (v if v.strip() != "" else None) for k, v in zip(header, cells, strict=True)}
         for k in ("comment", "reported_by"):
             record[k] = record[k] or ""
