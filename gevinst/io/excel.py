@@ -71,6 +71,7 @@ from gevinst.errors import InputError, Issue, issues_from_validation, key_path
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
 from gevinst.io.cells import is_empty, parse_date, parse_number
+from gevinst.io.intake import register_lock
 from gevinst.io.yamlfile import read_text
 from gevinst.model.schema import (
     ID_PATTERN,
@@ -2112,17 +2113,6 @@ def _measurement_text(value: Any, lang: str) -> str:
 # --------------------------------------------------------------------------- import
 
 
-def _intake_lock(root: Path):
-    """The lock of the measurement register (shared with :mod:`gevinst.io.intake`)."""
-    from filelock import FileLock
-
-    from gevinst.io.intake import LOCK_NAME
-
-    folder = ws.Paths(root).measurements_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(folder / LOCK_NAME), timeout=30)
-
-
 @dataclass
 class ImportResult:
     """What an import found and did."""
@@ -2245,7 +2235,7 @@ def import_workbook(
     if merge.added or merge.changed or merge.deleted:
         # The register may be appended to by `gevinst measure` meanwhile: merge again
         # under the lock the intake uses, against the file as it is now.
-        with _intake_lock(root):
+        with register_lock(root):
             result.merge = merged()
             atomic.write_bytes(meas_path, _register_bytes(meas_path, result.merge))
         result.written.append(meas_path)

@@ -581,7 +581,8 @@ def _write(root: Path, rows: list[NewMeasurement]) -> dict[str, Path]:
     return paths
 
 
-def _lock(root: Path):
+def register_lock(root: Path):
+    """The lock every writer of the measurement registers holds (intake, Excel import)."""
     from filelock import FileLock
 
     folder = ws.Paths(root).measurements_dir
@@ -616,7 +617,7 @@ def record(
     new, skipped = validate_rows(root, rows, **kwargs)
     if not new:
         return IntakeResult([], {}, skipped)
-    with _lock(root):
+    with register_lock(root):
         new, skipped = validate_rows(root, rows, **kwargs)
         files = _write(root, new)
     return IntakeResult(new, files, skipped)
@@ -688,5 +689,6 @@ __all__ = [
     "import_file",
     "read_intake_file",
     "record",
+    "register_lock",
     "validate_rows",
 ]
