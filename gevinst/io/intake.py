@@ -150,6 +150,12 @@ def _date(value: Any) -> Any:
 # --------------------------------------------------------------------------- reading files
 
 
+def _raw_row(file: str, row: int, sheet: str, record: dict[str, Any]) -> RawRow:
+    """A row's cells by field; a ``project`` cell becomes the row's project."""
+    project = record.pop(PROJECT_COLUMN, None)
+    return RawRow(file, row, sheet, None if is_empty(project) else str(project).strip(), record)
+
+
 def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
     """Rows of an intake CSV (row 1 is the header)."""
     first = text.splitlines()[0] if text.splitlines() else ""
@@ -196,8 +202,7 @@ def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
     issues: list[Issue] = []
     for n, cells in ws.csv_data_rows(reader, len(header), name, issues, lang=lang):
         record = {f: v for f, v in zip(fields, cells, strict=True) if f is not None}
-        project = record.pop(PROJECT_COLUMN, None)
-        rows.append(RawRow(name, n, "", None if is_empty(project) else project.strip(), record))
+        rows.append(_raw_row(name, n, "", record))
     if issues:
         raise InputError(issues)
     return rows
@@ -279,10 +284,8 @@ def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[Raw
                     record[f] = cell
             if is_empty(record.get("date")) and is_empty(record.get("value")):
                 continue  # a row the owner left blank (or only the prefilled id and name)
-            project = record.pop(PROJECT_COLUMN, None)
-            project = None if is_empty(project) else str(project).strip()
             cells = {k: ("" if v is None else v) for k, v in record.items()}
-            out.append(RawRow(name, n, sheet.title, project, cells))
+            out.append(_raw_row(name, n, sheet.title, cells))
         return out, _project_from_workbook(book)
     finally:
         book.close()
