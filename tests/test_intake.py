@@ -326,6 +326,12 @@ def test_import_empty_file_and_unknown_type(root, tmp_path):
     )
 
 
+def test_csv_text_without_a_header_row_is_an_empty_file():
+    with pytest.raises(InputError) as exc:
+        intake.read_csv_rows("", "inn.csv")
+    assert [(i.problem, i.file) for i in exc.value.issues] == [("empty_file", "inn.csv")]
+
+
 # --------------------------------------------------------------------------- Excel import
 
 

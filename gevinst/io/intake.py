@@ -161,7 +161,7 @@ def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
     first = text.splitlines()[0] if text.splitlines() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
+    header = ws.csv_header(reader, name)
     names = _header_names()
     fields = [names.get(_fold(h)) for h in header]
     allowed = (

@@ -155,6 +155,15 @@ def load_plan(
     return plan
 
 
+def csv_header(rows: Iterator[list[str]], name: str) -> list[str]:
+    """The header row of a CSV file, each name stripped; no row at all is an empty file."""
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise InputError([Issue("empty_file", file=name)]) from None
+    return [h.strip() for h in header]
+
+
 def csv_data_rows(
     rows: Iterable[list[str]], width: int, name: str, issues: list[Issue], *, lang: str = "nb"
 ) -> Iterator[tuple[int, list[str]]]:
@@ -189,11 +198,7 @@ def parse_measurements_csv(
 ) -> list[tuple[int, Measurement]]:
     """Rows of a measurement CSV as (row number, Measurement); row 1 is the header."""
     reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError([Issue("empty_file", file=name)]) from None
-    header = [h.strip() for h in header]
+    header = csv_header(reader, name)
     if header != MEASUREMENT_COLUMNS:
         raise InputError(
             [
