@@ -180,20 +180,19 @@ def _as_of_line(ax: Any, as_of: dt.date, lang: str) -> None:
     )
 
 
+def _status_points(status: str) -> dict[str, Any]:
+    """How a point with a status is drawn: its own marker and colour, a black edge, no line."""
+    return {
+        "linestyle": "none",
+        "marker": STATUS_MARKER[status],
+        "markersize": 8,
+        "markerfacecolor": STATUS_COLOUR[status],
+        "markeredgecolor": BLACK,
+    }
+
+
 def _status_handles(statuses: Iterable[str], lang: str) -> list[Any]:
-    return [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker=STATUS_MARKER[s],
-            markersize=8,
-            markerfacecolor=STATUS_COLOUR[s],
-            markeredgecolor=BLACK,
-            label=status_label(s, lang),
-        )
-        for s in statuses
-    ]
+    return [Line2D([], [], label=status_label(s, lang), **_status_points(s)) for s in statuses]
 
 
 # --------------------------------------------------------------------------- display
@@ -333,40 +332,27 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
     def lines(text: str) -> int:
         return text.count("\n") + 1
 
+    def box_text(kind: str, x: Any) -> str:
+        head = f"{_kind_title(kind, lang)} {x.id}"
+        if kind == "result":
+            extra = t(lang, f"Ansvarlig: {x.owner}", f"Responsible: {x.owner}") if x.owner else ""
+            return "\n".join(y for y in (head, wrap(x.text, width), wrap(extra, width)) if y)
+        owner = wrap(t(lang, f"Eier: {x.owner}", f"Owner: {x.owner}"), width)
+        return f"{head}\n{wrap(x.name, width)}\n{owner}"
+
     groups = []
     for eg in plan.effect_goals:
-        items = []
-        for rg in plan.result_goals:
-            if rg.effect_goal == eg.id:
-                head = t(lang, f"Resultatmål {rg.id}", f"Result goal {rg.id}")
-                body = wrap(rg.text, width)
-                extra = (
-                    wrap(t(lang, f"Ansvarlig: {rg.owner}", f"Responsible: {rg.owner}"), width)
-                    if rg.owner
-                    else ""
-                )
-                items.append(("result", "\n".join(x for x in (head, body, extra) if x)))
-        for kind, pool in (("benefit", plan.benefits), ("disbenefit", plan.disbenefits)):
-            for b in pool:
-                if b.effect_goal != eg.id:
-                    continue
-                if kind == "benefit":
-                    head = t(lang, f"Gevinst {b.id}", f"Benefit {b.id}")
-                else:
-                    head = t(lang, f"Ulempe {b.id}", f"Dis-benefit {b.id}")
-                owner = wrap(t(lang, f"Eier: {b.owner}", f"Owner: {b.owner}"), width)
-                items.append((kind, f"{head}\n{wrap(b.name, width)}\n{owner}"))
-        eg_text = (
-            t(lang, f"Effektmål {eg.id}", f"Effect goal {eg.id}") + "\n" + wrap(eg.text, width)
-        )
-        groups.append((eg, eg_text, items))
+        contributors = _contributors(plan, eg.id)
+        items = [(kind, box_text(kind, x)) for kind, x in contributors]
+        eg_text = f"{_kind_title('effect', lang)} {eg.id}\n{wrap(eg.text, width)}"
+        groups.append((eg, eg_text, items, contributors))
 
     # vertical layout: y grows downwards (axis is inverted)
     boxes: list[tuple[str, float, float, float, str]] = []  # kind, x, y, h, text
     arrows: list[tuple[tuple[float, float], tuple[float, float]]] = []
     y = 0.0
     eg_centres = []
-    for _eg, eg_text, items in groups:
+    for _eg, eg_text, items, _contribs in groups:
         heights = [lines(text) * line_h + pad for _, text in items]
         eg_h = lines(eg_text) * line_h + pad
         items_span = sum(heights) + gap * max(0, len(items) - 1)
@@ -437,37 +423,14 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
             f"Benefits map for {plan.project.name}: {counts} contribute to {effect_count}, which serve the main goal '{plan.goals.main_goal}'.",
         )
     ]
-    for eg, _eg_text, _items in groups:
-        contributors = []
-        for rg in plan.result_goals:
-            if rg.effect_goal == eg.id:
-                contributors.append(
-                    t(lang, f"resultatmål {rg.id} «{rg.text}»", f"result goal {rg.id} '{rg.text}'")
-                )
-        for b in plan.benefits:
-            if b.effect_goal == eg.id:
-                contributors.append(
-                    t(
-                        lang,
-                        f"gevinst {b.id} «{b.name}» (eier: {b.owner})",
-                        f"benefit {b.id} '{b.name}' (owner: {b.owner})",
-                    )
-                )
-        for b in plan.disbenefits:
-            if b.effect_goal == eg.id:
-                contributors.append(
-                    t(
-                        lang,
-                        f"ulempe {b.id} «{b.name}» (eier: {b.owner})",
-                        f"dis-benefit {b.id} '{b.name}' (owner: {b.owner})",
-                    )
-                )
-        if contributors:
+    for eg, _eg_text, _items, contributors in groups:
+        words = [_contributor_words(kind, x, lang) for kind, x in contributors]
+        if words:
             parts.append(
                 t(
                     lang,
-                    f"Effektmål {eg.id} «{eg.text}» får bidrag fra {join_words(contributors, lang)}.",
-                    f"Effect goal {eg.id} '{eg.text}' is served by {join_words(contributors, lang)}.",
+                    f"Effektmål {eg.id} «{eg.text}» får bidrag fra {join_words(words, lang)}.",
+                    f"Effect goal {eg.id} '{eg.text}' is served by {join_words(words, lang)}.",
                 )
             )
         else:
@@ -479,6 +442,24 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
                 )
             )
     return Chart(fig, " ".join(parts))
+
+
+def _contributors(plan: Plan, effect_goal: str) -> list[tuple[str, Any]]:
+    """(kind, item) of the resultatmål, gevinster and ulemper serving one effektmål, in that order."""
+    pools = (
+        ("result", plan.result_goals),
+        ("benefit", plan.benefits),
+        ("disbenefit", plan.disbenefits),
+    )
+    return [(kind, x) for kind, pool in pools for x in pool if x.effect_goal == effect_goal]
+
+
+def _contributor_words(kind: str, x: Any, lang: str) -> str:
+    """``gevinst G1 «Navn» (eier: Eier)``, ``resultatmål R1 «Tekst»`` (for alt text)."""
+    what = f"{noun(kind, 1, lang)} {x.id}"
+    if kind == "result":
+        return t(lang, f"{what} «{x.text}»", f"{what} '{x.text}'")
+    return t(lang, f"{what} «{x.name}» (eier: {x.owner})", f"{what} '{x.name}' (owner: {x.owner})")
 
 
 # --------------------------------------------------------------------------- risk matrix
@@ -653,48 +634,38 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
     ax.spines[["left"]].set_visible(False)
     _date_axis(ax, lang)
     handles = [
-        Line2D([], [], color=BLUE, linewidth=6, label=t(lang, "Prosjektperiode", "Project period")),
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="D",
-            markersize=9,
-            markerfacecolor=VERMILLION,
-            markeredgecolor=VERMILLION,
-            label=t(lang, "Beslutningspunkt, gjennomført", "Decision point, done"),
-        ),
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="D",
-            markersize=9,
-            markerfacecolor="white",
-            markeredgecolor=VERMILLION,
-            label=t(lang, "Beslutningspunkt, gjenstår", "Decision point, pending"),
-        ),
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            markersize=8,
-            markerfacecolor=BLACK,
-            markeredgecolor=BLACK,
-            label=t(lang, "Milepæl, nådd", "Milestone, reached"),
-        ),
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            markersize=8,
-            markerfacecolor="white",
-            markeredgecolor=BLACK,
-            label=t(lang, "Milepæl, gjenstår", "Milestone, pending"),
-        ),
+        Line2D([], [], color=BLUE, linewidth=6, label=t(lang, "Prosjektperiode", "Project period"))
     ]
+    for marker, size, colour, filled, label in (
+        (
+            "D",
+            9,
+            VERMILLION,
+            True,
+            t(lang, "Beslutningspunkt, gjennomført", "Decision point, done"),
+        ),
+        (
+            "D",
+            9,
+            VERMILLION,
+            False,
+            t(lang, "Beslutningspunkt, gjenstår", "Decision point, pending"),
+        ),
+        ("o", 8, BLACK, True, t(lang, "Milepæl, nådd", "Milestone, reached")),
+        ("o", 8, BLACK, False, t(lang, "Milepæl, gjenstår", "Milestone, pending")),
+    ):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=marker,
+                markersize=size,
+                markerfacecolor=colour if filled else "white",
+                markeredgecolor=colour,
+                label=label,
+            )
+        )
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8)
     ax.set_title(
         t(lang, "Milepæler og beslutningspunkter", "Milestones and decision points"), loc="left"
@@ -840,11 +811,7 @@ def benefit_chart(
         ax.plot(
             [m.date for m in own],
             [m.value for m in own],
-            linestyle="none",
-            marker=STATUS_MARKER[st],
-            markersize=8,
-            markerfacecolor=STATUS_COLOUR[st],
-            markeredgecolor=BLACK,
+            **_status_points(st),
             zorder=5,
             label=t(
                 lang,
@@ -977,17 +944,8 @@ def result_progress(
         )
         text = status_label(s.status, lang)
         if s.realised_share is not None:
-            text += t(
-                lang,
-                f": {fmt_percent(s.realised_share, lang, 0)} (plan {fmt_percent(s.planned_share, lang, 0)})",
-                f": {fmt_percent(s.realised_share, lang, 0)} (plan {fmt_percent(s.planned_share, lang, 0)})",
-            )
-        else:
-            text += t(
-                lang,
-                f" (plan {fmt_percent(s.planned_share, lang, 0)})",
-                f" (plan {fmt_percent(s.planned_share, lang, 0)})",
-            )
+            text += f": {fmt_percent(s.realised_share, lang, 0)}"
+        text += f" (plan {fmt_percent(s.planned_share, lang, 0)})"  # "plan" in both languages
         ax.text(max(realised, s.planned_share, 0) + 0.02, y, text, va="center", fontsize=8.5)
     ax.set_yticks(ypos, labels)
     ax.invert_yaxis()
@@ -1072,6 +1030,15 @@ def _runs(years: Sequence[int], mask: Sequence[bool]) -> list[str]:
     return out
 
 
+def _years_and_millions(ax: Any, years: Sequence[int], lang: str) -> None:
+    """Calendar years along x (upright up to 12 years), millions of kroner up y, light grid."""
+    ax.yaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_ylabel(_mill_label(lang))
+    ax.set_xticks(years, [str(y) for y in years], rotation=0 if len(years) <= 12 else 90)
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
 @_styled
 def cash_flow(cba: Any, lang: str = "nb") -> Chart:
     """Costs (down, by category) and benefits (up, with the cash part) per year, and the net.
@@ -1134,11 +1101,7 @@ def cash_flow(cba: Any, lang: str = "nb") -> Chart:
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.plot(years, py["net"], color=BLACK, marker="o", linewidth=1.8, label=t(lang, "Netto", "Net"))
     ax.axhline(0, color=BLACK, linewidth=0.8)
-    ax.yaxis.set_major_formatter(_mill_formatter(lang))
-    ax.set_ylabel(_mill_label(lang))
-    ax.set_xticks(years, [str(y) for y in years], rotation=0 if len(years) <= 12 else 90)
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
-    ax.set_axisbelow(True)
+    _years_and_millions(ax, years, lang)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.set_title(
         t(
@@ -1254,12 +1217,8 @@ def cumulative_discounted(cba: Any, lang: str = "nb") -> Chart:
         fontsize=9,
         fontweight="bold",
     )
-    ax.yaxis.set_major_formatter(_mill_formatter(lang))
-    ax.set_ylabel(_mill_label(lang))
-    ax.set_xticks(years, [str(y) for y in years], rotation=0 if len(years) <= 12 else 90)
+    _years_and_millions(ax, years, lang)
     ax.set_xlim(years[0] - 0.6, years[-1] + 1.6)
-    ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
-    ax.set_axisbelow(True)
     ax.legend(loc="upper left", fontsize=8)
     ax.set_title(
         t(lang, "Akkumulert diskontert kontantstrøm", "Cumulative discounted cash flow"), loc="left"
@@ -1405,17 +1364,11 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     ax = fig.add_subplot()
     if mc is None:
         ax.axis("off")
-        ax.text(
-            0.5,
-            0.5,
-            t(lang, "Monte Carlo-simulering er ikke kjørt.", "Monte Carlo simulation was not run."),
-            ha="center",
-            va="center",
+        note = t(
+            lang, "Monte Carlo-simulering er ikke kjørt.", "Monte Carlo simulation was not run."
         )
-        return Chart(
-            fig,
-            t(lang, "Monte Carlo-simulering er ikke kjørt.", "Monte Carlo simulation was not run."),
-        )
+        ax.text(0.5, 0.5, note, ha="center", va="center")
+        return Chart(fig, note)
     ax.hist(mc.npv, bins=60, color=SKY, edgecolor="white", linewidth=0.3)
     ax.axvline(0, color=VERMILLION, linewidth=1.8, label=t(lang, "NNV = 0", "NPV = 0"))
     for value, style, name in (
@@ -1540,18 +1493,17 @@ def municipality_bars(cba: Any, lang: str = "nb") -> Chart:
 # --------------------------------------------------------------------------- portfolio
 
 
-@_styled
-def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
-    """Per project: the NPV (left) and planned against realised benefits in NOK to date (right).
+def _npv_and_nok_panels(
+    lines: Sequence[Any], labels: Sequence[str], row_height: float, lang: str
+) -> tuple[Figure, Any, Any]:
+    """Two panels sharing one row per portfolio line (a project or a kommune).
 
-    From a :class:`gevinst.model.portfolio.Rollup`. Negative NPVs are hatched as
-    well as coloured; realised NOK is a filled bar inside the planned NOK outline.
+    Left the NPV (blue, or vermilion and hatched when negative; "ikke beregnet"
+    when missing), right the planned NOK so far as an outline with the realised
+    NOK as a filled bar inside; both axes in millions of kroner.
     """
-    lines = list(rollup.projects)
-    n = max(1, len(lines))
-    fig = Figure(figsize=(10.0, 1.6 + 0.55 * n), layout="constrained")
+    fig = Figure(figsize=(10.0, 1.6 + row_height * max(1, len(lines))), layout="constrained")
     ax_npv, ax_nok = fig.subplots(1, 2, sharey=True)
-    labels = [wrap(line.name or line.key, 28) for line in lines]
     for y, line in enumerate(lines):
         if line.npv is not None:
             neg = line.npv < 0
@@ -1570,6 +1522,26 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
             y, line.planned_nok, height=0.6, facecolor="white", edgecolor=BLACK, linewidth=1.0
         )
         ax_nok.barh(y, line.realised_nok, height=0.36, color=GREEN, edgecolor=BLACK, linewidth=0.5)
+    ax_npv.axvline(0, color=BLACK, linewidth=0.8)
+    ax_npv.set_yticks(range(len(lines)), labels)
+    ax_npv.invert_yaxis()
+    for ax in (ax_npv, ax_nok):
+        ax.xaxis.set_major_formatter(_mill_formatter(lang))
+        ax.set_xlabel(_mill_label(lang))
+    return fig, ax_npv, ax_nok
+
+
+@_styled
+def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
+    """Per project: the NPV (left) and planned against realised benefits in NOK to date (right).
+
+    From a :class:`gevinst.model.portfolio.Rollup`. Negative NPVs are hatched as
+    well as coloured; realised NOK is a filled bar inside the planned NOK outline.
+    """
+    lines = list(rollup.projects)
+    labels = [wrap(line.name or line.key, 28) for line in lines]
+    fig, ax_npv, ax_nok = _npv_and_nok_panels(lines, labels, 0.55, lang)
+    for y, line in enumerate(lines):
         if line.planned_nok > 0:
             share = line.realised_nok / line.planned_nok
             ax_nok.text(
@@ -1579,12 +1551,7 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
                 va="center",
                 fontsize=8,
             )
-    ax_npv.axvline(0, color=BLACK, linewidth=0.8)
-    ax_npv.set_yticks(range(len(lines)), labels)
-    ax_npv.invert_yaxis()
     for ax in (ax_npv, ax_nok):
-        ax.xaxis.set_major_formatter(_mill_formatter(lang))
-        ax.set_xlabel(_mill_label(lang))
         ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
         ax.set_axisbelow(True)
     ax_npv.set_title(t(lang, "Netto nåverdi", "Net present value"), loc="left")
@@ -1761,30 +1728,8 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
 @_styled
 def portfolio_municipalities(rollup: Any, lang: str = "nb") -> Chart:
     """Per kommune across the portfolio: share of the NPV and realised against planned NOK."""
-    lines = [m for m in rollup.municipalities]
-    n = max(1, len(lines))
-    fig = Figure(figsize=(10.0, 1.6 + 0.45 * n), layout="constrained")
-    ax_npv, ax_nok = fig.subplots(1, 2, sharey=True)
-    for y, m in enumerate(lines):
-        if m.npv is not None:
-            neg = m.npv < 0
-            ax_npv.barh(
-                y,
-                m.npv,
-                height=0.6,
-                color=VERMILLION if neg else BLUE,
-                hatch="//" if neg else "",
-                edgecolor=BLACK,
-                linewidth=0.5,
-            )
-        ax_nok.barh(y, m.planned_nok, height=0.6, facecolor="white", edgecolor=BLACK, linewidth=1.0)
-        ax_nok.barh(y, m.realised_nok, height=0.36, color=GREEN, edgecolor=BLACK, linewidth=0.5)
-    ax_npv.axvline(0, color=BLACK, linewidth=0.8)
-    ax_npv.set_yticks(range(len(lines)), [m.name or m.key for m in lines])
-    ax_npv.invert_yaxis()
-    for ax in (ax_npv, ax_nok):
-        ax.xaxis.set_major_formatter(_mill_formatter(lang))
-        ax.set_xlabel(_mill_label(lang))
+    lines = list(rollup.municipalities)
+    fig, ax_npv, ax_nok = _npv_and_nok_panels(lines, [m.name or m.key for m in lines], 0.45, lang)
     ax_npv.set_title(
         t(lang, "Andel av porteføljens NNV", "Share of the portfolio's NPV"), loc="left"
     )
