@@ -2129,7 +2129,7 @@ class ImportResult:
 
 def _csv_rows(measurements: Sequence[Measurement]) -> str:
     """Measurement rows as CSV text, without the header."""
-    return ws.measurements_to_csv(list(measurements)).split("\n", 1)[1]
+    return ws.measurement_rows(measurements)
 
 
 def _register_bytes(path: Path, merge: MeasurementMerge) -> bytes:
@@ -2208,7 +2208,7 @@ def import_workbook(
         except InputError:
             if not force:
                 raise
-    when = now or dt.datetime.now().astimezone().replace(microsecond=0)
+    when = now or ws.recorded_now()
     source = ws.display(Path(path))
 
     def merged() -> MeasurementMerge:

@@ -542,23 +542,9 @@ def validate_rows(
 # --------------------------------------------------------------------------- writing
 
 
-def _plain_number(value: float) -> str:
-    """``850`` rather than ``850.0``; otherwise the shortest text that reads back exactly."""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
-
-
 def csv_lines(new: Iterable[Measurement]) -> str:
     """Register rows (no header) in the register's column order."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    for m in new:
-        d = m.model_dump(mode="json")
-        d["value"] = _plain_number(m.value)
-        if m.recorded_at is not None:
-            d["recorded_at"] = m.recorded_at.isoformat()
-        writer.writerow(["" if d[c] is None else d[c] for c in ws.MEASUREMENT_COLUMNS])
-    return buf.getvalue()
+    return ws.measurement_rows(new)
 
 
 def _append_text(existing: bytes | None, new: list[Measurement]) -> bytes:
@@ -609,7 +595,7 @@ def record(
     even the lock file) and again under the lock, against the register as it is
     when the rows are appended.
     """
-    now = now or dt.datetime.now().replace(microsecond=0)  # local time, as in the register
+    now = now or ws.recorded_now()
     kwargs: Mapping[str, Any] = {
         "project": project,
         "reported_by": reported_by,

@@ -15,6 +15,7 @@ line or row, the key path and field, what was found and what is allowed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 from collections.abc import Iterable, Iterator
@@ -348,14 +349,33 @@ def _prune(data, model=None):
     return data
 
 
-def measurements_to_csv(measurements: list[Measurement]) -> str:
+def recorded_now() -> dt.datetime:
+    """The time stamp for ``recorded_at``: local time, whole seconds, as in the register."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _plain_number(value: float) -> str:
+    """``850`` rather than ``850.0``; otherwise the shortest text that reads back exactly."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def measurement_rows(measurements: Iterable[Measurement]) -> str:
+    """Register rows (no header) in the register's column order: the one row format."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(MEASUREMENT_COLUMNS)
     for m in measurements:
         d = m.model_dump(mode="json")
+        d["value"] = _plain_number(m.value)
+        if m.recorded_at is not None:
+            d["recorded_at"] = m.recorded_at.isoformat()
         writer.writerow(["" if d[c] is None else d[c] for c in MEASUREMENT_COLUMNS])
     return buf.getvalue()
+
+
+def measurements_to_csv(measurements: Iterable[Measurement]) -> str:
+    """A whole register: the header, then :func:`measurement_rows`."""
+    return ",".join(MEASUREMENT_COLUMNS) + "\n" + measurement_rows(measurements)
 
 
 def save_plan(root: Path, plan: Plan) -> Path:
