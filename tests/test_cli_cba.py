@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,10 @@ from click.testing import CliRunner
 
 from gevinst.cli.main import cli
 from gevinst.io import workspace as ws
+from gevinst.model.cba import analyse
 from gevinst.model.discount import stepwise_factor
+from gevinst.report.tables import municipality_table
+from gevinst.report.text import key_figures
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data"
 PROJECT_IDS = ws.project_ids(EXAMPLE)
@@ -118,6 +122,21 @@ def test_readable_summary_in_norwegian_and_english(workspace: Path) -> None:
     en = run(workspace, pid, "--lang", "en", "--draws", "500")
     assert "Net present value (NPV)" in en.stdout
     assert "Per municipality" in en.stdout
+
+
+def test_readable_summary_formats_the_key_figures_as_the_report_does(workspace: Path) -> None:
+    pid = PROJECT_IDS[0]
+    out = run(workspace, pid, "--draws", "200").stdout
+    config = ws.load_config(workspace)
+    result = analyse(ws.load_plan(workspace, pid, config), config, draws=200)
+    shown = key_figures(result, "nb", short=False, uncertainty=False, abbreviations=True)
+    assert shown[0][0] == "Netto nåverdi (NNV)"
+    for label, value in shown:
+        assert re.search(rf"^  {re.escape(label)} +{re.escape(value)}$", out, re.M), label
+    kommuner = municipality_table(result, "nb")
+    assert kommuner.iloc[-1, 0] == "Sum"
+    for row in kommuner.itertuples(index=False):  # every kommune and the total, same cells
+        assert re.search(r"  ".join(re.escape(c) + " *" for c in row), out), row[0]
 
 
 def test_unknown_project_exits_2_like_check(workspace: Path) -> None:

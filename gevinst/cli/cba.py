@@ -8,11 +8,13 @@ prints a Norwegian (or English) summary, or with ``--json`` the object of
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import click
 
 from gevinst.cli.common import (
+    cut,
     echo_json,
     handle_input_errors,
     lang_option,
@@ -23,21 +25,27 @@ from gevinst.cli.common import (
 from gevinst.io import workspace as ws
 from gevinst.model.cba import CbaResult, analyse
 from gevinst.model.schema import Plan
-from gevinst.report.text import fmt_nok, fmt_number, fmt_percent
+from gevinst.report.tables import municipality_table, table_text
+from gevinst.report.text import (
+    fmt_nok,
+    fmt_number,
+    fmt_percent,
+    fmt_rate,
+    fmt_year,
+    key_figures,
+    section,
+    sensitivity_label,
+    sensitivity_rows,
+    switching_text,
+)
 
 TOP_SENSITIVITY = 6
 LABEL_WIDTH = 48
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _rules(result: CbaResult, lang: str) -> str:
     d = result.discounting
-    rates = "/".join(
-        fmt_percent(r, lang, 0 if round(100 * r, 6).is_integer() else 1) for r in d["rates"]
-    )
+    rates = "/".join(fmt_rate(r, lang) for r in d["rates"])
     rule = (
         say(lang, f"R-109 trinnvis {rates}", f"R-109 step-wise {rates}")
         if d["rule"] == "r109"
@@ -56,7 +64,7 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
     r = result
     last = r.start_year + r.analysis_years - 1
     lines = [
-        say(lang, "Kost/nytte", "Cost/benefit") + f": {plan.project.name} ({plan.project.id})",
+        f"{section('cba', lang)}: {plan.project.name} ({plan.project.id})",
         say(
             lang,
             f"Faste {r.price_year}-kroner · {r.start_year}–{last} ({r.analysis_years} år) · "
@@ -66,32 +74,11 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
         ),
         "",
     ]
-    nnb_none = say(lang, "– (ingen netto budsjettkostnad)", "– (no net budget cost)")
-    irr_none = say(lang, "– (ikke definert)", "– (undefined)")
-    never = say(lang, "ikke i perioden", "not within the period")
-    rows = [
-        (say(lang, "Netto nåverdi (NNV)", "Net present value (NPV)"), fmt_nok(r.npv, lang)),
+    rows = key_figures(r, lang, short=False, uncertainty=False, abbreviations=True)
+    rows += [
         (
-            say(lang, "NNV med bare kontantgevinster", "NPV with cash benefits only"),
-            fmt_nok(r.npv_cash_only, lang),
-        ),
-        (
-            say(lang, "NNV per budsjettkrone (NNB)", "NPV per budget krone"),
-            nnb_none
-            if r.npv_per_budget_krone is None
-            else fmt_number(r.npv_per_budget_krone, 2, lang),
-        ),
-        (
-            say(lang, "Nytte/kostnad-forhold", "Benefit/cost ratio"),
-            "–" if r.bcr is None else fmt_number(r.bcr, 2, lang),
-        ),
-        (
-            say(lang, "Internrente", "Internal rate of return"),
-            irr_none if r.irr is None else fmt_percent(r.irr, lang),
-        ),
-        (
-            say(lang, "Inntjent (enkel / diskontert)", "Payback (simple / discounted)"),
-            f"{r.payback_year or never} / {r.discounted_payback_year or never}",
+            say(lang, "Nedbetalt diskontert (år)", "Discounted payback year"),
+            fmt_year(r.discounted_payback_year, lang),
         ),
         (
             say(lang, "Nåverdi av kostnader / nytte", "PV of costs / benefits"),
@@ -137,12 +124,12 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
             "",
             say(lang, "Følsomhet (størst utslag først):", "Sensitivity (largest swing first):"),
         ]
-        top = r.sensitivity[:TOP_SENSITIVITY]
-        labels = [_cut(row.label if lang != "en" else row.label_en, LABEL_WIDTH) for row in top]
+        top = sensitivity_rows(r)[:TOP_SENSITIVITY]
+        labels = [cut(sensitivity_label(row, lang), LABEL_WIDTH) for row in top]
         lw = max(len(label) for label in labels)
         npv = say(lang, "NNV", "NPV")
         for row, label in zip(top, labels, strict=True):
-            switch = row.switching_text if lang != "en" else row.switching_text_en
+            switch = switching_text(row, lang)
             lines.append(
                 f"  {label:<{lw}}  {npv} {fmt_nok(row.low_npv, lang, short=True)} … "
                 f"{fmt_nok(row.high_npv, lang, short=True)}"
@@ -154,30 +141,8 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
             )
 
     if r.municipalities:
-        head = [
-            say(lang, "Kommune", "Municipality"),
-            say(lang, "Andel", "Share"),
-            say(lang, "Kostnader", "Costs"),
-            say(lang, "Nytte", "Benefits"),
-            say(lang, "NNV", "NPV"),
-        ]
-        body = [
-            [
-                m.name,
-                fmt_percent(m.share, lang),
-                fmt_nok(m.costs, lang),
-                fmt_nok(m.benefits, lang),
-                fmt_nok(m.npv, lang),
-            ]
-            for m in r.municipalities
-        ]
-        widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
-        lines += ["", say(lang, "Per kommune (nåverdier):", "Per municipality (present values):")]
-        for row in [head, *body]:
-            cells = [row[0].ljust(widths[0])] + [
-                c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-            ]
-            lines.append("  " + "  ".join(cells))
+        table = municipality_table(r, lang)
+        lines += ["", f"{table.attrs['caption']}:", textwrap.indent(table_text(table, ""), "  ")]
 
     if r.non_priced:
         lines += [

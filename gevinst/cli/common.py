@@ -52,6 +52,11 @@ def say(lang: str, nb: str, en: str) -> str:
     return en if lang == "en" else nb
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` shortened to ``width`` characters with an ellipsis (for fixed-width columns)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def fail_input(exc: InputError, lang: str) -> None:
     """Print every issue to stderr and exit 2."""
     head = say(

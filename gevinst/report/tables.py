@@ -725,6 +725,59 @@ def _align(numeric: bool) -> str:
     return ' style="text-align:left"'
 
 
+def text_grid(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], right: Iterable[int] = ()
+) -> str:
+    """A plain-text table: header, a rule of dashes, one line per row.
+
+    Columns are two spaces apart; those whose index is in ``right`` (numbers) are
+    right-aligned, the others left-aligned.
+
+    >>> print(text_grid(["Kommune", "Andel"], [["Tinn", "10 %"], ["Kongsberg", "51 %"]], [1]))
+    Kommune    Andel
+    ---------  -----
+    Tinn        10 %
+    Kongsberg   51 %
+    """
+    body = [[_text(c) for c in row] for row in rows]
+    right = set(right)
+    widths = [len(h) for h in headers]
+    for row in body:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if k in right else c.ljust(w)
+            for k, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(list(headers)), rule, *(line(r) for r in body)])
+
+
+def table_text(
+    df: pd.DataFrame,
+    caption: str | None = None,
+    *,
+    empty: str | None = None,
+    lang: str = "nb",
+) -> str:
+    """A table as plain text (for the terminal): the caption, then :func:`text_grid`.
+
+    Numeric columns (``df.attrs["numeric"]``) are right-aligned. The caption and
+    the empty-table sentence default to the table's own, as in :func:`table_html`;
+    ``caption=""`` leaves the caption line out.
+    """
+    caption = caption if caption is not None else df.attrs.get("caption", "")
+    if df.empty:
+        body = empty or df.attrs.get("empty") or t(lang, "Ingen rader.", "No rows.")
+    else:
+        numeric = set(df.attrs.get("numeric", []))
+        right = [i for i, col in enumerate(df.columns) if col in numeric]
+        body = text_grid([str(c) for c in df.columns], df.itertuples(index=False), right)
+    return f"{caption}\n{body}" if caption else body
+
+
 def show_table(
     df: pd.DataFrame,
     caption: str | None = None,
@@ -736,8 +789,6 @@ def show_table(
     """Display a table in a notebook as accessible HTML (plain-text fallback included)."""
     from IPython.display import display
 
-    caption = caption if caption is not None else df.attrs.get("caption", "")
-    empty = empty or df.attrs.get("empty") or t(lang, "Ingen rader.", "No rows.")
     markup = table_html(df, caption, row_headers=row_headers, empty=empty, lang=lang)
-    plain = caption + "\n" + (df.to_string(index=False) if not df.empty else empty)
+    plain = table_text(df, caption, empty=empty, lang=lang)
     display({"text/html": markup, "text/plain": plain}, raw=True)

@@ -139,6 +139,15 @@ def fmt_percent(share: float | None, lang: str = "nb", decimals: int = 1) -> str
     return f"{number}%" if lang == "en" else f"{number}{NBSP}%"
 
 
+def fmt_rate(rate: float, lang: str = "nb") -> str:
+    """An interest rate, with a decimal only when it has one: ``4 %``, ``2,5 %``.
+
+    >>> fmt_rate(0.04), fmt_rate(0.025, "en")
+    ('4\xa0%', '2.5%')
+    """
+    return fmt_percent(rate, lang, 1 if round(100 * rate, 6) % 1 else 0)
+
+
 def fmt_date(day: dt.date | None, lang: str = "nb") -> str:
     """``25.11.2026`` (nb) or ``25 Nov 2026`` (en); ``–`` if missing."""
     if day is None:
@@ -420,43 +429,59 @@ def next_decision_point(milestones: Iterable[Any], as_of: dt.date) -> Any | None
     return min(open_points, key=lambda m: m.date) if open_points else None
 
 
-def key_figures(cba: Any, lang: str = "nb") -> list[tuple[str, str]]:
-    """The few numbers that matter, formatted, from a :class:`CbaResult`."""
+def fmt_year(year: int | None, lang: str = "nb") -> str:
+    """A payback year, or ``ikke i perioden`` when the investment does not pay back."""
+    return str(year) if year is not None else t(lang, "ikke i perioden", "not within the period")
+
+
+def key_figures(
+    cba: Any,
+    lang: str = "nb",
+    *,
+    short: bool = True,
+    uncertainty: bool = True,
+    abbreviations: bool = False,
+) -> list[tuple[str, str]]:
+    """The few numbers that matter, formatted, from a :class:`CbaResult`: (label, value).
+
+    ``short`` gives amounts from 100 000 kr in millions (the reports), else whole
+    kroner (``gevinst cba``); ``uncertainty`` adds the Monte Carlo P50/P85 and
+    the probability of a positive NPV when the result has a simulation;
+    ``abbreviations`` names the abbreviations NNV and NNB in the labels, for a
+    text that uses them afterwards.
+    """
     if cba is None:
         return []
+    undefined = t(lang, "ikke definert", "undefined")
+    npv = t(lang, "Netto nåverdi", "Net present value")
+    per_krone = t(lang, "Netto nåverdi per budsjettkrone", "NPV per budget krone")
+    if abbreviations:
+        npv += t(lang, " (NNV)", " (NPV)")
+        per_krone += t(lang, " (NNB)", "")
     rows = [
-        (t(lang, "Netto nåverdi", "Net present value"), fmt_nok(cba.npv, lang, short=True)),
+        (npv, fmt_nok(cba.npv, lang, short=short)),
         (
             t(lang, "Netto nåverdi, kun kontantgevinster", "NPV, cash benefits only"),
-            fmt_nok(cba.npv_cash_only, lang, short=True),
+            fmt_nok(cba.npv_cash_only, lang, short=short),
         ),
         (
-            t(lang, "Netto nåverdi per budsjettkrone", "NPV per budget krone"),
+            per_krone,
             fmt_number(cba.npv_per_budget_krone, 2, lang)
             if cba.npv_per_budget_krone is not None
             else t(lang, "ikke definert (sparer budsjettmidler)", "undefined (saves budget money)"),
         ),
         (
             t(lang, "Nytte/kostnad-forhold", "Benefit/cost ratio"),
-            fmt_number(cba.bcr, 2, lang)
-            if cba.bcr is not None
-            else t(lang, "ikke definert", "undefined"),
+            fmt_number(cba.bcr, 2, lang) if cba.bcr is not None else undefined,
         ),
         (
             t(lang, "Internrente", "Internal rate of return"),
-            fmt_percent(cba.irr, lang)
-            if cba.irr is not None
-            else t(lang, "ikke definert", "undefined"),
+            fmt_percent(cba.irr, lang) if cba.irr is not None else undefined,
         ),
-        (
-            t(lang, "Nedbetalt (år)", "Payback year"),
-            str(cba.payback_year)
-            if cba.payback_year is not None
-            else t(lang, "ikke i perioden", "not within the period"),
-        ),
+        (t(lang, "Nedbetalt (år)", "Payback year"), fmt_year(cba.payback_year, lang)),
     ]
     mc = getattr(cba, "monte_carlo", None)
-    if mc is not None:
+    if uncertainty and mc is not None:
         rows.append(
             (
                 t(lang, "Usikkerhet: P50 / P85", "Uncertainty: P50 / P85"),
@@ -694,7 +719,7 @@ def show_summary(s: Summary) -> None:
 def cba_method_text(cba: Any, lang: str = "nb") -> str:
     """How the cost/benefit numbers were made, in two or three sentences."""
     d = cba.discounting or {}
-    rates = [fmt_percent(r, lang, 1 if round(100 * r, 6) % 1 else 0) for r in d.get("rates", [])]
+    rates = [fmt_rate(r, lang) for r in d.get("rates", [])]
     if d.get("rule") == "r109":
         rule = t(
             lang,
