@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 
 from gevinst.cli.main import cli
 from gevinst.io import workspace as ws
+from gevinst.model import tracking as tr
+from gevinst.report import tables
 
 AS_OF = "2026-11-25"
 STATUS_KEYS = {
@@ -66,6 +69,23 @@ def test_status_text_has_symbol_and_word(workspace):
     assert "Prognose ved måldato" in result.output
     english = run("status", "--as-of", AS_OF, "--workspace", str(workspace), "--lang", "en")
     assert "Forecast at target" in english.output and "✔ on track" in english.output
+
+
+def test_status_text_has_the_report_status_cells(workspace):
+    """The terminal table is the report's status table: same words, numbers and dates."""
+    out = run("status", "--as-of", AS_OF, "--workspace", str(workspace)).output
+    loaded = ws.load(workspace)
+    statuses = tr.portfolio_status(
+        loaded.plans, loaded.measurements, dt.date.fromisoformat(AS_OF), loaded.workspace
+    )
+    table = tables.status_table(statuses)
+    assert len(table) == len(statuses)
+    lines = out.splitlines()
+    for row in table.itertuples(index=False):
+        cells = [re.escape(c) for c in row]
+        cells[2] = ".+"  # the name is cut to fit
+        pattern = r"^" + r"\s+".join(cells) + r"$"
+        assert any(re.match(pattern, line) for line in lines), cells
 
 
 def test_status_of_one_project_and_unknown_id(workspace):

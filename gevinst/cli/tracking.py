@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from gevinst.cli.common import (
+    cut,
     echo_json,
     handle_input_errors,
     lang_option,
@@ -29,6 +30,15 @@ from gevinst.io import intake
 from gevinst.io import workspace as ws
 from gevinst.model import portfolio as pf
 from gevinst.model import tracking as tr
+from gevinst.report.tables import (
+    STATUS_COLUMNS,
+    criterion_label,
+    status_table,
+    table_text,
+    text_grid,
+    weight_share,
+)
+from gevinst.report.text import fmt_nok, fmt_number, fmt_percent, fmt_value, t
 
 # --------------------------------------------------------------------------- shared bits
 
@@ -51,56 +61,13 @@ def _as_of(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-def _num(value: float | None, lang: str, decimals: int | None = None) -> str:
-    """``52 000``, ``12,5`` (nb) or ``52,000``, ``12.5`` (en); ``–`` for none."""
-    if value is None:
-        return "–"
-    if decimals is None:
-        decimals = 0 if abs(value) >= 100 or float(value).is_integer() else 1
-    if round(value, decimals) == 0:
-        value = 0.0  # no "−0"
-    text = f"{value:,.{decimals}f}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\u00a0").replace(".", ",").replace("-", "−")
-
-
-def _pct(share: float | None, lang: str) -> str:
-    return "–" if share is None else f"{_num(share * 100, lang, 0)} %"
-
-
-def _nok(value: float | None, lang: str) -> str:
-    return "–" if value is None else f"{_num(value, lang, 0)} kr"
-
-
-def _date(value: dt.date | None) -> str:
-    return "–" if value is None else value.isoformat()
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
-    """A plain-text table; columns in ``right`` are right-aligned (numbers)."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        out = [
-            c.rjust(w) if k in right else c.ljust(w)
-            for k, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(out).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _legend(lang: str, workspace: Any) -> str:
-    g = _pct(workspace.status_thresholds.green, lang)
-    y = _pct(workspace.status_thresholds.yellow, lang)
+    g = fmt_percent(workspace.status_thresholds.green, lang, 0)
+    y = fmt_percent(workspace.status_thresholds.yellow, lang, 0)
     return say(
         lang,
         f"Status: {tr.status_label('green')} (minst {g} av plan), "
@@ -165,45 +132,13 @@ def status_cmd(
         echo_json([s.to_json() for s in statuses])
         return
     click.echo(say(lang, f"Status per {when.isoformat()}", f"Status as of {when.isoformat()}"))
-    headers = [
-        "ID",
-        say(lang, "Type", "Kind"),
-        say(lang, "Navn", "Name"),
-        say(lang, "Nullpunkt", "Baseline"),
-        say(lang, "Siste måling", "Latest"),
-        say(lang, "Dato", "Date"),
-        say(lang, "Mål", "Target"),
-        say(lang, "Realisert", "Realised"),
-        "Plan",
-        "Status",
-        say(lang, "Prognose ved måldato", "Forecast at target"),
-    ]
+    name = t(lang, *STATUS_COLUMNS["name"][:2])
     for pid, plan in loaded.plans.items():
-        rows = [
-            [
-                s.id,
-                tr.kind_label(s.kind, lang),
-                _cut(s.name, 36),
-                _num(s.baseline, lang),
-                _num(s.latest_value, lang),
-                _date(s.latest_date),
-                f"{_num(s.target, lang)} ({_date(s.target_date)})",
-                _pct(s.realised_share, lang),
-                _pct(s.planned_share, lang),
-                tr.status_label(s.status, lang),
-                _num(s.forecast_at_target, lang)
-                if s.forecast_at_target is not None
-                else tr.FORECAST_NOTES.get(lang, tr.FORECAST_NOTES["nb"])[s.forecast_note],
-            ]
-            for s in statuses
-            if s.project == pid
-        ]
+        table = status_table([s for s in statuses if s.project == pid], lang)
+        table[name] = table[name].map(lambda text: cut(text, 36))
         click.echo()
         click.echo(f"{pid} – {plan.project.name}")
-        if rows:
-            click.echo(_table(headers, rows, right=(3, 4, 7, 8, 10)))
-        else:
-            click.echo(say(lang, "  (ingen gevinster eller resultatmål)", "  (nothing to track)"))
+        click.echo(table_text(table, ""))
     counts = tr.status_counts(statuses)
     click.echo()
     click.echo(", ".join(f"{tr.status_label(k, lang)}: {counts[k]}" for k in tr.STATUSES))
@@ -245,7 +180,7 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         )
     for r in result.rows:
         m = r.measurement
-        click.echo(f"  {r.project} {m.target_id} {m.date.isoformat()} = {_num(m.value, lang)}")
+        click.echo(f"  {r.project} {m.target_id} {m.date.isoformat()} = {fmt_value(m.value, lang)}")
     if result.skipped:
         n = len(result.skipped)
         click.echo(
@@ -499,11 +434,7 @@ def portfolio_cmd(
     )
 
     def money_cells(line: pf.Line) -> list[str]:
-        return [
-            _nok(line.npv, lang),
-            _nok(line.planned_nok, lang),
-            _nok(line.realised_nok, lang),
-        ]
+        return [fmt_nok(v, lang) for v in (line.npv, line.planned_nok, line.realised_nok)]
 
     rows = [[ln.key, *money_cells(ln), *_count_cells(ln.benefits)] for ln in roll.projects]
     rows.append(
@@ -511,21 +442,23 @@ def portfolio_cmd(
     )
     click.echo()
     click.echo(say(lang, "Per prosjekt", "Per project"))
-    click.echo(_table([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
+    click.echo(text_grid([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
 
     rows = [[ln.key, *money_cells(ln), *_count_cells(ln.benefits)] for ln in roll.municipalities]
     click.echo()
     click.echo(
         say(lang, "Per kommune (etter fordelingsnøkkelen)", "Per kommune (by the cost-sharing key)")
     )
-    click.echo(_table([say(lang, "Kommune", "Municipality"), *money, *status_heads], rows, right))
+    click.echo(
+        text_grid([say(lang, "Kommune", "Municipality"), *money, *status_heads], rows, right)
+    )
 
     rows = [
         [
             f"{ln.project} {ln.key}",
-            _cut(ln.name, 40),
-            _nok(ln.planned_nok, lang),
-            _nok(ln.realised_nok, lang),
+            cut(ln.name, 40),
+            fmt_nok(ln.planned_nok, lang),
+            fmt_nok(ln.realised_nok, lang),
             *_count_cells(ln.benefits),
         ]
         for ln in roll.effect_goals
@@ -533,37 +466,38 @@ def portfolio_cmd(
     click.echo()
     click.echo(say(lang, "Per effektmål", "Per effect goal"))
     click.echo(
-        _table(
+        text_grid(
             [say(lang, "Effektmål", "Effect goal"), "", *money[1:], *status_heads],
             rows,
             tuple(range(2, 8)),
         )
     )
 
-    labels = pf.CRITERIA_LABELS.get(lang, pf.CRITERIA_LABELS["nb"])
-    crit = [c for c in pf.CRITERIA if c in (ranking[0].weights if ranking else {})]
+    weights = ranking[0].weights if ranking else {}
+    crit = [c for c in pf.CRITERIA if c in weights]
     rows = [
         [
             str(r.rank),
             r.project,
-            _num(r.score * 100, lang, 0),
-            *[_num(r.criteria[c] * 100, lang, 0) for c in crit],
-            ", ".join(labels[c] for c in r.missing) or "",
+            fmt_number(r.score * 100, 0, lang),
+            *[fmt_number(r.criteria[c] * 100, 0, lang) for c in crit],
+            ", ".join(criterion_label(c, lang) for c in r.missing),
         ]
         for r in ranking
     ]
     click.echo()
-    weights = ", ".join(f"{labels[c]} {_num(w.prioritisation[c], lang, 2)}" for c in crit)
-    click.echo(
-        say(lang, f"Prioritering (vekter: {weights})", f"Prioritisation (weights: {weights})")
+    shares = ", ".join(
+        f"{_lower_first(criterion_label(c, lang))} {fmt_percent(weight_share(weights, c), lang, 0)}"
+        for c in crit
     )
+    click.echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
     click.echo(
-        _table(
+        text_grid(
             [
                 say(lang, "Rang", "Rank"),
                 say(lang, "Prosjekt", "Project"),
                 say(lang, "Poeng (0–100)", "Score (0–100)"),
-                *[labels[c] for c in crit],
+                *[criterion_label(c, lang) for c in crit],
                 say(lang, "Mangler", "Missing"),
             ],
             rows,

@@ -224,6 +224,42 @@ def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame
     )
 
 
+STATUS_TABLE_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "status",
+    "realised",
+    "planned",
+    "latest",
+    "plan",
+    "forecast",
+)
+"""The columns of :func:`status_table` unless told otherwise."""
+
+
+def status_table(
+    statuses: Iterable[Any],
+    lang: str = "nb",
+    *,
+    columns: Sequence[str] = STATUS_TABLE_COLUMNS,
+    plans: Any = None,
+) -> pd.DataFrame:
+    """Benefits, ulemper and resultatmål together against plan (``columns``: :data:`STATUS_COLUMNS` keys)."""
+    return _status_frame(
+        statuses,
+        lang,
+        columns,
+        plans=plans,
+        caption=t(lang, "Status mot plan", "Status against plan"),
+        empty=t(
+            lang,
+            "Ingen gevinster eller resultatmål er registrert.",
+            "No benefits or result goals are registered.",
+        ),
+    )
+
+
 # --------------------------------------------------------------------------- cost/benefit
 
 
@@ -452,9 +488,22 @@ CRITERIA_WORDS = {
 }
 
 
-def _criterion(name: str, lang: str) -> str:
+def criterion_label(name: str, lang: str = "nb") -> str:
+    """A prioritisation criterion in words: ``Strategisk treff``."""
     nb, en = CRITERIA_WORDS.get(name, (name, name))
     return en if lang == "en" else nb
+
+
+def weight_share(weights: dict[str, float], name: str) -> float:
+    """A criterion's share of the weights (the weights need not add up to 1)."""
+    total = sum(weights.values())
+    return weights[name] / total if total else 0.0
+
+
+def criterion_header(weights: dict[str, float], name: str, lang: str = "nb") -> str:
+    """A criterion with its share of the weights: ``Strategisk treff (vekt 30 %)``."""
+    share = fmt_percent(weight_share(weights, name), lang, 0)
+    return f"{criterion_label(name, lang)} ({t(lang, 'vekt', 'weight')} {share})"
 
 
 def _raw_value(name: str, value: float | None, lang: str) -> str:
@@ -486,17 +535,14 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
         t(lang, "Prosjekt", "Project"),
         t(lang, "Poeng (0–100)", "Score (0–100)"),
     ]
-    c += [
-        f"{_criterion(k, lang)} ({t(lang, 'vekt', 'weight')} {fmt_percent(_weight_share(ranked[0].weights, k), lang, 0)})"
-        for k in criteria
-    ]
+    c += [criterion_header(ranked[0].weights, k, lang) for k in criteria]
     c += [t(lang, "Mangler", "Missing")]
     rows = []
     for r in ranked:
         rows.append(
             [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
             + [_raw_value(k, r.raw.get(k), lang) for k in criteria]
-            + [", ".join(_criterion(k, lang) for k in r.missing) or "–"]
+            + [", ".join(criterion_label(k, lang) for k in r.missing) or "–"]
         )
     return _frame(
         rows,
@@ -508,11 +554,6 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
             "Prioritisation: weighted score over the criteria",
         ),
     )
-
-
-def _weight_share(weights: dict[str, float], key: str) -> float:
-    total = sum(weights.values())
-    return weights[key] / total if total else 0.0
 
 
 def rollup_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
