@@ -22,6 +22,7 @@ from gevinst.cli.common import (
 )
 from gevinst.errors import InputError
 from gevinst.io.workspace import display
+from gevinst.report.text import fmt_number
 
 EXIT_LOCKED = 3
 
@@ -139,10 +140,10 @@ def report_cmd(
     click.echo(
         say(
             lang,
-            f"{done} av {n} rapporter laget på {_num(summary.seconds, lang)} s "
-            f"({_num(per, lang)} s per rapport) i {display(summary.out_dir)}.",
-            f"{done} of {n} reports made in {_num(summary.seconds, lang)} s "
-            f"({_num(per, lang)} s per report) in {display(summary.out_dir)}.",
+            f"{done} av {n} rapporter laget på {fmt_number(summary.seconds, 1, lang)} s "
+            f"({fmt_number(per, 1, lang)} s per rapport) i {display(summary.out_dir)}.",
+            f"{done} of {n} reports made in {fmt_number(summary.seconds, 1, lang)} s "
+            f"({fmt_number(per, 1, lang)} s per report) in {display(summary.out_dir)}.",
         )
     )
     if summary.failed:
@@ -175,11 +176,6 @@ def report_cmd(
                 click.echo(f"  {display(r.html)}")
     if summary.failed:
         raise SystemExit(EXIT_FAILED)
-
-
-def _num(x: float, lang: str) -> str:
-    text = f"{x:.1f}"
-    return text if lang == "en" else text.replace(".", ",")
 
 
 COMMANDS = [report_cmd]

@@ -53,6 +53,7 @@ from gevinst.io import atomic
 from gevinst.io import workspace as ws
 from gevinst.report import locate
 from gevinst.report.fingerprint import input_digest
+from gevinst.report.text import fmt_date, fmt_time, parse_as_of
 
 PORTFOLIO_KEY = "portefolje"
 """File stem of the portfolio report (``portefolje.html``)."""
@@ -253,14 +254,8 @@ def run_reports(
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:
-    if value is None or value == "":
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_as_of(value, dt.date.today())
     except ValueError:
         raise InputError(
             [Issue("bad_date", field="as_of", found=value, allowed="ÅÅÅÅ-MM-DD")]
@@ -317,12 +312,12 @@ def _task(c: _Context, project_id: str | None) -> ReportTask:
         "title": title,
         "lang": c.lang,
         "as_of": c.day.isoformat(),
-        "as_of_text": _date_text(c.day, c.lang),
+        "as_of_text": fmt_date(c.day, c.lang),
         "fingerprint": digest[:12],
         "fingerprint_sha256": digest,
         "version": __version__,
         "run_at": c.run_at.isoformat(),
-        "run_at_text": _time_text(c.run_at, c.lang),
+        "run_at_text": fmt_time(c.run_at, c.lang),
     }
     parameters = {
         "project_id": project_id or "",
@@ -357,16 +352,6 @@ def _cost(loaded: ws.Loaded, project_id: str | None) -> float:
     return 12 + len(plan.benefits) + len(plan.disbenefits) + 0.5 * len(plan.result_goals)
 
 
-def _date_text(day: dt.date, lang: str) -> str:
-    return day.isoformat() if lang == "en" else day.strftime("%d.%m.%Y")
-
-
-def _time_text(t: dt.datetime, lang: str) -> str:
-    if lang == "en":
-        return t.strftime("%Y-%m-%d %H:%M %Z").strip()
-    return t.strftime("%d.%m.%Y kl. %H.%M")
-
-
 def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) -> list[ReportResult]:
     """Submit every task, longest first; store each report as soon as it is done."""
     results = []
@@ -388,32 +373,18 @@ def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) ->
 
 def _dask_client(address: str):
     """A dask.distributed client for ``--scheduler``; bad address → InputError."""
+
+    def bad(detail: str) -> InputError:
+        return InputError([Issue("invalid", field="scheduler", found=address, detail=detail)])
+
     try:
         from distributed import Client
     except ImportError:
-        raise InputError(
-            [
-                Issue(
-                    "invalid",
-                    field="scheduler",
-                    found=address,
-                    detail="--scheduler krever dask.distributed: pip install 'gevinst[dask]'",
-                )
-            ]
-        ) from None
+        raise bad("--scheduler krever dask.distributed: pip install 'gevinst[dask]'") from None
     try:
         return Client(address, timeout=30)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(
-            [
-                Issue(
-                    "invalid",
-                    field="scheduler",
-                    found=address,
-                    detail=f"fikk ikke kontakt med dask-klyngen ({type(exc).__name__}: {exc})",
-                )
-            ]
-        ) from None
+        raise bad(f"fikk ikke kontakt med dask-klyngen ({type(exc).__name__}: {exc})") from None
 
 
 def _progress_bar(total: int, progress: bool | None, lang: str):
@@ -454,19 +425,20 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
     ipynb_path = out_dir / f"{task.key}.ipynb"
     failed_path = out_dir / FAILED_DIR / f"{task.key}.ipynb"
     title = task.metadata.get("title", task.key)
+
+    def failed(error: str, notebook: Path | None = None) -> ReportResult:
+        """The previous good report (if any) stays in place."""
+        previous = html_path if html_path.exists() else None
+        return ReportResult(
+            task.key, title, False, previous, notebook, error=error, seconds=outcome.seconds
+        )
+
     if outcome.ok:
         try:
             atomic.write_bytes(ipynb_path, outcome.ipynb)
             atomic.write_bytes(html_path, outcome.html)
         except OSError as exc:
-            return ReportResult(
-                task.key,
-                title,
-                False,
-                error=f"{type(exc).__name__}: {exc}",
-                seconds=outcome.seconds,
-                html=html_path if html_path.exists() else None,
-            )
+            return failed(f"{type(exc).__name__}: {exc}")
         with contextlib.suppress(FileNotFoundError):
             failed_path.unlink()
         return ReportResult(task.key, title, True, html_path, ipynb_path, seconds=outcome.seconds)
@@ -477,15 +449,7 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
             notebook = failed_path
         except OSError:
             notebook = None
-    return ReportResult(
-        task.key,
-        title,
-        False,
-        html=html_path if html_path.exists() else None,
-        notebook=notebook,
-        error=outcome.error,
-        seconds=outcome.seconds,
-    )
+    return failed(outcome.error, notebook)
 
 
 # --------------------------------------------------------------------------- workers

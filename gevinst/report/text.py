@@ -157,6 +157,13 @@ def fmt_date(day: dt.date | None, lang: str = "nb") -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
+def fmt_time(moment: dt.datetime, lang: str = "nb") -> str:
+    """A point in time: ``25.11.2026 kl. 14.05`` (nb) or ``25 Nov 2026 14:05 CET`` (en)."""
+    if lang == "en":
+        return f"{fmt_date(moment.date(), lang)} {moment:%H:%M %Z}".strip()
+    return f"{fmt_date(moment.date(), lang)} kl. {moment:%H.%M}"
+
+
 def fmt_month(day: dt.date, lang: str = "nb", *, as_of: dt.date | None = None) -> str:
     """``mars`` (the year added when it differs from ``as_of``'s), e.g. ``mars 2025``."""
     name = MONTHS["en" if lang == "en" else "nb"][day.month - 1]
@@ -184,7 +191,12 @@ def join_words(parts: Sequence[str], lang: str = "nb") -> str:
 
 
 def parse_as_of(value: str | dt.date | None, today: dt.date) -> dt.date:
-    """The report's as-of date: an ISO date, or ``today`` (passed in) when empty."""
+    """The report's as-of date: an ISO date, or ``today`` (passed in) when empty.
+
+    A bad date raises :class:`ValueError`.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
     if value is None or not str(value).strip():
