@@ -26,7 +26,15 @@ from gevinst.model import cba as cba_model
 from gevinst.model.discount import rates_in_use
 from gevinst.model.schema import Plan, Workspace
 from gevinst.report import figures, tables
-from gevinst.report.text import fmt_nok, fmt_number, fmt_percent, join_words, paragraph_html, t
+from gevinst.report.text import (
+    fmt_nok,
+    fmt_number,
+    fmt_percent,
+    fmt_value,
+    join_words,
+    show_text,
+    t,
+)
 
 
 @dataclass(frozen=True)
@@ -328,17 +336,14 @@ class Explorer:
         from IPython.display import display
 
         display(self.controls)
-        note = controls_text(self.lang)
-        display({"text/html": paragraph_html(note), "text/plain": note}, raw=True)
+        show_text(controls_text(self.lang))
         display(self.output)
 
 
 def controls_text(lang: str = "nb") -> str:
     """What the sliders are and their ranges, in words (for static copies of the explorer)."""
     ranges = [
-        f"{s.label(lang)} {fmt_number(s.low, 0 if float(s.low).is_integer() else 1, lang)}–"
-        f"{fmt_number(s.high, 0 if float(s.high).is_integer() else 1, lang)}"
-        for s in SLIDERS
+        f"{s.label(lang)} {fmt_value(s.low, lang)}–{fmt_value(s.high, lang)}" for s in SLIDERS
     ]
     return t(
         lang,

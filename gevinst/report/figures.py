@@ -48,6 +48,7 @@ from gevinst.report.text import (
     STATUS_ORDER,
     STATUS_SYMBOL,
     count_words,
+    display_html,
     fmt_date,
     fmt_nok,
     fmt_number,
@@ -247,12 +248,10 @@ def show(chart: Chart | Figure, alt: str | None = None, *, caption: str | None =
     ``show(chart)`` or ``show(fig, alt)``. The plain-text fallback of the output
     is the alt text itself.
     """
-    from IPython.display import display
-
     fig, alt = _unpack(chart, alt)
     markup = figure_html(fig, alt, caption=caption)
     close(fig)
-    display({"text/html": markup, "text/plain": alt}, raw=True)
+    display_html(markup, alt)
 
 
 # --------------------------------------------------------------------------- gevinstkart

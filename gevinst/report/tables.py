@@ -24,6 +24,7 @@ import pandas as pd
 from gevinst.model import tracking
 from gevinst.model.schema import IMPACT_SYMBOLS, Plan
 from gevinst.report.text import (
+    display_html,
     fmt_date,
     fmt_nok,
     fmt_number,
@@ -828,8 +829,5 @@ def show_table(
     lang: str = "nb",
 ) -> None:
     """Display a table in a notebook as accessible HTML (plain-text fallback included)."""
-    from IPython.display import display
-
     markup = table_html(df, caption, row_headers=row_headers, empty=empty, lang=lang)
-    plain = table_text(df, caption, empty=empty, lang=lang)
-    display({"text/html": markup, "text/plain": plain}, raw=True)
+    display_html(markup, table_text(df, caption, empty=empty, lang=lang))

@@ -651,39 +651,47 @@ def heading_html(title: str, level: int = 2) -> str:
     return f"<h{level}>{html.escape(title)}</h{level}>"
 
 
-def show_heading(key_or_title: str, lang: str = "nb", level: int = 2) -> None:
-    """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading."""
+def display_html(markup: str, plain: str) -> None:
+    """Display HTML in a notebook, with a plain-text fallback (what every ``show_*`` does)."""
     from IPython.display import display
 
+    display({"text/html": markup, "text/plain": plain}, raw=True)
+
+
+def show_heading(key_or_title: str, lang: str = "nb", level: int = 2) -> None:
+    """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading."""
     title = section(key_or_title, lang) if key_or_title in SECTIONS else key_or_title
-    display({"text/html": heading_html(title, level), "text/plain": title}, raw=True)
+    display_html(heading_html(title, level), title)
+
+
+def _title(plan: Any, as_of: dt.date, lang: str, kind: str) -> tuple[str, str]:
+    """(heading, subtitle) of a report about ``plan`` (``None``: no project)."""
+    if plan is None:
+        return section(kind, lang), f"{t(lang, 'Per', 'As of')} {fmt_date(as_of, lang)}"
+    p = plan.project
+    sub = t(
+        lang,
+        f"{p.organisation}. Prosjekteier: {p.owner}. Prosjektleder: {p.project_manager}. Per {fmt_date(as_of, lang)}.",
+        f"{p.organisation}. Project owner: {p.owner}. Project manager: {p.project_manager}. As of {fmt_date(as_of, lang)}.",
+    )
+    return f"{section(kind, lang)}: {p.name}", sub
+
+
+def _title_markup(head: str, sub: str) -> str:
+    return f'{heading_html(head, 1)}<p class="gevinst-subtitle">{html.escape(sub)}</p>'
 
 
 def title_html(plan: Any, as_of: dt.date, lang: str = "nb", *, kind: str = "project_report") -> str:
     """The report's ``<h1>`` and a line with organisation, project owner and as-of date."""
-    e = html.escape
-    if plan is None:
-        head = section(kind, lang)
-        sub = f"{t(lang, 'Per', 'As of')} {fmt_date(as_of, lang)}"
-    else:
-        p = plan.project
-        head = f"{section(kind, lang)}: {p.name}"
-        sub = t(
-            lang,
-            f"{p.organisation}. Prosjekteier: {p.owner}. Prosjektleder: {p.project_manager}. Per {fmt_date(as_of, lang)}.",
-            f"{p.organisation}. Project owner: {p.owner}. Project manager: {p.project_manager}. As of {fmt_date(as_of, lang)}.",
-        )
-    return f'{heading_html(head, 1)}<p class="gevinst-subtitle">{e(sub)}</p>'
+    return _title_markup(*_title(plan, as_of, lang, kind))
 
 
 def show_title(
     plan: Any, as_of: dt.date, lang: str = "nb", *, kind: str = "project_report"
 ) -> None:
     """Display the report title (``<h1>``) for a project, or for the portfolio with ``plan=None``."""
-    from IPython.display import display
-
-    markup = title_html(plan, as_of, lang, kind=kind)
-    display({"text/html": markup, "text/plain": section(kind, lang)}, raw=True)
+    head, sub = _title(plan, as_of, lang, kind)
+    display_html(_title_markup(head, sub), f"{head}\n{sub}")
 
 
 def show_portfolio_title(workspace: Any, as_of: dt.date, lang: str = "nb") -> None:
@@ -697,11 +705,8 @@ def show_explore_title(workspace: Any, as_of: dt.date, lang: str = "nb") -> None
 
 
 def _show_title(head: str, organisation: str, as_of: dt.date, lang: str) -> None:
-    from IPython.display import display
-
     sub = f"{organisation}. {t(lang, 'Per', 'As of')} {fmt_date(as_of, lang)}."
-    markup = f'{heading_html(head, 1)}<p class="gevinst-subtitle">{html.escape(sub)}</p>'
-    display({"text/html": markup, "text/plain": f"{head}\n{sub}"}, raw=True)
+    display_html(_title_markup(head, sub), f"{head}\n{sub}")
 
 
 def paragraph_html(sentences: str | Sequence[str]) -> str:
@@ -712,17 +717,13 @@ def paragraph_html(sentences: str | Sequence[str]) -> str:
 
 def show_text(sentences: str | Sequence[str]) -> None:
     """Display a paragraph of text (escaped)."""
-    from IPython.display import display
-
     text = sentences if isinstance(sentences, str) else " ".join(sentences)
-    display({"text/html": paragraph_html(text), "text/plain": text}, raw=True)
+    display_html(paragraph_html(text), text)
 
 
 def show_summary(s: Summary) -> None:
     """Display the steering group's summary."""
-    from IPython.display import display
-
-    display({"text/html": s.to_html(), "text/plain": s.to_text()}, raw=True)
+    display_html(s.to_html(), s.to_text())
 
 
 # --------------------------------------------------------------------------- section texts
