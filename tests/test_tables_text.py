@@ -51,12 +51,9 @@ def test_numbers_in_english():
     assert text.fmt_date(dt.date(2026, 11, 25), "en") == "25 Nov 2026"
 
 
-def test_rates_and_times():
+def test_rates_and_as_of():
     assert text.fmt_rate(0.04) == f"4{NBSP}%"
     assert text.fmt_rate(0.025, "en") == "2.5%"
-    moment = dt.datetime(2026, 11, 25, 14, 5, tzinfo=dt.timezone(dt.timedelta(hours=1), "CET"))
-    assert text.fmt_time(moment) == "25.11.2026 kl. 14.05"
-    assert text.fmt_time(moment, "en") == "25 Nov 2026 14:05 CET"
     assert text.parse_as_of(dt.datetime(2026, 11, 25, 9, 0), dt.date(2026, 1, 2)) == AS_OF
     with pytest.raises(ValueError):
         text.parse_as_of("25.11.2026", dt.date(2026, 1, 2))

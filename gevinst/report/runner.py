@@ -53,7 +53,7 @@ from gevinst.io import atomic
 from gevinst.io import workspace as ws
 from gevinst.report import locate
 from gevinst.report.fingerprint import input_digest
-from gevinst.report.text import fmt_date, fmt_time, parse_as_of
+from gevinst.report.text import fmt_date, parse_as_of
 
 PORTFOLIO_KEY = "portefolje"
 """File stem of the portfolio report (``portefolje.html``)."""
@@ -312,12 +312,12 @@ def _task(c: _Context, project_id: str | None) -> ReportTask:
         "title": title,
         "lang": c.lang,
         "as_of": c.day.isoformat(),
-        "as_of_text": fmt_date(c.day, c.lang),
+        "as_of_text": _date_text(c.day, c.lang),
         "fingerprint": digest[:12],
         "fingerprint_sha256": digest,
         "version": __version__,
         "run_at": c.run_at.isoformat(),
-        "run_at_text": fmt_time(c.run_at, c.lang),
+        "run_at_text": _time_text(c.run_at, c.lang),
     }
     parameters = {
         "project_id": project_id or "",
@@ -350,6 +350,17 @@ def _cost(loaded: ws.Loaded, project_id: str | None) -> float:
         return 6 + 0.5 * len(loaded.plans)
     plan = loaded.plans[project_id]
     return 12 + len(plan.benefits) + len(plan.disbenefits) + 0.5 * len(plan.result_goals)
+
+
+def _date_text(day: dt.date, lang: str) -> str:
+    """The footer's date: Norwegian as in the report body (25.11.2026), English in ISO 8601."""
+    return day.isoformat() if lang == "en" else fmt_date(day, lang)
+
+
+def _time_text(t: dt.datetime, lang: str) -> str:
+    if lang == "en":
+        return t.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return f"{fmt_date(t.date(), lang)} kl. {t:%H.%M}"
 
 
 def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) -> list[ReportResult]:

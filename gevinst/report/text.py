@@ -157,13 +157,6 @@ def fmt_date(day: dt.date | None, lang: str = "nb") -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
-def fmt_time(moment: dt.datetime, lang: str = "nb") -> str:
-    """A point in time: ``25.11.2026 kl. 14.05`` (nb) or ``25 Nov 2026 14:05 CET`` (en)."""
-    if lang == "en":
-        return f"{fmt_date(moment.date(), lang)} {moment:%H:%M %Z}".strip()
-    return f"{fmt_date(moment.date(), lang)} kl. {moment:%H.%M}"
-
-
 def fmt_month(day: dt.date, lang: str = "nb", *, as_of: dt.date | None = None) -> str:
     """``mars`` (the year added when it differs from ``as_of``'s), e.g. ``mars 2025``."""
     name = MONTHS["en" if lang == "en" else "nb"][day.month - 1]
