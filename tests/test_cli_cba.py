@@ -130,7 +130,8 @@ def test_readable_summary_formats_the_key_figures_as_the_report_does(workspace: 
     config = ws.load_config(workspace)
     result = analyse(ws.load_plan(workspace, pid, config), config, draws=200)
     shown = key_figures(result, "nb", short=False, uncertainty=False, abbreviations=True)
-    assert shown[0][0] == "Netto nåverdi (NNV)"
+    assert shown[0][0] == "Netto nåverdi (NNV), forventet"
+    assert shown[1][0] == "Netto nåverdi som planlagt (uten usikkerhetsjustering)"
     for label, value in shown:
         assert re.search(rf"^  {re.escape(label)} +{re.escape(value)}$", out, re.M), label
     kommuner = municipality_table(result, "nb")

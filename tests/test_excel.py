@@ -365,7 +365,8 @@ def test_changed_measurement_needs_force(exported) -> None:
 
     csv_path = ws.Paths(root).measurements(plan.project.id)
     lines_before = csv_path.read_text(encoding="utf-8").splitlines()
-    start = dt.datetime.now().replace(microsecond=0)  # recorded_at is local time, as in the register
+    # recorded_at is local time, as in the register
+    start = dt.datetime.now().replace(microsecond=0)
     result = run("excel", "import", out, "--workspace", root, "--force")
     assert result.exit_code == 0, result.output
     assert "1 endret" in result.output
@@ -411,7 +412,8 @@ def test_new_measurement_is_appended_with_recorded_at(exported) -> None:
     target = measurements[-1].target_id
     date = max(m.date for m in measurements if m.target_id == target) + dt.timedelta(days=1)
     row = add_measurement_row(out, target, date, 123.5)
-    start = dt.datetime.now().replace(microsecond=0)  # recorded_at is local time, as in the register
+    # recorded_at is local time, as in the register
+    start = dt.datetime.now().replace(microsecond=0)
     result = run("excel", "import", out, "--workspace", root)
     assert result.exit_code == 0, result.output
     assert f"+ {target} {date} = 123,5 (rad {row})" in result.output

@@ -157,6 +157,7 @@ def fake_cba(npv: float, prob: float | None) -> SimpleNamespace:
     )
     return SimpleNamespace(
         npv=npv,
+        npv_as_planned=npv + 2e6,
         npv_cash_only=npv - 1e6,
         npv_per_budget_krone=-0.2,
         bcr=0.8,
@@ -192,7 +193,11 @@ def test_summary_hand_case():
     assert s.decisions[3].startswith(f"Netto nåverdi er negativ (−1,5{NBSP}mill.{NBSP}kr)")
     assert s.decisions[4] == f"Bare 30{NBSP}% sannsynlighet for positiv nåverdi."
     figures = dict(s.key_figures)
-    assert figures["Netto nåverdi"] == f"−1,5{NBSP}mill.{NBSP}kr"
+    assert figures["Netto nåverdi, forventet"] == f"−1,5{NBSP}mill.{NBSP}kr"
+    assert (
+        figures["Netto nåverdi som planlagt (uten usikkerhetsjustering)"]
+        == f"0,5{NBSP}mill.{NBSP}kr"
+    )
     assert figures["Internrente"] == "ikke definert"
     assert figures["Sannsynlighet for positiv nåverdi"] == f"30{NBSP}%"
 
@@ -301,7 +306,7 @@ def test_plan_tables_have_norwegian_headers(project):
     ]
     kf = tables.key_figures_table(result)
     assert list(kf.columns) == ["Nøkkeltall", "Verdi"]
-    assert kf.iloc[0, 0] == "Netto nåverdi"
+    assert kf.iloc[0, 0] == "Netto nåverdi, forventet"
     muni = tables.municipality_table(result)
     assert list(muni["Kommune"]) == ["Kongsberg", "Notodden", "Sum"]
     assert muni.iloc[-1]["Andel"] == f"100,0{NBSP}%"
@@ -399,8 +404,8 @@ def test_explore_recomputes_and_compares_with_the_plan():
     assert worse.result.npv < base.result.npv == pytest.approx(worse.baseline.npv)
     assert len(worse.charts) == 4 and all(c.alt for c in worse.charts)
     kf = worse.key_figures()
-    assert list(kf.columns) == ["Nøkkeltall", "Verdi", "Planen som skrevet"]
-    assert "planen som skrevet" in worse.summary()
+    assert list(kf.columns) == ["Nøkkeltall", "Verdi", "Standardforutsetninger"]
+    assert "standardforutsetninger" in worse.summary()
 
 
 def test_explorer_widgets_without_a_kernel(monkeypatch):

@@ -127,7 +127,7 @@ class Exploration:
         """Key figures under these assumptions, beside the plan as written."""
         df = tables.key_figures_table(self.result, self.lang)
         if self.baseline is not None:
-            column = t(self.lang, "Planen som skrevet", "Plan as written")
+            column = t(self.lang, "Standardforutsetninger", "Default assumptions")
             df[column] = tables.key_figures_table(self.baseline, self.lang).iloc[:, 1].to_numpy()
             df.attrs["numeric"] = [*df.attrs.get("numeric", []), column]
         return df
@@ -143,8 +143,8 @@ class Exploration:
         if self.baseline is not None:
             text += t(
                 self.lang,
-                f" (planen som skrevet: {fmt_nok(self.baseline.npv, self.lang, short=True)})",
-                f" (plan as written: {fmt_nok(self.baseline.npv, self.lang, short=True)})",
+                f" (standardforutsetninger: {fmt_nok(self.baseline.npv, self.lang, short=True)})",
+                f" (default assumptions: {fmt_nok(self.baseline.npv, self.lang, short=True)})",
             )
         if r.monte_carlo is not None:
             text += t(

@@ -1105,8 +1105,8 @@ def cash_flow(cba: Any, lang: str = "nb") -> Chart:
     ax.set_title(
         t(
             lang,
-            f"Kontantstrøm per år (faste {cba.price_year}-kroner, udiskontert)",
-            f"Cash flow per year (real {cba.price_year} NOK, undiscounted)",
+            f"Kontantstrøm per år (forventede verdier, faste {cba.price_year}-kroner, udiskontert)",
+            f"Cash flow per year (expected values, real {cba.price_year} NOK, undiscounted)",
         ),
         loc="left",
     )
@@ -1294,8 +1294,8 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
             color=BLACK,
             label=t(
                 lang,
-                f"NNV i planen {fmt_nok(base, lang, short=True)}",
-                f"NPV of the plan {fmt_nok(base, lang, short=True)}",
+                f"Forventet NNV {fmt_nok(base, lang, short=True)}",
+                f"Expected NPV {fmt_nok(base, lang, short=True)}",
             ),
         ),
         Line2D([], [], color=VERMILLION, linestyle=":", label=t(lang, "NNV = 0", "NPV = 0")),
@@ -1407,8 +1407,8 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     )
     alt = t(
         lang,
-        f"Fordelingen av netto nåverdi over {fmt_number(mc.draws, 0, lang)} simuleringer: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} og P90 {fmt_nok(mc.p90, lang, short=True)}; forventningsverdi {fmt_nok(mc.mean, lang, short=True)}. Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
-        f"The distribution of the NPV over {fmt_number(mc.draws, 0, lang)} simulations: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} and P90 {fmt_nok(mc.p90, lang, short=True)}; mean {fmt_nok(mc.mean, lang, short=True)}. The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"Fordelingen av netto nåverdi over {fmt_number(mc.draws, 0, lang)} simuleringer: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} og P90 {fmt_nok(mc.p90, lang, short=True)}; gjennomsnitt {fmt_nok(mc.mean, lang, short=True)} (forventet NNV {fmt_nok(cba.npv, lang, short=True)}). Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"The distribution of the NPV over {fmt_number(mc.draws, 0, lang)} simulations: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} and P90 {fmt_nok(mc.p90, lang, short=True)}; mean {fmt_nok(mc.mean, lang, short=True)} (expected NPV {fmt_nok(cba.npv, lang, short=True)}). The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
     )
     return Chart(fig, alt)
 

@@ -308,8 +308,8 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         [v for k, v in c.items() if k != "year"],
         caption=t(
             lang,
-            "Kontantstrøm per år (kroner, faste priser)",
-            "Cash flow per year (NOK, real prices)",
+            "Kontantstrøm per år (forventede verdier, kroner, faste priser)",
+            "Cash flow per year (expected values, NOK, real prices)",
         ),
     )
 

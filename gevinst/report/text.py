@@ -463,8 +463,17 @@ def key_figures(
     if abbreviations:
         npv += t(lang, " (NNV)", " (NPV)")
         per_krone += t(lang, " (NNB)", "")
+    npv += t(lang, ", forventet", ", expected")  # DFØ: expected values (forventningsverdier)
     rows = [
         (npv, fmt_nok(cba.npv, lang, short=short)),
+        (
+            t(
+                lang,
+                "Netto nåverdi som planlagt (uten usikkerhetsjustering)",
+                "NPV as planned (no uncertainty adjustment)",
+            ),
+            fmt_nok(cba.npv_as_planned, lang, short=short),
+        ),
         (
             t(lang, "Netto nåverdi, kun kontantgevinster", "NPV, cash benefits only"),
             fmt_nok(cba.npv_cash_only, lang, short=short),
