@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy_financial as npf
 import pytest
+from required_keys import CBA_JSON_KEYS
 
 from gevinst.errors import InputError
 from gevinst.model.cba import (
@@ -679,21 +680,7 @@ def test_to_json_is_plain_json_with_the_required_keys() -> None:
     )
     r: CbaResult = analyse(plan, workspace(), draws=1000)
     data = json.loads(json.dumps(r.to_json(), allow_nan=False))
-    for key in (
-        "npv",
-        "npv_as_planned",
-        "npv_per_budget_krone",
-        "bcr",
-        "irr",
-        "payback_year",
-        "discounted_payback_year",
-        "npv_cash_only",
-        "per_year",
-        "monte_carlo",
-        "sensitivity",
-        "municipalities",
-        "tax_financing_cost",
-    ):
+    for key in CBA_JSON_KEYS:
         assert key in data
     assert data["npv"] == r.npv
     assert data["npv_as_planned"] == r.npv_as_planned

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
+from required_keys import CBA_JSON_KEYS
 
 from gevinst.cli.main import cli
 from gevinst.io import workspace as ws
@@ -35,20 +36,7 @@ def test_json_for_every_example_project(workspace: Path, project_id: str) -> Non
     result = run(workspace, project_id, "--json", "--draws", "1000")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    for key in (
-        "npv",
-        "npv_as_planned",
-        "npv_per_budget_krone",
-        "bcr",
-        "irr",
-        "payback_year",
-        "discounted_payback_year",
-        "npv_cash_only",
-        "per_year",
-        "monte_carlo",
-        "sensitivity",
-        "municipalities",
-    ):
+    for key in CBA_JSON_KEYS:
         assert key in data, key
     config = ws.load_config(workspace)
     plan = ws.load_plan(workspace, project_id, config)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from required_keys import STATUS_JSON_KEYS
 
 from gevinst.cli.main import cli
 from gevinst.io import workspace as ws
@@ -16,20 +17,7 @@ from gevinst.model import tracking as tr
 from gevinst.report import tables
 
 AS_OF = "2026-11-25"
-STATUS_KEYS = {
-    "project",
-    "id",
-    "kind",
-    "baseline",
-    "target",
-    "target_date",
-    "latest_value",
-    "latest_date",
-    "realised_share",
-    "planned_share",
-    "status",
-    "forecast_at_target",
-}
+STATUS_KEYS = STATUS_JSON_KEYS
 
 
 def run(*args: str):
