@@ -204,17 +204,13 @@ def _allowed(err: dict[str, Any], lang: str) -> str:
     return ""
 
 
-def issues_from_validation(
-    exc: ValidationError, *, lang: str = "nb", prefix: Sequence[str | int] = ()
-) -> list[Issue]:
+def issues_from_validation(exc: ValidationError, *, lang: str = "nb") -> list[Issue]:
     """Turn a pydantic ``ValidationError`` into :class:`Issue` objects with key paths."""
     out: list[Issue] = []
     for err in exc.errors(include_url=False):
-        loc = [
-            p
-            for p in (*prefix, *err["loc"])
-            if not (isinstance(p, str) and "[" in p and "function" in p)
-        ]
+        # pydantic names validator functions in the location ("function-after[...]"):
+        # they are not keys the user wrote, so they stay out of the key path.
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and "[" in p and "function" in p)]
         typ = err["type"]
         problem = _PYDANTIC.get(typ, "invalid")
         msg = str(err.get("msg", ""))
@@ -397,8 +393,4 @@ _WORDS = {
 }
 
 
-def issue(problem: str, **kwargs: Any) -> Issue:
-    return Issue(problem=problem, **kwargs)
-
-
-__all__ = ["PROBLEMS", "InputError", "Issue", "issue", "issues_from_validation", "key_path"]
+__all__ = ["PROBLEMS", "InputError", "Issue", "issues_from_validation", "key_path"]

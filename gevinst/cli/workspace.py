@@ -1,7 +1,8 @@
-"""``gevinst check`` and ``gevinst list``."""
+"""``gevinst check``, ``gevinst list`` and ``gevinst schema``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -9,12 +10,17 @@ import click
 from gevinst.cli.common import (
     EXIT_BAD_INPUT,
     echo_json,
+    fail_input,
     lang_option,
     root_of,
     say,
     workspace_option,
 )
+from gevinst.errors import InputError
 from gevinst.io import workspace as ws
+from gevinst.io.atomic import write_text
+from gevinst.model.schema import Plan
+from gevinst.schema_docs import schema_markdown
 
 
 @click.command("check")
@@ -67,9 +73,6 @@ def list_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
     root = root_of(workspace)
     loaded, issues = ws.check(root, lang=lang)
     if loaded is None:
-        from gevinst.cli.common import fail_input
-        from gevinst.errors import InputError
-
         fail_input(InputError(issues), lang)
         return
     rows = [
@@ -111,12 +114,6 @@ def list_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
 )
 def schema_cmd(fmt: str, out: Path | None) -> None:
     """Skriv feltreferansen eller JSON Schema, generert fra skjemaet."""
-    import json
-
-    from gevinst.io.atomic import write_text
-    from gevinst.model.schema import Plan
-    from gevinst.schema_docs import schema_markdown
-
     text = (
         schema_markdown()
         if fmt == "markdown"

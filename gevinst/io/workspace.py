@@ -54,6 +54,13 @@ def display(path: Path) -> str:
         return str(path)
 
 
+def _safe_project_id(project_id: str) -> str:
+    """``project_id`` if it is safe in a file name, else an InputError (no ``../x``)."""
+    if not is_safe_id(project_id, project=True):
+        raise InputError([Issue("unsafe_id", field="id", found=project_id, allowed="a–z, 0–9, -")])
+    return project_id
+
+
 @dataclass(frozen=True)
 class Paths:
     root: Path
@@ -71,18 +78,10 @@ class Paths:
         return self.root / MEASUREMENTS_DIR
 
     def plan(self, project_id: str) -> Path:
-        if not is_safe_id(project_id, project=True):
-            raise InputError(
-                [Issue("unsafe_id", field="id", found=project_id, allowed="a–z, 0–9, -")]
-            )
-        return self.projects / f"{project_id}.yaml"
+        return self.projects / f"{_safe_project_id(project_id)}.yaml"
 
     def measurements(self, project_id: str) -> Path:
-        if not is_safe_id(project_id, project=True):
-            raise InputError(
-                [Issue("unsafe_id", field="id", found=project_id, allowed="a–z, 0–9, -")]
-            )
-        return self.measurements_dir / f"{project_id}.csv"
+        return self.measurements_dir / f"{_safe_project_id(project_id)}.csv"
 
 
 # --------------------------------------------------------------------------- reading
@@ -273,7 +272,7 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
         for path in sorted(paths.projects.iterdir()):
             if path.name.startswith(".") or path.is_dir():
                 continue
-            if path.suffix not in (".yaml", ".yml") or path.suffix == ".yml":
+            if path.suffix != ".yaml":
                 issues.append(
                     Issue(
                         "invalid",
@@ -337,10 +336,10 @@ def load_project(
 def plan_to_yaml(plan: Plan) -> str:
     """The plan as YAML, omitting fields left at an empty default."""
     data = plan.model_dump(mode="json", exclude_defaults=False)
-    return dump_yaml(_prune(data, plan))
+    return dump_yaml(_prune(data))
 
 
-def _prune(data, model=None):
+def _prune(data):
     """Drop keys whose value is None, "" or an empty list/dict (they are defaults)."""
     if isinstance(data, dict):
         return {k: _prune(v) for k, v in data.items() if v not in (None, "", [], {})}

@@ -19,6 +19,7 @@ from gevinst.model.schema import (
     Plan,
     Profile,
     ResultGoal,
+    Uncertainty,
     Workspace,
 )
 
@@ -71,6 +72,18 @@ def _target_rules(
             allowed="fractions per year (0–1) for the explicit profile"
             if lang == "en"
             else "andeler per år (0–1) for profilen «egne andeler per år»",
+        )
+
+
+def _uncertainty_rule(path: str, u: Uncertainty, lang: str) -> Iterable[Issue]:
+    """A triangle needs low ≤ likely ≤ high (cost and benefit lines alike)."""
+    if not (u.low <= u.likely <= u.high):
+        yield Issue(
+            "invalid",
+            key=f"{path}.uncertainty",
+            field="uncertainty",
+            found=f"low={u.low}, likely={u.likely}, high={u.high}",
+            allowed="low ≤ likely ≤ high" if lang == "en" else "lav ≤ sannsynlig ≤ høy",
         )
 
 
@@ -199,31 +212,10 @@ def plan_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "
                             allowed=", ".join(p.municipalities),
                         )
                     )
-            u = b.uncertainty
-            if not (u.low <= u.likely <= u.high):
-                out.append(
-                    Issue(
-                        "invalid",
-                        key=f"{path}.uncertainty",
-                        field="uncertainty",
-                        found=f"low={u.low}, likely={u.likely}, high={u.high}",
-                        allowed="low ≤ likely ≤ high" if lang == "en" else "lav ≤ sannsynlig ≤ høy",
-                    )
-                )
+            out.extend(_uncertainty_rule(path, b.uncertainty, lang))
 
     for n, c in enumerate(plan.costs):
-        path = f"costs[{n}]"
-        u = c.uncertainty
-        if not (u.low <= u.likely <= u.high):
-            out.append(
-                Issue(
-                    "invalid",
-                    key=f"{path}.uncertainty",
-                    field="uncertainty",
-                    found=f"low={u.low}, likely={u.likely}, high={u.high}",
-                    allowed="low ≤ likely ≤ high" if lang == "en" else "lav ≤ sannsynlig ≤ høy",
-                )
-            )
+        out.extend(_uncertainty_rule(f"costs[{n}]", c.uncertainty, lang))
 
     if workspace is not None:
         known = workspace.population()
