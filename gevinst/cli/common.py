@@ -18,6 +18,7 @@ import click
 
 from gevinst.errors import InputError
 from gevinst.io.workspace import resolve_root
+from gevinst.report.text import t
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -47,9 +48,8 @@ def root_of(workspace: Path | None) -> Path:
     return resolve_root(workspace)
 
 
-def say(lang: str, nb: str, en: str) -> str:
-    """Pick the Norwegian or the English text."""
-    return en if lang == "en" else nb
+say = t
+"""Pick the Norwegian or the English text (the report's :func:`~gevinst.report.text.t`)."""
 
 
 def cut(text: str, width: int) -> str:

@@ -63,23 +63,6 @@ from gevinst.model.tracking import STATUSES, ItemStatus
 CRITERIA = ("strategic_fit", "npv", "risk", "readiness", "participation")
 """The prioritisation criteria gevinst knows; weights for others are ignored."""
 
-CRITERIA_LABELS = {
-    "nb": {
-        "strategic_fit": "strategisk treff",
-        "npv": "netto nåverdi",
-        "risk": "risiko",
-        "readiness": "modenhet (fase)",
-        "participation": "deltakelse",
-    },
-    "en": {
-        "strategic_fit": "strategic fit",
-        "npv": "net present value",
-        "risk": "risk",
-        "readiness": "readiness (phase)",
-        "participation": "participation",
-    },
-}
-
 
 def _plans(plans: Mapping[str, Plan] | Iterable[Plan]) -> list[Plan]:
     return list(plans.values()) if isinstance(plans, Mapping) else list(plans)

@@ -165,14 +165,6 @@ def fmt_month(day: dt.date, lang: str = "nb", *, as_of: dt.date | None = None) -
     return name
 
 
-def fmt_years(value: float | None, lang: str = "nb") -> str:
-    """A number of years: ``2,5 år`` / ``2.5 years``."""
-    if _missing(value):
-        return "–"
-    number = fmt_number(value, 0 if float(value).is_integer() else 1, lang)
-    return f"{number}{NBSP}{t(lang, 'år', 'years' if value != 1 else 'year')}"
-
-
 def join_words(parts: Sequence[str], lang: str = "nb") -> str:
     """``a, b og c`` / ``a, b and c``."""
     parts = [p for p in parts if p]
