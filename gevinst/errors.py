@@ -10,6 +10,7 @@ Messages are Norwegian bokmål by default, English with ``lang="en"``.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -99,6 +100,41 @@ class InputError(Exception):
 
     def located(self, **where: Any) -> InputError:
         return InputError(i.located(**where) for i in self.issues)
+
+
+class EnvironmentFault(Exception):
+    """A fault of the machine, not of the input: a read-only file system, a full disk,
+    a missing permission, an unreachable scheduler. Commands print one line and exit 4
+    (``gevinst.cli.common.EXIT_ENVIRONMENT``); the input is fine and a rerun may succeed.
+    """
+
+    def __init__(self, nb: str, en: str = "", *, path: str = ""):
+        self.nb = nb
+        self.en = en or nb
+        self.path = path
+        super().__init__(self.en)
+
+    def format(self, lang: str = "nb") -> str:
+        text = self.en if lang == "en" else self.nb
+        return f"{self.path}: {text}" if self.path else text
+
+    @classmethod
+    def from_oserror(cls, exc: OSError, path: str | None = None) -> EnvironmentFault:
+        """The fault an :class:`OSError` stands for, in words (errno, not the English strerror)."""
+        words = {
+            errno.EROFS: ("filsystemet er skrivebeskyttet", "the file system is read-only"),
+            errno.ENOSPC: ("disken er full", "the disk is full"),
+            errno.EACCES: ("mangler tilgang (rettigheter)", "permission denied"),
+            errno.EPERM: ("operasjonen er ikke tillatt", "operation not permitted"),
+            errno.EDQUOT: ("diskkvoten er brukt opp", "the disk quota is used up"),
+        }
+        nb, en = words.get(exc.errno or 0, ("feil i filsystemet", "file system error"))
+        where = str(path if path is not None else (exc.filename or ""))
+        return cls(f"kunne ikke skrive: {nb}", f"could not write: {en}", path=where)
+
+
+ENVIRONMENT_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EDQUOT})
+"""errno values that are faults of the environment, not of the input."""
 
 
 def _show(value: Any) -> str:

@@ -1,7 +1,9 @@
 """What every command shares: --workspace, --lang, error printing and exit codes.
 
 Exit codes: 0 success; 1 some work failed (e.g. one report of many); 2 bad input
-(every problem listed, each naming file, row or key, field, found and allowed).
+(every problem listed, each naming file, row or key, field, found and allowed); 3 another
+run holds the lock; 4 a fault of the environment, not of the input (read-only file system,
+disk full, missing permission, unreachable scheduler): the input is fine, a rerun may succeed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import Any
 
 import click
 
-from gevinst.errors import InputError
+from gevinst.errors import ENVIRONMENT_ERRNOS, EnvironmentFault, InputError
 from gevinst.io.workspace import resolve_root
 from gevinst.report.text import t
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_ENVIRONMENT = 4
 
 
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,15 +71,29 @@ def fail_input(exc: InputError, lang: str) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def fail_environment(exc: EnvironmentFault, lang: str) -> None:
+    """Print the environment fault to stderr and exit 4."""
+    click.echo(say(lang, "Feil i miljøet: ", "Environment fault: ") + exc.format(lang), err=True)
+    sys.exit(EXIT_ENVIRONMENT)
+
+
 def handle_input_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn an InputError raised by a command into the standard message and exit 2."""
+    """Turn an InputError into the standard message and exit 2, and an environment fault
+    (:class:`EnvironmentFault`, or an OSError such as EROFS/ENOSPC) into one line and exit 4."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang") or "nb"
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            fail_input(exc, kwargs.get("lang") or "nb")
+            fail_input(exc, lang)
+        except EnvironmentFault as exc:
+            fail_environment(exc, lang)
+        except OSError as exc:
+            if exc.errno not in ENVIRONMENT_ERRNOS:
+                raise
+            fail_environment(EnvironmentFault.from_oserror(exc), lang)
 
     return wrapper
 
