@@ -161,6 +161,8 @@ def test_result_goal_trajectory_uses_due_date():
 # --------------------------------------------------------------------------- status
 
 AS_OF = D(2024, 7, 2)  # planned share exactly 0.5 for the default benefit
+# Progress is judged against the plan on the measurement's date, so the status tests
+# measure on AS_OF itself (f = 183/366 = 0.5 exactly).
 
 
 @pytest.mark.parametrize(
@@ -168,8 +170,9 @@ AS_OF = D(2024, 7, 2)  # planned share exactly 0.5 for the default benefit
     [(45.0, "green"), (44.99, "yellow"), (35.0, "yellow"), (34.99, "red"), (80.0, "green")],
 )
 def test_status_at_threshold_edges(value, status):
-    s = status_of(benefit(), [m(D(2024, 7, 1), value)], AS_OF)
+    s = status_of(benefit(), [m(AS_OF, value)], AS_OF)
     assert s.planned_share == pytest.approx(0.5)
+    assert s.planned_share_at_latest == pytest.approx(0.5)
     assert s.realised_share == pytest.approx(value / 100)
     assert s.deviation == pytest.approx(value / 100 - 0.5)
     assert s.status == status
@@ -180,22 +183,23 @@ def test_status_at_threshold_edges(value, status):
 )
 def test_status_decrease_is_good(value, status):
     b = benefit(direction="decrease", baseline=100, target=0)
-    s = status_of(b, [m(D(2024, 7, 1), value)], AS_OF)
+    s = status_of(b, [m(AS_OF, value)], AS_OF)
     assert s.realised_share == pytest.approx((value - 100) / (0 - 100))
     assert s.status == status
 
 
 def test_status_thresholds_come_from_the_workspace():
     ws = workspace(status_thresholds={"green": 0.8, "yellow": 0.5})
-    assert status_of(benefit(), [m(D(2024, 7, 1), 40)], AS_OF, ws).status == "green"
-    assert status_of(benefit(), [m(D(2024, 7, 1), 25)], AS_OF, ws).status == "yellow"
-    assert status_of(benefit(), [m(D(2024, 7, 1), 24)], AS_OF, ws).status == "red"
+    assert status_of(benefit(), [m(AS_OF, 40)], AS_OF, ws).status == "green"
+    assert status_of(benefit(), [m(AS_OF, 25)], AS_OF, ws).status == "yellow"
+    assert status_of(benefit(), [m(AS_OF, 24)], AS_OF, ws).status == "red"
 
 
 def test_nothing_planned_yet_is_green_unless_wrong_way():
-    b = benefit(realisation_start=D(2024, 6, 1), baseline_date=D(2024, 1, 1))
+    # A step profile plans nothing until the target date, though realisation has started.
+    b = benefit(profile="step")
     ok = status_of(b, [m(D(2024, 3, 1), 0)], D(2024, 4, 1))
-    assert ok.planned_share == 0 and ok.status == "green"
+    assert ok.planned_share_at_latest == 0 and ok.status == "green"
     wrong = status_of(b, [m(D(2024, 3, 1), -5)], D(2024, 4, 1))
     assert wrong.realised_share == pytest.approx(-0.05) and wrong.status == "red"
 
@@ -210,7 +214,7 @@ def test_disbenefit_mirrors_the_rule():
         (65, "yellow"),
         (66, "red"),
     ]:
-        s = status_of(u, [m(D(2024, 7, 1), value, "U1")], AS_OF, kind="disbenefit")
+        s = status_of(u, [m(AS_OF, value, "U1")], AS_OF, kind="disbenefit")
         assert s.kind == "disbenefit"
         assert s.status == status, value
 
@@ -230,29 +234,35 @@ def test_no_measurements_is_grey():
     assert s.latest_value is None and s.latest_date is None
     assert s.realised_share is None and s.deviation is None
     assert s.forecast_at_target is None and s.forecast_note == "too_few_measurements"
-    assert s.next_due == D(2024, 4, 1)  # baseline date + 3 months
+    assert s.next_due == D(2024, 4, 1)  # realisation start (= baseline date) + 3 months
     assert s.overdue
 
 
-def test_stale_measurement_is_grey():
+def test_stale_measurement_keeps_its_status_with_overdue_beside():
     ms = [m(D(2024, 4, 1), 40)]
-    # Quarterly: 2024-04-01 + 3 months = 2024-07-01; on that day still fresh, the day after grey.
+    # Quarterly: 2024-04-01 + 3 months = 2024-07-01, grace 0. On that day fresh, judged on
+    # 2024-04-01 (f = 91/366 = 0.2486; 0.40 ≥ 0.9 · 0.2486): green.
     fresh = status_of(benefit(), ms, D(2024, 7, 1))
-    assert fresh.status != "grey" and fresh.next_due == D(2024, 7, 1) and not fresh.overdue
+    assert fresh.status == "green" and fresh.next_due == D(2024, 7, 1) and not fresh.overdue
+    assert fresh.judged_at == D(2024, 4, 1)
+    # The day after, overdue: judged against the plan at the end of the missed period,
+    # 2024-07-01 (f = 182/366 = 0.4973): 0.40 < 0.9 · 0.4973 = 0.4475, ≥ 0.7 · 0.4973: yellow.
     stale = status_of(benefit(), ms, D(2024, 7, 2))
-    assert stale.status == "grey"
-    assert stale.latest_value == 40  # still reported, only the colour is grey
-    assert stale.overdue
+    assert stale.status == "yellow" and stale.overdue
+    assert stale.latest_value == 40 and stale.judged_at == D(2024, 7, 1)
+    assert stale.planned_share_at_latest == pytest.approx(91 / 366)
+    assert stale.planned_share_judged == pytest.approx(182 / 366)
 
 
 def test_monthly_interval_uses_calendar_months():
     b = benefit(frequency="monthly")
     ms = [m(D(2024, 1, 31), 1)]
-    assert status_of(b, ms, D(2024, 2, 29)).status != "grey"
-    assert status_of(b, ms, D(2024, 3, 1)).status == "grey"
+    assert not status_of(b, ms, D(2024, 2, 29)).overdue
+    late = status_of(b, ms, D(2024, 3, 1))
+    assert late.overdue and late.next_due == D(2024, 2, 29) and late.status != "grey"
     y = benefit(frequency="yearly")
-    assert status_of(y, [m(D(2024, 2, 1), 1)], D(2025, 2, 1)).status != "grey"
-    assert status_of(y, [m(D(2024, 2, 1), 1)], D(2025, 2, 2)).status == "grey"
+    assert not status_of(y, [m(D(2024, 2, 1), 1)], D(2025, 2, 1)).overdue
+    assert status_of(y, [m(D(2024, 2, 1), 1)], D(2025, 2, 2)).overdue
 
 
 def test_measurements_after_as_of_are_ignored():
@@ -271,20 +281,21 @@ def test_other_items_measurements_are_ignored():
 
 
 def test_forecast_two_points_is_the_exact_line():
-    # Due 40 days after the start; +4 in 10 days → +16 in 40 days.
+    # Due 40 days after the start; +2 in 5 days (day 5 → day 10) → 4 + 0.4 · 30 = 16 at day 40.
+    # (A measurement on the start date itself is a baseline measurement, not a trend point.)
     r = result_goal(baseline=0, target=20, due_date=D(2024, 2, 10))
-    f = t.forecast(r, [m(D(2024, 1, 1), 0, "R1"), m(D(2024, 1, 11), 4, "R1")])
-    assert f.note == "ok" and f.points == 2
+    f = t.forecast(r, [m(D(2024, 1, 6), 2, "R1"), m(D(2024, 1, 11), 4, "R1")])
+    assert f.note == "ok" and f.points == 2 and f.method == "trend"
     assert f.value_at_target == pytest.approx(16.0)
     assert f.slope_per_year == pytest.approx(0.4 * YEAR)
     assert f.share_at_target == pytest.approx(0.8)
 
 
 def test_forecast_least_squares_three_points():
-    # x = 0, 10, 20 days, y = 0, 4, 5: slope = 50/200 = 0.25 per day, mean (10, 3);
-    # at day 40: 3 + 0.25 · 30 = 10.5.
-    r = result_goal(baseline=0, target=20, due_date=D(2024, 2, 10))
-    ms = [m(D(2024, 1, 1), 0, "R1"), m(D(2024, 1, 11), 4, "R1"), m(D(2024, 1, 21), 5, "R1")]
+    # x = 1, 11, 21 days, y = 0, 4, 5: slope = 50/200 = 0.25 per day, mean (11, 3);
+    # at day 41: 3 + 0.25 · 30 = 10.5.
+    r = result_goal(baseline=0, target=20, due_date=D(2024, 2, 11))
+    ms = [m(D(2024, 1, 2), 0, "R1"), m(D(2024, 1, 12), 4, "R1"), m(D(2024, 1, 22), 5, "R1")]
     assert t.forecast(r, ms).value_at_target == pytest.approx(10.5)
 
 
@@ -296,7 +307,7 @@ def test_forecast_one_point_is_too_few():
 
 def test_forecast_in_status_uses_only_measurements_up_to_as_of():
     b = benefit(target_date=D(2024, 2, 10))
-    ms = [m(D(2024, 1, 1), 0), m(D(2024, 1, 11), 4), m(D(2024, 1, 21), 100)]
+    ms = [m(D(2024, 1, 6), 2), m(D(2024, 1, 11), 4), m(D(2024, 1, 21), 100)]
     s = status_of(b, ms, D(2024, 1, 15))
     assert s.forecast_at_target == pytest.approx(16.0)
 
@@ -406,7 +417,14 @@ def test_project_status_order_kinds_and_json():
     json.dumps(j)  # serialisable
     assert set(j) >= STATUS_JSON_KEYS
     assert j["target_date"] == "2025-01-01" and j["latest_date"] == "2024-07-01"
-    assert t.status_counts(rows) == {"green": 1, "yellow": 0, "red": 0, "grey": 2}
+    # 45 on 2024-07-01 against f = 182/366 = 0.4973: 0.45 ≥ 0.9 · 0.4973 → green.
+    assert t.status_counts(rows) == {
+        "green": 1,
+        "yellow": 0,
+        "red": 0,
+        "grey": 2,
+        "not_started": 0,
+    }
 
 
 def test_status_labels_have_symbol_and_word():
@@ -415,6 +433,7 @@ def test_status_labels_have_symbol_and_word():
     assert t.status_label("red") == "✖ bak plan"
     assert t.status_label("grey") == "? ikke målt"
     assert t.status_label("red", "en") == "✖ behind plan"
+    assert t.status_label("not_started") == "○ ikke startet"
 
 
 # --------------------------------------------------------------------------- overdue
