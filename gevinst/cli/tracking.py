@@ -205,20 +205,22 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         click.echo(
             say(
                 lang,
-                f"Registrert {n} måling(er) i {ws.display(result.files[pid])}.",
-                f"Recorded {n} measurement(s) in {ws.display(result.files[pid])}.",
+                f"Registrert {n} {'måling' if n == 1 else 'målinger'} i {ws.display(result.files[pid])}.",
+                f"Recorded {n} {'measurement' if n == 1 else 'measurements'} in {ws.display(result.files[pid])}.",
             )
         )
     for r in result.rows:
         m = r.measurement
-        click.echo(f"  {r.project} {m.target_id} {m.date.isoformat()} = {fmt_value(m.value, lang)}")
+        click.echo(
+            f"  {r.project} {m.target_id} {fmt_date(m.date, lang)} = {fmt_value(m.value, lang)}"
+        )
     if result.skipped:
         n = len(result.skipped)
         click.echo(
             say(
                 lang,
-                f"Hoppet over {n} rad(er) som allerede er registrert.",
-                f"Skipped {n} row(s) already recorded.",
+                f"Hoppet over {n} {'rad' if n == 1 else 'rader'} som allerede er registrert.",
+                f"Skipped {n} {'row' if n == 1 else 'rows'} already recorded.",
             )
         )
     if not result.rows:
@@ -312,8 +314,8 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         click.echo(
             say(
                 lang,
-                f"Ingen målinger er forfalt per {when.isoformat()}.",
-                f"No measurements are overdue as of {when.isoformat()}.",
+                f"Ingen målinger er forfalt per {fmt_date(when, lang)}.",
+                f"No measurements are overdue as of {fmt_date(when, lang)}.",
             )
         )
         return
@@ -321,8 +323,9 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
     click.echo(
         say(
             lang,
-            f"Forfalte målinger per {when.isoformat()}: {n} hos {len(owners)} ansvarlige",
-            f"Overdue measurements as of {when.isoformat()}: {n} with {len(owners)} owners",
+            f"Forfalte målinger per {fmt_date(when, lang)}: {n} hos {len(owners)} ansvarlige",
+            f"Overdue measurements as of {fmt_date(when, lang)}: {n} with {len(owners)} "
+            f"{'owner' if len(owners) == 1 else 'owners'}",
         )
     )
     for o in owners:
@@ -330,13 +333,21 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         click.echo(f"{o.owner} – {o.project}")
         for i in o.items:
             last = (
-                say(lang, f"sist målt {i.latest_date}", f"last measured {i.latest_date}")
+                say(
+                    lang,
+                    f"sist målt {fmt_date(i.latest_date, lang)}",
+                    f"last measured {fmt_date(i.latest_date, lang)}",
+                )
                 if i.latest_date
                 else say(lang, "aldri målt", "never measured")
             )
             click.echo(
                 f"  {i.id} {i.name} ({tr.kind_label(i.kind, lang)}): "
-                + say(lang, f"skulle vært målt {i.due} ({last})", f"due {i.due} ({last})")
+                + say(
+                    lang,
+                    f"skulle vært målt {fmt_date(i.due, lang)} ({last})",
+                    f"due {fmt_date(i.due, lang)} ({last})",
+                )
             )
 
 
@@ -572,7 +583,8 @@ def portfolio_cmd(
         for d in claims:
             kommuner = ", ".join(d.municipalities)
             click.echo(
-                f"  «{d.indicator}» – {kommuner}, {d.period[0]}–{d.period[1]}: "
+                f"  «{d.indicator}» – {kommuner}, "
+                f"{fmt_date(d.period[0], lang)}–{fmt_date(d.period[1], lang)}: "
                 f"{d.first.project} {d.first.benefit} "
                 + say(lang, "og", "and")
                 + f" {d.second.project} {d.second.benefit}"

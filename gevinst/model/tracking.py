@@ -8,18 +8,27 @@ For one item (a benefit, a dis-benefit (ulempe) or a resultatmål) at ``as_of``:
 
 * **planned trajectory** – ``profile.planned_value(item, t)``:
   baseline + f(t) · (target − baseline), f from the item's realisation profile.
-* **latest measurement** – the newest measurement dated on or before ``as_of``
-  (later ones are ignored: the status is what one could know at ``as_of``).
+* **realisation start** s – ``profile.item_window(item)[0]``. Measurements dated
+  on or before s are baseline measurements; progress is judged from the
+  measurements after s, dated on or before ``as_of`` (later ones are ignored:
+  the status is what one could know at ``as_of``).
 * **realised share** = (latest − baseline) / (target − baseline). The sign of the
   denominator makes this right for benefits where a decrease is good: 52 000 →
   36 000 henvendelser, measured 44 000, gives (44 000 − 52 000)/(36 000 − 52 000) = 0.5.
-* **planned share** = f(as_of) = ``profile.item_fraction_at(item, as_of)``;
-  **deviation** = realised share − planned share.
-* **status** (thresholds g = 0.9 and y = 0.7 by default, ``workspace.status_thresholds``):
+* **planned share** f(t) = ``profile.item_fraction_at(item, t)``: ``planned_share``
+  is f(as_of), ``planned_share_at_latest`` f(latest date).
+* **freshness** (:func:`freshness`) – the next measurement applies to the end of
+  the period one interval (monthly 1, quarterly 3, yearly 12 calendar months)
+  after the latest progress measurement (or after s), and is due the
+  workspace's grace (``measurement_grace_days``) later; **overdue** when that
+  is before ``as_of``; never before s.
+* **status** (thresholds g = 0.9 and y = 0.7 by default, ``workspace.status_thresholds``),
+  judged against f(judged_at), where ``judged_at`` is the latest measurement's
+  date – or, when the next measurement is overdue, the end of the latest period
+  whose measurement is missing (no value is no progress):
 
-  - grey "not measured" when there is no measurement on or before ``as_of``, or
-    the newest is older than the item's measurement interval (monthly 1,
-    quarterly 3, yearly 12 calendar months): latest + interval < as_of;
+  - ``not_started`` before s; ``grey`` ("ikke målt") from s on while there is no
+    progress measurement;
   - benefits and resultatmål: green when realised ≥ g · planned, yellow when
     realised ≥ y · planned, red below; when nothing is planned yet (planned = 0)
     green unless realised < 0 (moved the wrong way), then red;
@@ -29,10 +38,12 @@ For one item (a benefit, a dis-benefit (ulempe) or a resultatmål) at ``as_of``:
     realised > 0.
 
   Comparisons allow 10⁻⁹ for rounding, so a share exactly at a threshold counts
-  as reaching it.
-* **forecast** – an ordinary least-squares line through the measurements
-  (value against time), read at the target date; fewer than two measurements
-  (on distinct dates) gives no forecast ("too_few_measurements").
+  as reaching it. Overdue is a flag beside the status, never instead of it.
+* **forecast** (:func:`forecast`) – a least-squares trend through the recent
+  measurements (last 6 months, at least 3), held between baseline and target,
+  read at the target date; no forecast for a passed target date (the value
+  measured there instead), before s, or for a step profile; ``misses_target``
+  when the forecast is red against the plan at the target date.
 * **NOK so far** for priced benefits (valuation present, category not
   non-priced; DFØ: only priced effects are counted in kroner): with u the value
   of one unit of change per year (``valuation.unit_value``) and i(v) the change
