@@ -564,6 +564,13 @@ def portfolio_cmd(
     )
     click.echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
     click.echo(
+        say(
+            lang,
+            "Poeng 0–100 per kriterium, høyere er bedre; lavere risikoeksponering gir flere poeng.",
+            "Scores 0–100 per criterion, higher is better; lower risk exposure scores higher.",
+        )
+    )
+    click.echo(
         text_grid(
             [
                 say(lang, "Rang", "Rank"),
@@ -593,7 +600,7 @@ def portfolio_cmd(
         click.echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
     click.echo()
     click.echo(st.decisions_heading(lang, portfolio=True) + ":")
-    texts = st.decision_texts(board, lang)
+    texts = st.decision_texts(board, lang, with_project=True)
     if not texts:
         click.echo(
             "  " + say(lang, "Ingen saker krever beslutning nå.", "Nothing needs a decision now.")
