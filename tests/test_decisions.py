@@ -186,6 +186,13 @@ def test_decision_points_milestones_and_next_decision_point():
     ]
     assert items[0].numbers["days_overdue"] == 61  # 2024-05-02 → 2024-07-02
     assert items[2].numbers["days_until"] == 90
+    assert st.decision_text(items[0]) == (
+        "BP3 «Start gjennomføring» skulle vært tatt 02.05.2024 og er ikke registrert som "
+        "gjennomført (61 dager på overtid)."
+    )
+    assert st.decision_text(items[2], "en") == (
+        "Next decision point: DP4 'Start avslutning' on 30 Sep 2024 (in 90 days)."
+    )
 
 
 def test_high_risk_from_exposure_15():

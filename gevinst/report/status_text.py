@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gevinst.model import tracking
+from gevinst.model.schema import DecisionPoint
 from gevinst.report.text import (
     MONTHS,
     fmt_date,
@@ -320,11 +321,11 @@ def reason_text(r: Any, lang: str = "nb", *, as_of: dt.date | None = None) -> st
             f"{n['count']} of {n['of']} result goals are behind plan ({_ids(r.ids, 'en')}).",
         )
     if r.kind == "decision_points":
-        dps = _ids(n.get("decision_points") or r.ids, lang)
+        dps = _ids([_dp(v, lang) for v in n.get("decision_points") or []] or list(r.ids), lang)
         return t(
             lang,
-            f"Beslutningspunkt {dps} er ikke tatt; det skulle vært tatt {fmt_date(n['earliest'], lang)} ({n['days_overdue']} dager siden).",
-            f"Decision point {dps} has not been taken; it was due {fmt_date(n['earliest'], 'en')} ({n['days_overdue']} days ago).",
+            f"Beslutningspunkt {dps} er ikke tatt; det skulle vært tatt {fmt_date(n['earliest'], lang)} ({fmt_number(n['days_overdue'], 0, lang)} dager siden).",
+            f"Decision point {dps} has not been taken; it was due {fmt_date(n['earliest'], 'en')} ({fmt_number(n['days_overdue'], 0, 'en')} days ago).",
         )
     if r.kind == "milestones":
         return t(
@@ -366,6 +367,13 @@ def decisions_heading(lang: str = "nb", *, portfolio: bool = False) -> str:
             lang, "Hva porteføljestyret må ta stilling til", "What the portfolio board must decide"
         )
     return t(lang, "Hva styringsgruppen må ta stilling til", "What the steering group must decide")
+
+
+def _dp(value: str | None, lang: str) -> str:
+    """A decision point's short name: ``BP3`` (nb) or ``DP3`` (en)."""
+    if not value:
+        return ""
+    return DecisionPoint(value).label(lang).split(" – ")[0]
 
 
 def _q(text: str, lang: str) -> str:
@@ -425,20 +433,20 @@ def decision_text(d: Any, lang: str = "nb", *, as_of: dt.date | None = None) -> 
     if d.kind == "decision_point_overdue":
         return t(
             lang,
-            f"{n['decision_point']} {_q(n['name'], lang)} skulle vært tatt {fmt_date(n['date'], lang)} og er ikke registrert som gjennomført ({n['days_overdue']} dager på overtid).",
-            f"{n['decision_point']} {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} and is not recorded as done ({n['days_overdue']} days overdue).",
+            f"{_dp(n['decision_point'], lang)} {_q(n['name'], lang)} skulle vært tatt {fmt_date(n['date'], lang)} og er ikke registrert som gjennomført ({fmt_number(n['days_overdue'], 0, lang)} dager på overtid).",
+            f"{_dp(n['decision_point'], 'en')} {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} and is not recorded as done ({fmt_number(n['days_overdue'], 0, 'en')} days overdue).",
         )
     if d.kind == "milestone_overdue":
         return t(
             lang,
-            f"Milepælen {_q(n['name'], lang)} skulle vært nådd {fmt_date(n['date'], lang)} ({n['days_overdue']} dager siden).",
-            f"The milestone {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} ({n['days_overdue']} days ago).",
+            f"Milepælen {_q(n['name'], lang)} skulle vært nådd {fmt_date(n['date'], lang)} ({fmt_number(n['days_overdue'], 0, lang)} dager siden).",
+            f"The milestone {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} ({fmt_number(n['days_overdue'], 0, 'en')} days ago).",
         )
     if d.kind == "next_decision_point":
         return t(
             lang,
-            f"Neste beslutningspunkt: {n['decision_point']} {_q(n['name'], lang)} {fmt_date(n['date'], lang)} (om {n['days_until']} dager).",
-            f"Next decision point: {n['decision_point']} {_q(n['name'], 'en')} on {fmt_date(n['date'], 'en')} (in {n['days_until']} days).",
+            f"Neste beslutningspunkt: {_dp(n['decision_point'], lang)} {_q(n['name'], lang)} {fmt_date(n['date'], lang)} (om {fmt_number(n['days_until'], 0, lang)} dager).",
+            f"Next decision point: {_dp(n['decision_point'], 'en')} {_q(n['name'], 'en')} on {fmt_date(n['date'], 'en')} (in {fmt_number(n['days_until'], 0, 'en')} days).",
         )
     if d.kind == "high_risk":
         mitigation = (
