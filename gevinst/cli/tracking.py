@@ -157,9 +157,10 @@ def status_cmd(
         table = status_table(own, lang)
         table[name] = table[name].map(lambda text: cut(text, 36))
         if len(table):
-            table[status_col] = [st.progress_label(s, lang) for s in own]
-            table[planned_col] = [fmt_percent(s.planned_share_judged, lang, 0) for s in own]
-            table[forecast_col] = [st.forecast_cell(s, lang) for s in own]
+            cells = [st.status_cells(s, lang) for s in own]
+            table[status_col] = [c["status"] for c in cells]
+            table[planned_col] = [c["planned"] for c in cells]
+            table[forecast_col] = [c["forecast"] for c in cells]
         click.echo()
         click.echo(f"{pid} – {plan.project.name}")
         for sentence in st.overall_sentences(overall, lang):

@@ -173,6 +173,24 @@ def forecast_basis(fc: Any, lang: str = "nb", *, as_of: dt.date | None = None) -
     return forecast_note(fc.note, lang)
 
 
+def status_cells(s: Any, lang: str = "nb") -> dict[str, str]:
+    """The status-table cells that carry this module's rules, for one ``ItemStatus``.
+
+    ``status`` (progress with the freshness beside), ``planned`` (the planned share the
+    status was judged against), ``planned_today``, ``forecast`` (with «prognose: når
+    ikke målet»), ``forecast_basis`` and ``next`` (the next measurement, «(forfalt)»).
+    The CLI's table and the reports' tables both take their cells from here.
+    """
+    return {
+        "status": progress_label(s, lang),
+        "planned": fmt_percent(s.planned_share_judged, lang, 0),
+        "planned_today": fmt_percent(s.planned_share, lang, 0),
+        "forecast": forecast_cell(s, lang),
+        "forecast_basis": forecast_basis(getattr(s, "forecast", None), lang, as_of=s.as_of),
+        "next": next_measurement_text(s, lang),
+    }
+
+
 # --------------------------------------------------------------------------- counts
 
 
@@ -581,6 +599,7 @@ __all__ = [
     "overdue_text",
     "progress_label",
     "reason_text",
+    "status_cells",
     "status_counts_text",
     "status_label",
     "status_word",
