@@ -91,8 +91,8 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
         click.echo(
             say(
                 lang,
-                f"Planen: {len(result.changes)} endringer",
-                f"Plan: {len(result.changes)} changes",
+                f"Planen: {len(result.changes)} {'endring' if len(result.changes) == 1 else 'endringer'}",
+                f"Plan: {len(result.changes)} {'change' if len(result.changes) == 1 else 'changes'}",
             )
             if result.changes[0].action != "new_project"
             else say(lang, "Planen:", "Plan:")
@@ -105,7 +105,8 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
     click.echo(
         say(
             lang,
-            f"Målinger: {len(merge.added)} nye, {len(merge.changed)} endret, "
+            f"Målinger: {len(merge.added)} {'ny' if len(merge.added) == 1 else 'nye'}, "
+            f"{len(merge.changed)} endret, "
             f"{len(merge.deleted)} slettet",
             f"Measurements: {len(merge.added)} new, {len(merge.changed)} changed, "
             f"{len(merge.deleted)} deleted",
