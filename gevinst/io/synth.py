@@ -146,6 +146,8 @@ class _Kind:
     non_priced: tuple[tuple[str, str, int], ...] = ()
     risks: tuple[str, ...] = ()
     owner: str = "Kommunedirektør"
+    areas: tuple[str, ...] = ()
+    """Service areas for the second and later projects of this kind (named in their indicators)."""
 
 
 _CASH = {"kind": "cash", "category": "own_budget"}
@@ -154,6 +156,16 @@ _QUALITY = {"kind": "quality", "category": "non_priced"}
 KINDS: tuple[_Kind, ...] = (
     _Kind(
         slug="digital-dialog",
+        areas=(
+            "byggesak og eiendom",
+            "barnehage og skole",
+            "helse og omsorg",
+            "NAV og sosiale tjenester",
+            "kultur og fritid",
+            "vann og avløp",
+            "eiendomsskatt",
+            "plan og næring",
+        ),
         name="Digital dialog med innbyggerne",
         topic="manuelle henvendelser",
         description="Chatbot, digitale skjema og digital post (SvarUt/Digipost) i servicetorgene.",
@@ -263,6 +275,16 @@ KINDS: tuple[_Kind, ...] = (
     ),
     _Kind(
         slug="velferdsteknologi",
+        areas=(
+            "digitalt tilsyn",
+            "medisinhåndtering",
+            "trygghetsalarmer",
+            "digital hjemmeoppfølging",
+            "lokaliseringsteknologi",
+            "sykehjem",
+            "rus og psykisk helse",
+            "avlastning",
+        ),
         name="Velferdsteknologi i hjemmetjenestene",
         topic="nattlige tilsyn",
         description="Digitalt tilsyn, medisindispensere og digitale trygghetsalarmer med felles "
@@ -395,6 +417,16 @@ KINDS: tuple[_Kind, ...] = (
     ),
     _Kind(
         slug="digital-kompetanse",
+        areas=(
+            "oppvekst",
+            "helse og omsorg",
+            "teknisk sektor",
+            "ledere",
+            "seniorer",
+            "samhandlingsverktøy",
+            "informasjonssikkerhet",
+            "personvern",
+        ),
         name="Digital kompetanse for ansatte og innbyggere",
         topic="brukerstøtte",
         description="Grunnkurs for ansatte, digitale veiledere og Digihjelpen for innbyggere.",
@@ -489,6 +521,16 @@ KINDS: tuple[_Kind, ...] = (
     ),
     _Kind(
         slug="felles-erp",
+        areas=(
+            "regnskap",
+            "lønn og personal",
+            "innkjøp",
+            "fakturering",
+            "budsjett og rapportering",
+            "timeregistrering",
+            "prosjektøkonomi",
+            "rekruttering",
+        ),
         name="Felles ERP-løsning for økonomi, lønn og HR",
         topic="manuelle økonomiprosesser",
         description="Felles skybasert ERP med harmoniserte prosesser og felles kontoplan.",
@@ -599,6 +641,16 @@ KINDS: tuple[_Kind, ...] = (
     ),
     _Kind(
         slug="felles-avfall",
+        areas=(
+            "næringsavfall",
+            "hytterenovasjon",
+            "glass og metall",
+            "matavfall",
+            "plastemballasje",
+            "gjenvinningsstasjoner",
+            "farlig avfall",
+            "tømmeplaner",
+        ),
         name="Smart og felles avfallsinnsamling",
         topic="tømming av containere",
         description="Fyllingsgradssensorer, ruteoptimalisering og digital renovasjonskalender.",
@@ -693,6 +745,16 @@ KINDS: tuple[_Kind, ...] = (
     ),
     _Kind(
         slug="ebyggesak",
+        areas=(
+            "oppmåling",
+            "ulovlighetsoppfølging",
+            "tilsyn",
+            "ferdigattester",
+            "dispensasjoner",
+            "planinitiativ",
+            "seksjonering",
+            "delesaker",
+        ),
         name="Digital byggesaksbehandling (eByggesak)",
         topic="byggesaksbehandling",
         description="Digital mottak, behandling og arkivering av byggesaker med Fellestjenester BYGG.",
@@ -893,6 +955,7 @@ def _item_dict(
     item: _Item,
     ident: str,
     *,
+    area: str,
     result: bool,
     start: dt.date,
     end: dt.date,
@@ -906,7 +969,7 @@ def _item_dict(
     d = {
         "id": ident,
         "effect_goal": f"E{item.effect + 1}",
-        "indicator": item.indicator,
+        "indicator": _in_area(item.indicator, area),
         "unit": item.unit,
         # for a dis-benefit too: the way its indicator moves (an ulempe grows)
         "direction": "increase" if target > baseline else "decrease",
@@ -980,6 +1043,10 @@ def _cost_lines(
     return lines
 
 
+def _in_area(text: str, area: str) -> str:
+    return f"{text} – {area}" if area else text
+
+
 def _plan(
     kind: _Kind, index: int, rng: np.random.Generator, as_of: dt.date
 ) -> tuple[Plan, str, dict]:
@@ -994,10 +1061,14 @@ def _plan(
     years = int(rng.choice([10, 12, 15]))
     factor = (population / 55_000) ** 0.7
     pid = f"{kind.slug}-{index + 1:03d}"
+    # the first project of a kind is regional (as in the example); later ones focus on one
+    # service area each, so that projects of the same kind claim different indicators
+    round_ = index // len(KINDS)
+    area = kind.areas[(round_ - 1) % len(kind.areas)] if round_ and kind.areas else ""
     owners = [_name(rng) for _ in range(4)]
 
     benefits = [
-        _item_dict(b, f"G{k + 1}", result=False, start=start, end=end, population=population,
+        _item_dict(b, f"G{k + 1}", area=area, result=False, start=start, end=end, population=population,
                    n_kommuner=n, owner=owners[k % 3], rng=rng)
         for k, b in enumerate(kind.benefits)
     ]  # fmt: skip
@@ -1013,7 +1084,7 @@ def _plan(
             -0.25,
             valuation={"hours_per_unit": 1},
         )
-        d = _item_dict(local, f"G{len(kind.benefits) + j + 1}", result=False, start=start, end=end,
+        d = _item_dict(local, f"G{len(kind.benefits) + j + 1}", area="", result=False, start=start, end=end,
                        population=pops[where], n_kommuner=1, owner=owners[3], rng=rng)  # fmt: skip
         d["municipalities"] = [where]
         benefits.append(d)
@@ -1024,12 +1095,12 @@ def _plan(
         b["take_outs"] = [{"year": year, "amount": float(round(saving * 0.8 / 1000) * 1000),
                            "budget": f"{kind.topic.capitalize()} – alle kommuner"}]  # fmt: skip
     disbenefits = [
-        _item_dict(b, f"U{k + 1}", result=False, start=start, end=end, population=population,
+        _item_dict(b, f"U{k + 1}", area=area, result=False, start=start, end=end, population=population,
                    n_kommuner=n, owner=owners[0], rng=rng)
         for k, b in enumerate(kind.disbenefits)
     ]  # fmt: skip
     results = [
-        _item_dict(r, f"R{k + 1}", result=True, start=start, end=end, population=population,
+        _item_dict(r, f"R{k + 1}", area=area, result=True, start=start, end=end, population=population,
                    n_kommuner=n, owner=owners[1], rng=rng)
         for k, r in enumerate(kind.result_goals)
     ]  # fmt: skip
@@ -1056,8 +1127,7 @@ def _plan(
     sharing = str(rng.choice(["population", "population", "equal", "fixed"]))
     project = {
         "id": pid,
-        "name": f"{kind.name} – {label}"
-        + (f" (trinn {index // len(KINDS) + 1})" if index >= len(KINDS) else ""),
+        "name": f"{kind.name} – {area + ' – ' if area else ''}{label}",
         "organisation": ORGANISATION,
         "municipalities": kommuner,
         "cost_sharing": sharing,
@@ -1079,7 +1149,7 @@ def _plan(
         "project": project,
         "goals": {"main_goal": kind.main_goal},
         "effect_goals": [
-            {"id": f"E{k + 1}", "text": text, "indicator": indicator}
+            {"id": f"E{k + 1}", "text": text, "indicator": _in_area(indicator, area)}
             for k, (text, indicator) in enumerate(kind.effect_goals)
         ],
         "result_goals": results,
