@@ -48,8 +48,8 @@ def synth_cmd(out: Path, projects: int, seed: int, as_of: dt.datetime, lang: str
         raise click.UsageError(
             say(
                 lang,
-                f"{exc.args[0]}: velg en tom mappe.",
-                f"{exc.args[0]}: choose an empty folder.",
+                f"{exc.args[0]} har filer fra før; velg en tom mappe.",
+                f"{exc.args[0]} already holds files; choose an empty folder.",
             )
         ) from None
     click.echo(

@@ -1316,7 +1316,7 @@ def write(out: Path, projects: int, seed: int = 1, as_of: dt.date = DEFAULT_AS_O
     out = Path(out)
     for sub, pattern in ((ws.PROJECTS_DIR, "*.yaml"), (ws.MEASUREMENTS_DIR, "*.csv")):
         if any((out / sub).glob(pattern)):
-            raise FileExistsError(f"{out / sub} is not empty")
+            raise FileExistsError(str(out / sub))  # the folder that already holds files
     synthetic = generate(projects, seed, as_of)
     atomic.write_text(ws.Paths(out).config, config_yaml(synthetic.workspace, seed, projects, as_of))
     for pid, plan in synthetic.plans.items():
