@@ -1059,7 +1059,7 @@ def _plan(
     start = _months_later(as_of, -int(rng.integers(-6, 84))) + dt.timedelta(days=1)
     end = _months_later(start, int(rng.integers(24, 48)))
     years = int(rng.choice([10, 12, 15]))
-    factor = (population / 55_000) ** 0.7
+    factor = (population / 55_000) ** 0.85  # costs: some economy of scale, less than linear
     pid = f"{kind.slug}-{index + 1:03d}"
     # the first project of a kind is regional (as in the example); later ones focus on one
     # service area each, so that projects of the same kind claim different indicators
