@@ -201,10 +201,11 @@ def main() -> None:
         out = base / "reports-large"
         cmd = gevinst("report", *sample, "--portfolio", "--workspace", str(large), "--out", str(out),
                       "--as-of", AS_OF, "--jobs", str(args.jobs))  # fmt: skip
+        step = max(1, len(ids) // args.sample)
         what = (
             "all projects"
-            if args.full
-            else f"a sample of {len(sample)} projects (every {max(1, len(ids) // args.sample)}th)"
+            if args.full or len(sample) == len(ids)
+            else f"a sample of {len(sample)} projects (every {step}th by id)"
         )
         print(f"(b) project reports at --jobs {args.jobs} on {args.large} projects: {what} "
               f"+ the portfolio = {n_reports} reports  [load {load()}]")  # fmt: skip
