@@ -24,11 +24,13 @@ test: $(BIN)/python
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-# Benchmarks (print figures; not part of the tests).
+# Benchmarks (print figures; not part of the tests). bench_scale makes its own synthetic
+# 6- and 120-project workspaces (gevinst synth) and measures issue 13's targets on them.
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python bench/bench_montecarlo.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis

@@ -52,10 +52,23 @@ def run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
 
 
-def baseline(workspace: Path, out: Path, as_of: str) -> tuple[float, int, list[str]]:
-    """Seconds for all reports one by one with the command lines; reports; failures."""
-    jobs = [("portefolje", "porteføljerapport.ipynb", "")]
-    jobs += [(pid, "prosjektrapport.ipynb", pid) for pid in project_ids(workspace)]
+def baseline(
+    workspace: Path,
+    out: Path,
+    as_of: str,
+    *,
+    ids: list[str] | None = None,
+    portfolio: bool = True,
+) -> tuple[float, int, list[str]]:
+    """Seconds for the reports one by one with the command lines; reports; failures.
+
+    All projects and the portfolio by default; ``ids`` and ``portfolio`` pick a sample.
+    """
+    jobs = [("portefolje", "porteføljerapport.ipynb", "")] if portfolio else []
+    jobs += [
+        (pid, "prosjektrapport.ipynb", pid)
+        for pid in (project_ids(workspace) if ids is None else ids)
+    ]
     failures = []
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

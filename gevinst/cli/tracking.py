@@ -408,7 +408,9 @@ def _economics(loaded: ws.Loaded, lang: str) -> tuple[dict[str, dec.Economics], 
     out: dict[str, dec.Economics] = {}
     for pid, plan in loaded.plans.items():
         try:
-            out[pid] = dec.Economics.from_cba(cba.analyse(plan, loaded.workspace))
+            # no tornado: the decision list needs the expected NPV and P(NPV > 0) only
+            result = cba.analyse(plan, loaded.workspace, sensitivity=False)
+            out[pid] = dec.Economics.from_cba(result)
         except InputError as exc:
             out[pid] = dec.Economics()
             warnings.append(f"{pid}: " + "; ".join(i.format(lang) for i in exc.issues))

@@ -17,6 +17,7 @@ from gevinst.cli.common import (
     workspace_option,
 )
 from gevinst.errors import InputError
+from gevinst.io import listing
 from gevinst.io import workspace as ws
 from gevinst.io.atomic import write_text
 from gevinst.model.schema import Plan
@@ -71,31 +72,29 @@ def check_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
 def list_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
     """List prosjektene i arbeidsområdet."""
     root = root_of(workspace)
-    loaded, issues = ws.check(root, lang=lang)
-    if loaded is None:
-        fail_input(InputError(issues), lang)
+    try:
+        ws.load_config(root, lang=lang)  # a folder that is no workspace gets the usual error
+    except InputError as exc:
+        fail_input(exc, lang)
         return
-    rows = [
-        {
-            "id": p.project.id,
-            "name": p.project.name,
-            "phase": p.project.phase.value if p.project.phase else None,
-        }
-        for p in loaded.plans.values()
-    ]
+    # only each plan's project block is read: id, name and phase, nothing validated
+    headers, unreadable = listing.headers(root)
+    rows = [h.to_json() for h in headers]
     if as_json:
         echo_json(rows)
     else:
         width = max([len(r["id"]) for r in rows] + [2])
         click.echo(f"{'ID':<{width}}  {say(lang, 'Fase', 'Phase'):<5}  {say(lang, 'Navn', 'Name')}")
         for r in rows:
-            click.echo(f"{r['id']:<{width}}  {r['phase'] or '–':<5}  {r['name']}")
-    if issues:
+            click.echo(f"{r['id']:<{width}}  {r['phase'] or '–':<5}  {r['name'] or '–'}")
+    if unreadable:
         click.echo(
             say(
                 lang,
-                f"Advarsel: {len(issues)} feil i arbeidsområdet; kjør «gevinst check».",
-                f"Warning: {len(issues)} errors in the workspace; run 'gevinst check'.",
+                f"Advarsel: {len(unreadable)} planer kunne ikke leses ({', '.join(unreadable)}); "
+                "kjør «gevinst check».",
+                f"Warning: {len(unreadable)} plans could not be read ({', '.join(unreadable)}); "
+                "run 'gevinst check'.",
             ),
             err=True,
         )

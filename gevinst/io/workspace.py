@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 from collections.abc import Iterable, Iterator
@@ -84,13 +85,63 @@ class Paths:
         return self.measurements_dir / f"{_safe_project_id(project_id)}.csv"
 
 
+# --------------------------------------------------------------------------- parse cache
+#
+# Each YAML file (the config, a plan) is parsed at most once per process while its bytes
+# stay the same: the parsed mapping and its line numbers are kept under the file's
+# absolute path with a digest of its bytes (BLAKE2b), so a second read of an unchanged
+# file costs a read and a hash, not a parse. Changed bytes are parsed again; files that
+# fail to parse are never kept. The mapping is shared between callers and only handed to
+# the schema's validation, which does not change it, so every caller still gets its own
+# Plan or Workspace. Where this pays: ``status A B C`` (the config once, not three times),
+# a warm report kernel that runs many reports, the explorer's reloads.
+
+_CACHE_LIMIT = 512
+"""Files kept at most (about 80 kB each for a typical plan); the oldest go first."""
+
+_yaml_cache: dict[str, tuple[bytes, tuple[dict, dict[str, int]]]] = {}
+
+
+def _file_digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None  # load_yaml reports the problem
+
+
+def _parsed_yaml(path: Path, name: str) -> tuple[dict, dict[str, int]]:
+    """:func:`~gevinst.io.yamlfile.load_yaml` through the per-process parse cache."""
+    key = os.path.abspath(path)
+    digest = _file_digest(path)
+    hit = _yaml_cache.get(key)
+    if digest is not None and hit is not None and hit[0] == digest:
+        return hit[1]
+    parsed = load_yaml(path, name)
+    if digest is not None:
+        _yaml_cache.pop(key, None)
+        _yaml_cache[key] = (digest, parsed)
+        while len(_yaml_cache) > _CACHE_LIMIT:
+            del _yaml_cache[next(iter(_yaml_cache))]
+    return parsed
+
+
+def clear_parse_cache() -> None:
+    """Forget every parsed file (tests; a long-lived process that wants the memory back)."""
+    _yaml_cache.clear()
+
+
+def parse_cache_size() -> int:
+    """How many parsed files the cache holds."""
+    return len(_yaml_cache)
+
+
 # --------------------------------------------------------------------------- reading
 
 
 def load_config(root: Path, *, lang: str = "nb") -> Workspace:
     path = Paths(root).config
     name = display(path)
-    data, lines = load_yaml(path, name)
+    data, lines = _parsed_yaml(path, name)
     try:
         return Workspace.model_validate(data)
     except ValidationError as exc:
@@ -136,7 +187,7 @@ def load_plan(
                 )
             ]
         )
-    data, lines = load_yaml(path, name)
+    data, lines = _parsed_yaml(path, name)
     plan = parse_plan(data, name, lines, workspace, lang=lang)
     if plan.project.id != project_id:
         raise InputError(

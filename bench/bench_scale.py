@@ -1,0 +1,278 @@
+"""Benchmark: a regional portfolio at scale (issue 13's "Done when").
+
+Run:  .venv/bin/python bench/bench_scale.py [--small 6] [--large 120] [--sample 12]
+      [--naive-sample 3] [--repeats 3] [--repeats-large 1] [--jobs 2] [--full]
+
+In one run of this script, ``gevinst synth`` writes two workspaces (6 and 120
+projects, the same seed) and then, on those:
+
+a) ``check``, ``status --all --json`` and ``portfolio --json`` as subprocesses
+   on both; the slope (t120 − t6) / (120 − 6) in ms per extra project, from
+   the median of ``--repeats`` runs (``--repeats-large`` on the large one). Wall time and the CPU time of the command
+   (user + system, from ``wait4``) are both shown: on a shared machine the wall
+   time also counts waiting for other people's processes. Target ≤ 10 ms.
+b) ``gevinst report`` at ``--jobs 2`` on the 120-project workspace for a sample
+   of ``--sample`` projects plus the portfolio (``--full``: all 120 and the
+   portfolio), seconds per report; beside it the naive pipeline – ``papermill``
+   then ``jupyter nbconvert`` per report, one after the other – on the first
+   ``--naive-sample`` projects of the same sample. Target ≤ 1.05 s a report.
+c) the portfolio notebook's own time (papermill's duration recorded in the
+   executed notebook) at 120 projects against 6 (``gevinst report --all`` on
+   the small workspace). Target ratio ≤ 3.
+d) the main ``gevinst report`` process's resident memory (RSS, sampled with
+   psutil every 0.1 s) from the first finished report to the end of the run,
+   and that growth per report. With a sample, the growth over 121 reports is
+   projected linearly, and said so. Target ≤ 50 MB over 121 reports.
+e) the same ``gevinst report`` command again with nothing changed, as a share
+   of the first run. Target ≤ 5 %.
+
+Every figure is measured in this run; none is stored. The load average is
+printed before each part so that a noisy run can be seen as one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+from bench_report import baseline, load
+
+from gevinst.io import synth
+
+BIN = Path(sys.executable).parent
+AS_OF = synth.DEFAULT_AS_OF.isoformat()
+SEED = 1
+
+SLOPE_MS = 10.0
+REPORT_S = 1.05
+PORTFOLIO_RATIO = 3.0
+MEMORY_MB = 50.0
+MEMORY_REPORTS = 121
+RERUN_SHARE = 0.05
+
+COMMANDS = {
+    "check": ["check"],
+    "status --all --json": ["status", "--all", "--json", "--as-of", AS_OF],
+    "portfolio --json": ["portfolio", "--json", "--as-of", AS_OF],
+}
+
+
+def mark(ok: bool) -> str:
+    return "OK" if ok else "NOT MET"
+
+
+@dataclass
+class Timed:
+    wall: float
+    cpu: float
+    returncode: int
+    output: str
+
+
+def timed(
+    cmd: list[str], *, watch_rss: Path | None = None
+) -> tuple[Timed, list[tuple[float, float, int]]]:
+    """Run ``cmd``; wall and CPU seconds (the child and its waited-for children, via wait4).
+
+    With ``watch_rss`` (an output folder), the process's RSS is sampled every
+    0.1 s as (seconds since start, MB, number of .html files in that folder).
+    """
+    samples: list[tuple[float, float, int]] = []
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        ps = psutil.Process(proc.pid)
+        while True:  # wait4 (not poll) so that the child's CPU time is ours to read
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if watch_rss else 0)
+            if pid:
+                break
+            try:
+                rss = ps.memory_info().rss / 2**20
+            except psutil.Error:
+                rss = float("nan")
+            done = len(list(watch_rss.glob("*/*.html"))) if watch_rss.exists() else 0
+            samples.append((time.perf_counter() - started, rss, done))
+            time.sleep(0.1)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Timed(wall, usage.ru_utime + usage.ru_stime, proc.returncode, text), samples
+
+
+def gevinst(*args: str) -> list[str]:
+    return [str(BIN / "gevinst"), *args]
+
+
+def part_a(small: Path, large: Path, n_small: int, n_large: int, repeats: tuple[int, int]) -> None:
+    print(f"(a) per extra project, slope between {n_small} and {n_large} projects (median of "
+          f"{repeats[0]} and {repeats[1]} runs; target ≤ {SLOPE_MS:.0f} ms)  [load {load()}]")  # fmt: skip
+    print(f"    {'command':<22} {'wall ' + str(n_small):>9} {'wall ' + str(n_large):>9} "
+          f"{'ms/proj':>8} {'':8} {'cpu ' + str(n_small):>9} {'cpu ' + str(n_large):>9} {'ms/proj':>8}")  # fmt: skip
+    for name, args in COMMANDS.items():
+        res = {}
+        for root, times in zip((small, large), repeats, strict=True):
+            runs = [timed(gevinst(*args, "--workspace", str(root)))[0] for _ in range(times)]
+            bad = [r for r in runs if r.returncode != 0]
+            if bad:
+                print(
+                    f"    {name}: exit {bad[0].returncode} on {root.name}: {bad[0].output[-400:]}"
+                )
+            res[root] = (
+                statistics.median(r.wall for r in runs),
+                statistics.median(r.cpu for r in runs),
+            )
+        (w6, c6), (w120, c120) = res[small], res[large]
+        sw = (w120 - w6) / (n_large - n_small) * 1000
+        sc = (c120 - c6) / (n_large - n_small) * 1000
+        print(
+            f"    {name:<22} {w6:8.2f}s {w120:8.2f}s {sw:7.1f}  {mark(sw <= SLOPE_MS):<8} "
+            f"{c6:8.2f}s {c120:8.2f}s {sc:7.1f}  {mark(sc <= SLOPE_MS)}"
+        )
+
+
+def portfolio_seconds(out: Path) -> float | None:
+    """papermill's recorded duration of the executed portfolio notebook in ``out``."""
+    for nb in out.glob("*/portefolje.ipynb"):
+        meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
+        duration = meta.get("papermill", {}).get("duration")
+        return float(duration) if duration is not None else None
+    return None
+
+
+def memory_growth(samples: list[tuple[float, float, int]]) -> tuple[float, float, int] | None:
+    """(RSS when the first report was written, the highest RSS after it, reports after it)."""
+    after = [(rss, done) for _, rss, done in samples if done >= 1]
+    if len(after) < 2:
+        return None
+    first = after[0][0]
+    return first, max(r for r, _ in after), after[-1][1] - after[0][1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=6)
+    parser.add_argument("--large", type=int, default=120)
+    parser.add_argument("--sample", type=int, default=12, help="project reports in (b), (d), (e)")
+    parser.add_argument(
+        "--naive-sample", type=int, default=3, help="reports for the naive pipeline"
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each command in (a), small")
+    parser.add_argument("--repeats-large", type=int, default=1, help="the same on the large one")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--full", action="store_true", help="all projects in (b)–(e), not a sample")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the workspaces and reports here"
+    )
+    args = parser.parse_args()
+
+    print(
+        f"gevinst scale benchmark – Python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, load {load()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="gevinst-scale-") as tmp:
+        base = args.keep or Path(tmp)
+        small, large = base / f"ws{args.small}", base / f"ws{args.large}"
+        for root, n in ((small, args.small), (large, args.large)):
+            made, _ = timed(gevinst("synth", "--out", str(root), "--projects", str(n),
+                                    "--seed", str(SEED), "--as-of", AS_OF))  # fmt: skip
+            if made.returncode != 0:
+                sys.exit(f"gevinst synth failed: {made.output}")
+            print(f"  synth {n:>4}: {made.output.strip()}  ({made.wall:.1f} s)")
+        print()
+
+        part_a(small, large, args.small, args.large, (args.repeats, args.repeats_large))
+        print()
+
+        # (b), (d), (e): the report runner on the large workspace
+        ids = sorted(p.stem for p in (large / "projects").glob("*.yaml"))
+        sample = ids if args.full else ids[:: max(1, len(ids) // args.sample)][: args.sample]
+        n_reports = len(sample) + 1
+        out = base / "reports-large"
+        cmd = gevinst("report", *sample, "--portfolio", "--workspace", str(large), "--out", str(out),
+                      "--as-of", AS_OF, "--jobs", str(args.jobs))  # fmt: skip
+        step = max(1, len(ids) // args.sample)
+        what = (
+            "all projects"
+            if args.full or len(sample) == len(ids)
+            else f"a sample of {len(sample)} projects (every {step}th by id)"
+        )
+        print(f"(b) project reports at --jobs {args.jobs} on {args.large} projects: {what} "
+              f"+ the portfolio = {n_reports} reports  [load {load()}]")  # fmt: skip
+        first, samples = timed(cmd, watch_rss=out)
+        if first.returncode != 0:
+            print(f"    ! gevinst report exit {first.returncode}: {first.output[-800:]}")
+        per = first.wall / n_reports
+        print(f"    gevinst report:        {first.wall:6.1f} s  {per:5.2f} s/report  "
+              f"(target ≤ {REPORT_S:.2f}: {mark(per <= REPORT_S)})")  # fmt: skip
+        naive_ids = sample[: args.naive_sample]
+        secs, count, failures = baseline(
+            large, base / "naive", AS_OF, ids=naive_ids, portfolio=False
+        )
+        print(f"    papermill + nbconvert: {secs:6.1f} s  {secs / count:5.2f} s/report  "
+              f"({count} of the same project reports, one by one)  [load {load()}]")  # fmt: skip
+        for f in failures:
+            print(f"      ! {f}")
+        if count and not failures:
+            print(f"    speed-up over the naive pipeline: {secs / count / per:4.1f}×")
+        print()
+
+        # (c) the portfolio notebook: 120 against 6 projects
+        out_small = base / "reports-small"
+        small_run, _ = timed(gevinst("report", "--all", "--workspace", str(small), "--out",
+                                     str(out_small), "--as-of", AS_OF, "--jobs", str(args.jobs)))  # fmt: skip
+        p6, p120 = portfolio_seconds(out_small), portfolio_seconds(out)
+        print(
+            f"(c) portfolio notebook (papermill's duration in the executed notebook)  [load {load()}]"
+        )
+        if p6 and p120:
+            ratio = p120 / p6
+            print(f"    {args.small} projects: {p6:5.1f} s   {args.large} projects: {p120:5.1f} s   "
+                  f"ratio {ratio:4.1f}  (target ≤ {PORTFOLIO_RATIO:.0f}: {mark(ratio <= PORTFOLIO_RATIO)})")  # fmt: skip
+        else:
+            print(
+                f"    not recorded (small run exit {small_run.returncode}; durations {p6}, {p120}): NOT MET"
+            )
+        print(f"    (the whole small run: {small_run.wall:.1f} s for {args.small + 1} reports)")
+        print()
+
+        # (d) memory of the main report process
+        print("(d) memory (RSS) of the main `gevinst report` process in (b)")
+        growth = memory_growth(samples)
+        if growth is None:
+            print("    too few samples: NOT MET")
+        else:
+            rss0, peak, reports = growth
+            grown = peak - rss0
+            print(f"    {rss0:6.0f} MB at the first finished report, at most {peak:6.0f} MB after it: "
+                  f"+{grown:.1f} MB over {reports} more reports")  # fmt: skip
+            if reports and not args.full:
+                projected = grown / reports * (MEMORY_REPORTS - 1)
+                print(f"    projected linearly to {MEMORY_REPORTS} reports: +{projected:.0f} MB "
+                      f"(target ≤ {MEMORY_MB:.0f}: {mark(projected <= MEMORY_MB)})")  # fmt: skip
+            else:
+                print(f"    (target ≤ {MEMORY_MB:.0f} MB: {mark(grown <= MEMORY_MB)})")
+        print()
+
+        # (e) the same run again, nothing changed
+        rerun, _ = timed(cmd)
+        share = rerun.wall / first.wall
+        print(f"(e) rerun with nothing changed  [load {load()}]")
+        print(f"    {rerun.wall:6.1f} s against {first.wall:6.1f} s: {share:6.1%} of the full run "
+              f"(target ≤ {RERUN_SHARE:.0%}: {mark(share <= RERUN_SHARE)})")  # fmt: skip
+        if rerun.returncode != 0:
+            print(f"    ! exit {rerun.returncode}: {rerun.output[-400:]}")
+
+
+if __name__ == "__main__":
+    main()
