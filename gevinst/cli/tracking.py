@@ -30,6 +30,7 @@ from gevinst.io import intake
 from gevinst.io import workspace as ws
 from gevinst.model import portfolio as pf
 from gevinst.model import tracking as tr
+from gevinst.report.cba_text import portfolio_cba_text
 from gevinst.report.tables import (
     STATUS_COLUMNS,
     criterion_label,
@@ -346,27 +347,42 @@ def _owners(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, la
 # --------------------------------------------------------------------------- portfolio
 
 
-def _npvs(loaded: ws.Loaded, lang: str) -> tuple[dict[str, float | None], list[str]]:
-    """NPV per project from the cost/benefit engine (imported lazily), and any warnings."""
+def _analyses(loaded: ws.Loaded, lang: str) -> tuple[dict[str, Any], list[str]]:
+    """The cost/benefit result per project (None where the plan cannot be analysed), and warnings."""
+    from gevinst.model import cba
+
     warnings: list[str] = []
-    try:
-        from gevinst.model import cba
-    except ImportError:
-        return dict.fromkeys(loaded.plans), [
-            say(
-                lang,
-                "Kost/nytte-modulen er ikke tilgjengelig; netto nåverdi vises ikke.",
-                "The cost/benefit module is not available; NPV is not shown.",
-            )
-        ]
-    out: dict[str, float | None] = {}
+    out: dict[str, Any] = {}
     for pid, plan in loaded.plans.items():
         try:
-            out[pid] = float(cba.analyse(plan, loaded.workspace, monte_carlo=False).npv)
+            out[pid] = cba.analyse(plan, loaded.workspace, monte_carlo=False, sensitivity=False)
         except InputError as exc:
             out[pid] = None
             warnings.append(f"{pid}: " + "; ".join(i.format(lang) for i in exc.issues))
     return out, warnings
+
+
+def _cba_json(results: dict[str, Any], w: Any, mc: Any) -> dict[str, Any]:
+    """The portfolio's cost/benefit part of ``portfolio --json``: sums of the projects' figures."""
+    done = {pid: r for pid, r in results.items() if r is not None}
+    return {
+        "base_year": w.base_year,
+        "price_year": w.price_year,
+        "budget_constrained": w.budget_constrained,
+        "npv": sum(r.npv for r in done.values()),
+        "pv_budget_cost": sum(r.pv_budget_cost for r in done.values()),
+        "projects": {
+            pid: {
+                "npv": r.npv,
+                "npv_per_budget_krone": r.npv_per_budget_krone,
+                "base_year": r.base_year,
+                "price_year": r.price_year,
+                "municipalities": {m.name: m.npv for m in r.municipalities},
+            }
+            for pid, r in done.items()
+        },
+        "monte_carlo": mc.to_json() if mc is not None else None,
+    }
 
 
 def _count_cells(counts: dict[str, int]) -> list[str]:
@@ -388,9 +404,12 @@ def portfolio_cmd(
     loaded = ws.load(root_of(workspace), lang=lang)
     w = loaded.workspace
     statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, w)
-    npv, warnings = _npvs(loaded, lang)
-    roll = pf.rollup(statuses, npv, loaded.plans, w, when)
-    ranking = pf.prioritise(loaded.plans, w, npv)
+    results, warnings = _analyses(loaded, lang)
+    npv = {pid: (None if r is None else r.npv) for pid, r in results.items()}
+    nnb = {pid: (None if r is None else r.npv_per_budget_krone) for pid, r in results.items()}
+    roll = pf.rollup(statuses, npv, loaded.plans, w, when, kommune_npv=pf.kommune_npvs(results))
+    ranking = pf.prioritise(loaded.plans, w, npv, nnb_by_project=nnb)
+    portfolio_mc = pf.portfolio_monte_carlo(results, w)
     claims = pf.double_claims(loaded.plans)
     unknown = [c for c in w.prioritisation if c not in pf.CRITERIA]
     if unknown:
@@ -410,6 +429,7 @@ def portfolio_cmd(
                 "rollup": roll.to_json(),
                 "ranking": [r.to_json() for r in ranking],
                 "double_claims": [d.to_json() for d in claims],
+                "cba": _cba_json(results, w, portfolio_mc),
                 "warnings": warnings,
             }
         )
@@ -481,6 +501,8 @@ def portfolio_cmd(
             r.project,
             fmt_number(r.score * 100, 0, lang),
             *[fmt_number(r.criteria[c] * 100, 0, lang) for c in crit],
+            fmt_nok(r.npv, lang, short=True),
+            "–" if r.nnb is None else fmt_number(r.nnb, 2, lang),
             ", ".join(criterion_label(c, lang) for c in r.missing),
         ]
         for r in ranking
@@ -498,12 +520,15 @@ def portfolio_cmd(
                 say(lang, "Prosjekt", "Project"),
                 say(lang, "Poeng (0–100)", "Score (0–100)"),
                 *[criterion_label(c, lang) for c in crit],
+                say(lang, "NNV", "NPV"),
+                say(lang, "NNB", "NPV/budget krone"),
                 say(lang, "Mangler", "Missing"),
             ],
             rows,
-            tuple(range(2, 3 + len(crit))),
+            tuple(range(2, 5 + len(crit))),
         )
     )
+    click.echo(portfolio_cba_text(results, w, portfolio_mc, lang))
 
     click.echo()
     if claims:

@@ -252,6 +252,10 @@ class CbaResult:
     """The workspace ranks by NNB (budgets are the constraint)."""
     warnings: list[dict[str, str]] = field(default_factory=list)
     """``code``, ``nb``, ``en``: things to check (e.g. benefits outlive every cost line)."""
+    lines: Lines | None = field(default=None, compare=False, repr=False)
+    """The lines behind the figures (for the portfolio Monte Carlo)."""
+    weights: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """Their line weights (:func:`~gevinst.model.cba_flows.line_weights`)."""
 
     @property
     def sunk_cost_total(self) -> float:
@@ -778,4 +782,71 @@ def analyse(
         decision_note=plan.project.decision_note,
         budget_constrained=workspace.budget_constrained,
         warnings=[{"code": c, "nb": nb, "en": en} for c, nb, en in lines.warnings],
+        lines=lines,
+        weights=weights,
     )
+
+
+# --------------------------------------------------------------------------- gevinstregnskap
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One kommune's gevinstregnskap: what it pays and what comes back to its budget (NOK).
+
+    Undiscounted sums over the analysis years in real prices, expected values:
+    ``costs_paid`` (its share of investment and operation), ``cash_benefits``
+    (of cash benefits net of cash dis-benefits), ``take_outs_planned`` (of every
+    planned uttak) and ``take_outs_realised`` (realised NOK to date of the cash
+    benefits, from the measurements). ``balance`` = cash benefits + uttak of
+    freed time − costs paid is what its budget gains in all.
+    """
+
+    name: str
+    costs_paid: float
+    cash_benefits: float
+    take_outs_planned: float
+    take_outs_realised: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "costs_paid": self.costs_paid,
+            "cash_benefits": self.cash_benefits,
+            "take_outs_planned": self.take_outs_planned,
+            "take_outs_realised": self.take_outs_realised,
+        }
+
+
+def benefit_accounts(result: CbaResult, statuses: Sequence[Any] = ()) -> list[AccountRow]:
+    """The gevinstregnskap per kommune of one project (see :class:`AccountRow`).
+
+    Planned figures come from :attr:`CbaResult.municipalities` (the one
+    per-kommune rule); realised uttak from ``statuses``
+    (:class:`gevinst.model.tracking.ItemStatus` of this project): each cash
+    benefit's ``realised_nok`` split by that benefit line's own kommune shares.
+    """
+    lines = result.lines
+    realised = np.zeros(len(result.municipalities))
+    if lines is not None:
+        row_of = {line_id: k for k, line_id in enumerate(lines.ids)}
+        cash = lines.is_cash & lines.is_benefit
+        for s in statuses:
+            k = row_of.get(getattr(s, "id", ""))
+            if (
+                getattr(s, "project", result.project_id) == result.project_id
+                and k is not None
+                and cash[k]
+                and getattr(s, "realised_nok", None) is not None
+            ):
+                realised += float(s.realised_nok) * lines.shares[k]
+    return [
+        AccountRow(
+            name=m.name,
+            costs_paid=m.costs_paid,
+            cash_benefits=m.cash_benefits,
+            take_outs_planned=m.take_outs_planned,
+            take_outs_realised=float(realised[k]),
+        )
+        for k, m in enumerate(result.municipalities)
+    ]
