@@ -51,6 +51,7 @@ import numpy as np
 from gevinst.errors import InputError, Issue
 from gevinst.model.profile import item_year_fractions
 from gevinst.model.schema import (
+    MAX_AMOUNT,
     AnalysisSettings,
     Benefit,
     BenefitKind,
@@ -602,6 +603,18 @@ def build_lines(
             if value is None:  # pragma: no cover - is_priced guarantees a price
                 non_priced.append(b.id)
                 continue
+            if not np.isfinite(value) or abs(value) * max(factor, 1.0) > MAX_AMOUNT:
+                raise InputError(
+                    [
+                        Issue(
+                            "out_of_range",
+                            key=f"{'benefits' if name == BENEFIT else 'disbenefits'}[{n}]",
+                            field="valuation",
+                            found=value,
+                            allowed=f"|target − baseline| × price ≤ {MAX_AMOUNT:.0e} NOK a year",
+                        )
+                    ]
+                )
             scale = assumptions.benefit_scale if name == BENEFIT else 1.0
             fractions = cache.get((name, n), b, shifted)
             deps = [costs_by_id[d] for d in b.depends_on if d in costs_by_id]
