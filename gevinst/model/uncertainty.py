@@ -250,10 +250,18 @@ def triangular_from_uniform(
     width = b - a
     safe = np.where(width > 0, width, 1.0)
     split = np.where(width > 0, (c - a) / safe, 0.0)
+    k_low, k_high = safe * (c - a), safe * (b - c)
     lower = u < split
-    root = np.sqrt(np.where(lower, u * (safe * (c - a)), (1.0 - u) * (safe * (b - c))))
-    x = np.where(lower, a + root, b - root)
-    return np.where(width > 0, x, a)
+    # In place, few temporaries: this is the hot loop of every simulation.
+    root = 1.0 - u
+    root *= k_high
+    np.copyto(root, u * k_low, where=lower)
+    np.sqrt(root, out=root)
+    x = b - root
+    np.copyto(x, a + root, where=lower)
+    if not np.all(width > 0):
+        np.copyto(x, np.broadcast_to(a, x.shape), where=width <= 0)
+    return x
 
 
 def triangular_multipliers(
@@ -337,7 +345,9 @@ def percentile_se(x: np.ndarray, q: float) -> float:
     >>> round(percentile_se(x, 50))          # √(10001 · 0.25) ≈ 50 draws either side
     50
     """
-    xs = np.sort(np.asarray(x, dtype=float))
+    xs = np.asarray(x, dtype=float)
+    if xs.size > 1 and not bool(np.all(xs[1:] >= xs[:-1])):
+        xs = np.sort(xs)
     n = xs.size
     p = q / 100.0
     d = np.sqrt(n * p * (1 - p))
@@ -357,7 +367,8 @@ def summarise(
 ) -> MonteCarloResult:
     """Percentiles, mean, spread and their standard errors of simulated NPVs."""
     draws = int(npv.size)
-    p = np.percentile(npv, PERCENTILES)
+    ordered = np.sort(npv)
+    p = np.percentile(ordered, PERCENTILES)
     c = np.percentile(costs, (50, 85))
     prob = float((npv > 0).mean())
     std = float(npv.std())
@@ -375,7 +386,7 @@ def summarise(
         cost_p85=float(c[1]),
         npv=npv,
         mean_se=std / np.sqrt(draws),
-        percentile_se={f"p{q}": percentile_se(npv, q) for q in PERCENTILES},
+        percentile_se={f"p{q}": percentile_se(ordered, q) for q in PERCENTILES},
         prob_positive_se=float(np.sqrt(prob * (1 - prob) / draws)),
         sampling=sampling,
         stream=stream,
@@ -736,45 +747,20 @@ def simulate_portfolio(
 
     ``projects``: (project id, lines, line weights). Every project draws from its
     own stream (:func:`project_seed`) with its own correlation groups, exactly
-    as its own analysis does, so column j equals project j's Monte Carlo draws.
-    Projects are independent of each other. Vectorised: the uniforms of all
-    projects are stacked into one matrix, turned into triangular multipliers in
-    one step and summed per project with ``numpy.add.reduceat``.
+    as its own analysis does, so column j equals project j's Monte Carlo draws
+    whatever the order of the projects. Projects are independent of each other.
+
+    Each project is one matrix product, (draws × its uncertain lines) @ (lines × 2),
+    written into preallocated columns; the projects are not stacked into one
+    (draws × all lines) matrix, which is memory-bound and measured slower
+    (``bench/bench_portfolio.py``).
     """
-    blocks, lows, likelies, highs, w_npv, w_cost, starts = [], [], [], [], [], [], []
-    fixed_npv = np.zeros(len(projects))
-    fixed_cost = np.zeros(len(projects))
-    offset = 0
+    npv = np.empty((draws, len(projects)))
+    cost = np.empty((draws, len(projects)))
     for j, (pid, lines, weights) in enumerate(projects):
-        weights = np.asarray(weights, dtype=float).reshape(-1, 2)
-        uncertain, groups = _uncertain_groups(lines)
-        rng = np.random.Generator(np.random.PCG64(project_seed(seed, pid)))
-        blocks.append(uniforms(rng, draws, uncertain.size, sampling=sampling, groups=groups))
-        fixed = np.ones(lines.n, dtype=bool)
-        fixed[uncertain] = False
-        side = lines.likely[fixed] @ weights[fixed]
-        fixed_npv[j] = side[0] - side[1]
-        fixed_cost[j] = side[1]
-        lows.append(lines.low[uncertain])
-        likelies.append(lines.likely[uncertain])
-        highs.append(lines.high[uncertain])
-        w_npv.append(weights[uncertain, 0] - weights[uncertain, 1])
-        w_cost.append(weights[uncertain, 1])
-        starts.append(offset)
-        offset += uncertain.size
-    npv = np.broadcast_to(fixed_npv, (draws, len(projects))).copy()
-    cost = np.broadcast_to(fixed_cost, (draws, len(projects))).copy()
-    if offset:
-        m = triangular_from_uniform(
-            np.hstack(blocks),
-            np.concatenate(lows),
-            np.concatenate(likelies),
-            np.concatenate(highs),
-        )
-        has = [j for j in range(len(projects)) if blocks[j].shape[1] > 0]
-        cuts = [starts[j] for j in has]
-        npv[:, has] += np.add.reduceat(m * np.concatenate(w_npv), cuts, axis=1)
-        cost[:, has] += np.add.reduceat(m * np.concatenate(w_cost), cuts, axis=1)
+        sides = simulate_sides(lines, weights, draws, seed, pid, sampling)
+        np.subtract(sides[:, 0], sides[:, 1], out=npv[:, j])
+        cost[:, j] = sides[:, 1]
     return npv, cost
 
 
