@@ -290,7 +290,9 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     }
     rows = [
         [
-            str(int(r.year)),
+            f"{int(r.year)} ({t(lang, 'restverdi', 'residual value')})"
+            if getattr(r, "residual", False)
+            else str(int(r.year)),
             fmt_nok(r.costs, lang),
             fmt_nok(r.benefits, lang),
             fmt_nok(r.cash_benefits, lang),
