@@ -68,6 +68,7 @@ show_table(tables.attention_table(statuses, lang, plans=plans), lang=lang)
 # %%
 text.show_heading(h.ranking)
 show_table(tables.ranking_table(ranked, lang), lang=lang)
+show_table(tables.ranking_npv_nnb_table(ranked, lang), lang=lang)
 
 # %%
 text.show_text(cba_text.portfolio_sentences(results, ws, portfolio_mc, lang))

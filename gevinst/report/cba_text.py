@@ -49,10 +49,10 @@ def basis_sentences(cba: Any, lang: str = "nb") -> list[str]:
                 lang,
                 f"Beløpene er i faste {cba.price_year}-kroner, regnet om fra planens "
                 f"{cba.plan_price_year}-kroner med faktor {fmt_number(cba.price_factor, 4, lang)} "
-                f"({cba.price_index_source.strip()}).",
+                f"({cba.price_index_source.strip().rstrip('.')}).",
                 f"Amounts are in real {cba.price_year} NOK, converted from the plan's "
                 f"{cba.plan_price_year} NOK by a factor of {fmt_number(cba.price_factor, 4, lang)} "
-                f"({cba.price_index_source.strip()}).",
+                f"({cba.price_index_source.strip().rstrip('.')}).",
             )
         )
     else:

@@ -974,3 +974,37 @@ def monte_carlo_error_table(mc: Any, lang: str = "nb") -> pd.DataFrame:
         heads[1:],
         caption=t(lang, "Monte Carlo med standardfeil", "Monte Carlo with standard errors"),
     )
+
+
+def ranking_npv_nnb_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
+    """Each ranked project's NPV and NPV per budget krone (NNB), and which one the ranking used."""
+    basis = ranked[0].basis if ranked else "npv"
+    rows = [
+        [
+            str(r.rank),
+            r.name or r.project,
+            fmt_nok(r.npv, lang),
+            "–" if r.nnb is None else fmt_number(r.nnb, 2, lang),
+        ]
+        for r in ranked
+    ]
+    heads = [
+        t(lang, "Rang", "Rank"),
+        t(lang, "Prosjekt", "Project"),
+        t(lang, "Netto nåverdi", "NPV"),
+        t(lang, "NNV per budsjettkrone", "NPV per budget krone"),
+    ]
+    caption = (
+        t(
+            lang,
+            "Rangert etter NNV per budsjettkrone (budsjettet er skranken); NNV ved siden av",
+            "Ranked by NPV per budget krone (the budget is the constraint); NPV beside it",
+        )
+        if basis == "nnb"
+        else t(
+            lang,
+            "Rangert med netto nåverdi; NNV per budsjettkrone ved siden av",
+            "Ranked with the NPV; NPV per budget krone beside it",
+        )
+    )
+    return _frame(rows, heads, heads[2:], caption=caption)
