@@ -455,3 +455,47 @@ def test_portfolio_monte_carlo_is_fast_and_matches_the_loop() -> None:
     )
     np.testing.assert_allclose(npv, loop, rtol=1e-9, atol=1e-6)
     assert elapsed < 2.0
+
+
+# --------------------------------------------------------------------------- what people read
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_reports_and_summary_state_the_basis(lang: str) -> None:
+    from gevinst.report import cba_text, tables
+
+    loaded = ws.load(EXAMPLE)
+    r = analyse(loaded.plans["velferdsteknologi"], loaded.workspace, draws=1000)
+    text = " ".join(cba_text.basis_sentences(r, lang))
+    assert "2025" in text and "2024" in text  # base year and price year
+    assert ("Påløpte" if lang == "nb" else "Sunk") in text
+    basis = tables.cba_basis_table(r, lang)
+    assert len(basis) == 7 and "2025" in basis.iloc[0, 1]
+    assert len(tables.sunk_costs_table(r, lang)) == len(r.sunk_costs) == 4
+    note = cba_text.monte_carlo_note(r.monte_carlo, lang)
+    assert ("uavhengig" if lang == "nb" else "independently") in note
+    errors = tables.monte_carlo_error_table(r.monte_carlo, lang)
+    assert list(errors.iloc[:, 0])[:4] == ["P10", "P50", "P85", "P90"]
+    accounts = tables.benefit_account_table(benefit_accounts(r), lang)
+    assert len(accounts) == len(r.municipalities)
+    erp = analyse(loaded.plans["felles-erp"], loaded.workspace, draws=1000)
+    assert erp.residual_value > 0 and erp.per_year["residual"].iloc[-1]
+    assert "restverdi" in tables.cash_flow_table(erp, "nb").iloc[-1, 0]
+    eb = analyse(loaded.plans["ebyggesak"], loaded.workspace, draws=1000)
+    assert "G1, G2" in cba_text.monte_carlo_note(eb.monte_carlo, lang)
+    out = CliRunner().invoke(
+        cli,
+        [
+            "cba",
+            "velferdsteknologi",
+            "--lang",
+            lang,
+            "--draws",
+            "1000",
+            "--workspace",
+            str(EXAMPLE),
+        ],
+    )
+    assert out.exit_code == 0 and (
+        "diskontert til 2025" in out.stdout or "discounted to 2025" in out.stdout
+    )
