@@ -499,3 +499,16 @@ def test_reports_and_summary_state_the_basis(lang: str) -> None:
     assert out.exit_code == 0 and (
         "diskontert til 2025" in out.stdout or "discounted to 2025" in out.stdout
     )
+
+
+def test_a_workspace_wide_correlation_for_benefits_of_one_kind() -> None:
+    plan = four_line_plan(None)
+    w = workspace()
+    w = with_(w, monte_carlo={**w.monte_carlo.model_dump(), "kind_correlation": {"cash": 1.0}})
+    r = analyse(plan, w, sensitivity=False)
+    full = analyse(four_line_plan(1.0), workspace(), sensitivity=False)
+    assert [g["id"] for g in r.monte_carlo.correlation] == ["workspace:cash"]
+    assert r.monte_carlo.std == pytest.approx(full.monte_carlo.std, rel=0.02)
+    # A plan's own group wins: its lines are not grouped again.
+    again = analyse(four_line_plan(0.5), w, sensitivity=False)
+    assert [g["id"] for g in again.monte_carlo.correlation] == ["C1"]

@@ -695,10 +695,20 @@ def build_lines(
             )
 
     index_of = {line_id: k for k, line_id in enumerate(ids)}
-    groups = tuple(
+    groups = [
         (g.id, tuple(index_of[x] for x in g.lines if x in index_of), float(g.correlation))
         for g in plan.correlation_groups
-    )
+    ]
+    grouped = {k for _, members, _ in groups for k in members}
+    for kind, rho in workspace.monte_carlo.kind_correlation.items():
+        kind = getattr(kind, "value", kind)
+        members = tuple(
+            k
+            for k, (g, c) in enumerate(zip(group, category, strict=True))
+            if g == BENEFIT and c == kind and k not in grouped
+        )
+        if len(members) > 1 and rho > 0:
+            groups.append((f"workspace:{kind}", members, float(rho)))
     sunk = {
         cid: {y: a * factor for y, a in by_year.items()}
         for cid, by_year in sunk_costs(plan).items()
@@ -729,7 +739,7 @@ def build_lines(
         price_factor=factor,
         price_year=price_year,
         warnings=tuple(warnings),
-        groups=groups,
+        groups=tuple(groups),
     )
 
 

@@ -752,6 +752,13 @@ class MonteCarloSettings(Strict):
         "Workspace seed; each project's stream is derived from it and its id",
         default=20240501,
     )
+    kind_correlation: dict[BenefitKind, Annotated[float, Field(ge=0, le=1)]] = f(
+        "korrelasjon per gevinsttype",
+        "correlation per benefit kind",
+        "Workspace-wide correlation between a project's benefits of one kind (cash, time, "
+        "quality) that are in no correlation group of the plan",
+        default_factory=dict,
+    )
     sampling: Sampling = f(
         "trekkmetode",
         "sampling",
