@@ -2,18 +2,24 @@
 
 Follows the Ministry of Finance's rundskriv R-109/2021 and DFØ's *Veileder i
 samfunnsøkonomiske analyser* (2023). All amounts are NOK in real prices of the
-plan's price year. The method in short (details in ``docs/cba.md``):
+workspace's price year (plans converted with its price index), else the plan's;
+every present value is at the workspace's base year (sammenstillingsår). The
+method in short (details in ``docs/cba.md``):
 
 1. The plan becomes lines × analysis years (:mod:`gevinst.model.cba_flows`):
    costs by line and category, benefits from baseline → target × valuation ×
    realisation profile, dis-benefits against them, non-priced effects beside.
-2. Flows are discounted by R-109 step-wise 4/3/2 % (or a flat rate)
-   (:mod:`gevinst.model.discount`); year 0 is the first analysis year and the
-   flow of year t is discounted t years (``timing: start``) or t + 1 (``end``).
+2. Flows are discounted by R-109 step-wise 4/3/2 % (or a flat rate), the steps
+   counted from the first analysis year, then moved to the base year
+   (:func:`gevinst.model.discount.base_year_factors`); costs before the first
+   analysis year are sunk costs (shown, not in the NPV); investments with a
+   lifetime are reinvested and leave a residual value.
 3. Results: NPV (netto nåverdi), NPV per budget krone (NNB), benefit/cost
-   ratio, IRR, simple and discounted payback, the cash-only NPV; the tax
-   financing cost (skattefinansieringskostnad) when the workspace turns it on.
-4. The split between the participating kommuner by the cost-sharing key.
+   ratio, IRR (conventional flows only), simple and discounted payback, the
+   cash-only NPV; the tax financing cost (skattefinansieringskostnad, on by
+   default) of the net budget effect, which cash benefits and uttak reduce.
+4. The split between the participating kommuner (:func:`municipality_results`,
+   the one per-kommune rule) and the gevinstregnskap (:func:`benefit_accounts`).
 5. Sensitivity (tornado, switching values) and Monte Carlo
    (:mod:`gevinst.model.uncertainty`).
 
@@ -29,20 +35,26 @@ the plan's own amounts (every multiplier 1.0), before any uncertainty
 adjustment, kept beside it for comparison.
 
 Per-year table (``CbaResult.per_year``): planned amount × expected multiplier,
-all NOK, costs as positive numbers (a negative tax financing cost, i.e. a net
-budget saving, lowers them):
+all NOK in real prices of ``price_year``, costs as positive numbers (a negative
+tax financing cost, i.e. a net budget saving, lowers them). One row per
+analysis year, and one more (``residual`` True, the year after the period) when
+an investment has a residual value:
 
-* ``cost_investment``, ``cost_operation``, ``cost_internal``: costs by category;
-* ``tax_financing_cost`` = τ · ``budget_cost`` (0 when off), where
-  ``budget_cost`` = investment + operation − cash benefits is the net effect
-  on public budgets (R-109/2021: τ = 20 %);
+* ``cost_investment`` (with reinvestments), ``cost_operation``, ``cost_internal``;
+* ``budget_cost`` = investment + operation − ``cash_benefits`` −
+  ``take_outs_budget``: the net effect on public budgets;
+* ``tax_financing_cost`` = τ · ``budget_cost`` (0 when off; R-109/2021: τ = 20 %);
 * ``costs`` = the three categories + ``tax_financing_cost``;
-* ``benefits_gross`` (gevinster), ``disbenefits`` (ulemper, positive),
-  ``benefits`` = gevinster − ulemper; ``cash_benefits`` = cash gevinster − cash
-  ulemper;
-* ``net`` = ``benefits`` − ``costs``; ``present_value`` = ``net`` ·
-  ``discount_factor``; ``cumulative_present_value``; ``cumulative_net``;
-* ``take_outs``: planned uttak (the budget picture, not in the NPV).
+* ``benefits_gross`` (gevinster) and its cash part ``benefits_gross_cash``
+  (herav kontant, never above it); ``disbenefits`` (ulemper, positive) and
+  ``disbenefits_cash``; ``benefits`` = gevinster − ulemper; ``cash_benefits`` =
+  ``benefits_gross_cash`` − ``disbenefits_cash``;
+* ``take_outs``: all planned uttak; ``take_outs_budget``: those of non-cash
+  benefits, which reduce the budget cost;
+* ``residual_value``: the residual value (restverdi), only in the residual row;
+* ``net`` = ``benefits`` − ``costs`` + ``residual_value``; ``discount_factor``
+  to the base year; ``present_value`` = ``net`` · ``discount_factor``;
+  ``cumulative_present_value``; ``cumulative_net``; ``residual`` (row flag).
 
 ``npv`` is the sum of ``present_value``, exactly.
 

@@ -9,20 +9,26 @@ where w_l is line l's present value with its sign (and its share of the tax
 financing cost). A simulation is then one matrix product.
 
 **Monte Carlo** (the state's quality-assurance practice, KS1/KS2; DFØ's guide
-on uncertainty analysis): every cost and benefit line gets an independent
-triangular multiplier (low, likely, high); lines with low = high are fixed at
-that value. Draws come from ``numpy.random.Generator(PCG64(seed))`` by the
-inverse of the triangular CDF, so the same plan and seed give the same numbers
-(with the same numpy version: NEP 19 lets a Generator's streams change between
-numpy releases). Reported: P10, P50, P85, P90 and the mean of the NPV, and the
-probability that NPV > 0. The point NPV of the analysis takes every line at
-its expected multiplier E[m_l] = (low + likely + high) / 3 (the expected value,
-forventningsverdi, that DFØ's guide asks for); since the NPV is linear in the
-multipliers, E[NPV] = Σ_l E[m_l] · w_l is that same number, and the simulated
-mean estimates it (within a few standard errors std/√draws). For the NPV the
+on uncertainty analysis): every cost and benefit line gets a triangular
+multiplier (low, likely, high); lines with low = high are fixed at that value.
+Each project draws from its own stream, ``PCG64(SeedSequence([seed, h]))`` with
+h from the project id (:func:`project_seed`), so results do not depend on which
+other projects are analysed or in which order. Draws are Latin-hypercube
+(``lhs``, the workspace default: one draw in each of n equal-probability strata
+per line) or simple random, turned into multipliers by the inverse triangular
+CDF. Lines in a correlation group (the plan's ``correlation_groups``, or the
+workspace's ``monte_carlo.kind_correlation``) share a driver through a
+one-factor Gaussian copula; the rest are independent, which the result states
+(``independent``). Reported: P10, P50, P85, P90, the mean, the standard
+deviation and the probability that NPV > 0, each with its standard error
+(:func:`percentile_se`; std/√n for the mean, an upper bound under LHS). The
+point NPV of the analysis takes every line at its expected multiplier
+E[m_l] = (low + likely + high) / 3; since the NPV is linear in the
+multipliers, the simulated mean estimates that same number. For the NPV the
 cautious figure is the low percentile (P10: 90 % chance of doing better); P85
 of the present value of *costs* (the KS2 cost-frame convention) is given as
-``cost_p85``.
+``cost_p85``. The portfolio's distribution (:func:`portfolio_monte_carlo`) is
+the sum of the projects' own draws.
 
 **Sensitivity**: each uncertain line at its low and its high multiplier with the
 rest at their expected multipliers, plus the main inputs (all costs ±20 %, all
