@@ -36,7 +36,7 @@ from gevinst.model.cba import analyse
 from gevinst.model.cba_flows import build_lines, line_weights
 from gevinst.model.discount import discount_factors
 from gevinst.model.schema import Plan, Workspace
-from gevinst.model.uncertainty import monte_carlo, triangular_multipliers
+from gevinst.model.uncertainty import monte_carlo, project_seed, triangular_multipliers
 
 YEARS = 40
 COST_LINES = 25
@@ -187,15 +187,21 @@ def main() -> None:
         f"median of {args.repeats} runs\n"
     )
 
+    # The project's own stream (workspace seed + project id), simple random draws, so the
+    # naive loop below can be fed the very same uniforms.
+    stream = project_seed(seed, plan.project.id)
+
     def uniforms():
-        return np.random.Generator(np.random.PCG64(seed)).random((draws, lines.n))
+        return np.random.Generator(np.random.PCG64(stream)).random((draws, lines.n))
 
     def multipliers():
-        rng = np.random.Generator(np.random.PCG64(seed))
+        rng = np.random.Generator(np.random.PCG64(stream))
         return triangular_multipliers(rng, lines.low, lines.likely, lines.high, draws)
 
     def engine():
-        return monte_carlo(lines, weights, draws=draws, seed=seed)
+        return monte_carlo(
+            lines, weights, draws=draws, seed=seed, project_id=plan.project.id, sampling="random"
+        )
 
     t_uniform, u = timed(uniforms, args.repeats)
     t_tri, _ = timed(multipliers, args.repeats)

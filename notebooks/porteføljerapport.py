@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from gevinst.io.workspace import load
 from gevinst.model import cba, portfolio, tracking
-from gevinst.report import figures, tables, text
+from gevinst.report import cba_text, figures, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -42,8 +44,12 @@ ws, plans = loaded.workspace, loaded.plans
 results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}
 statuses = tracking.portfolio_status(plans, loaded.measurements, as_of_date, ws)
-roll = portfolio.rollup(statuses, npv, plans, ws, as_of_date)
-ranked = portfolio.prioritise(plans, ws, npv)
+nnb = {pid: r.npv_per_budget_krone for pid, r in results.items()}
+roll = portfolio.rollup(
+    statuses, npv, plans, ws, as_of_date, kommune_npv=portfolio.kommune_npvs(results)
+)
+ranked = portfolio.prioritise(plans, ws, npv, nnb_by_project=nnb)
+portfolio_mc = portfolio.portfolio_monte_carlo(results, ws)
 claims = portfolio.double_claims(plans)
 late = tracking.overdue(plans, loaded.measurements, as_of_date)
 h = text.headings(lang)
@@ -62,6 +68,13 @@ show_table(tables.attention_table(statuses, lang, plans=plans), lang=lang)
 # %%
 text.show_heading(h.ranking)
 show_table(tables.ranking_table(ranked, lang), lang=lang)
+show_table(tables.ranking_npv_nnb_table(ranked, lang), lang=lang)
+
+# %%
+text.show_text(cba_text.portfolio_sentences(results, ws, portfolio_mc, lang))
+show(figures.portfolio_npv_distribution(portfolio_mc, lang))
+if portfolio_mc is not None:
+    show_table(tables.monte_carlo_error_table(portfolio_mc, lang), row_headers=True, lang=lang)
 
 # %%
 text.show_heading(h.portfolio_municipalities)

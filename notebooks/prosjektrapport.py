@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from gevinst.io.workspace import load_project
 from gevinst.model import cba, tracking
-from gevinst.report import figures, tables, text
+from gevinst.report import cba_text, figures, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -78,9 +80,23 @@ show(figures.monte_carlo_histogram(result, lang))
 show_table(tables.cash_flow_table(result, lang), row_headers=True, lang=lang)
 
 # %%
+text.show_text(cba_text.basis_sentences(result, lang))
+show_table(tables.cba_basis_table(result, lang), row_headers=True, lang=lang)
+if result.sunk_costs:
+    show_table(tables.sunk_costs_table(result, lang), row_headers=True, lang=lang)
+if result.monte_carlo is not None:
+    text.show_text(cba_text.monte_carlo_note(result.monte_carlo, lang))
+    show_table(tables.monte_carlo_error_table(result.monte_carlo, lang), row_headers=True, lang=lang)
+
+# %%
 text.show_heading(h.municipalities)
 show_table(tables.municipality_table(result, lang), row_headers=True, lang=lang)
 show(figures.municipality_bars(result, lang))
+show_table(
+    tables.benefit_account_table(cba.benefit_accounts(result, statuses), lang),
+    row_headers=True,
+    lang=lang,
+)
 
 # %%
 text.show_heading(h.non_priced)

@@ -17,6 +17,12 @@ CBA_JSON_KEYS = (
     "sensitivity",
     "municipalities",
     "tax_financing_cost",
+    "base_year",
+    "price_year",
+    "irr_reason",
+    "sunk_costs",
+    "residual_value",
+    "pv_residual_value",
 )
 
 STATUS_JSON_KEYS = frozenset(

@@ -58,7 +58,7 @@ def workspace(
         municipalities=[Municipality(name=n, population=p) for n, p in populations],
         hourly_cost=hourly_cost,
         discounting=Discounting(rule=rule, flat_rate=rate, timing=timing),
-        tax_financing=TaxFinancing(enabled=tax, rate=0.2),
+        tax_financing=TaxFinancing(enabled=tax, rate=0.2, off_reason="" if tax else "test"),
     )
 
 
@@ -136,6 +136,7 @@ def make_plan(
     sharing: str = "population",
     fixed: dict[str, float] | None = None,
     ws: Workspace | None = None,
+    **project: object,
 ) -> Plan:
     plan = Plan(
         project={
@@ -151,6 +152,7 @@ def make_plan(
             "end_date": dt.date(start + 1, 12, 31),
             "price_year": start,
             "analysis_years": years,
+            **project,
         },
         goals={"main_goal": "Bedre tjenester"},
         effect_goals=[{"id": "E1", "text": "Effekt", "indicator": "Indikator"}],
@@ -342,9 +344,16 @@ def test_benefits_continue_at_target_to_the_end() -> None:
 
 
 def test_costs_outside_the_period_are_listed() -> None:
-    plan = make_plan([cost("K1", {2023: 40, 2024: 100, 2030: 5})], [benefit("G1", 30, 2025)])
+    plan = make_plan(
+        [cost("K1", {2023: 40, 2024: 100, 2030: 5})],
+        [benefit("G1", 30, 2025)],
+        decision_year=2024,
+        decision_note="Videreføring",
+    )
     r = analyse(plan, workspace(), monte_carlo=False)
-    assert r.outside_period == {"K1": [2023, 2030]}
+    # 2030 is after the period (left out, listed); 2023 is before it: a sunk cost, shown.
+    assert r.outside_period == {"K1": [2030]}
+    assert r.sunk_costs == {"K1": {2023: 40.0}} and r.sunk_cost_total == 40.0
     assert r.per_year["costs"].sum() == 100
 
 
@@ -354,9 +363,9 @@ def test_analysis_start_year_sets_year_zero() -> None:
         update={"project": plan.project.model_copy(update={"analysis_start_year": 2025})}
     )
     r = analyse(plan, workspace(), monte_carlo=False)
-    # Year 0 = 2025: the cost in 2024 falls outside; benefits 30 in 2025–2029 undiscounted first.
+    # Year 0 = 2025: the cost in 2024 is sunk; benefits 30 in 2025–2029 undiscounted first.
     assert r.start_year == 2025
-    assert r.outside_period == {"K1": [2024]}
+    assert r.outside_period == {} and r.sunk_costs == {"K1": {2024: 100.0}}
     assert r.npv == pytest.approx(30 * (1 + A))
 
 
@@ -699,7 +708,10 @@ def test_to_json_is_plain_json_with_the_required_keys() -> None:
         "seed",
     }
     assert "npv" not in data["monte_carlo"]
-    assert set(data["municipalities"][0]) == {"name", "share", "costs", "benefits", "npv"}
+    assert set(data["municipalities"][0]) == {
+        "name", "share", "costs", "benefits", "npv",
+        "costs_paid", "cash_benefits", "take_outs_planned", "budget_cost",
+    }
     assert {"input_id", "label", "low_npv", "high_npv", "switching_value"} <= set(
         data["sensitivity"][0]
     )

@@ -166,7 +166,8 @@ def test_portfolio_report_runs_on_the_example_workspace(workspace, tmp_path):
         "Forfalte målinger",
     ):
         assert f"<h2>{heading}</h2>" in markup
-    assert _images_have_alt(markup) == 3
+    assert _images_have_alt(markup) == 4  # status, counts, portfolio NPV distribution, kommuner
+    assert "Porteføljens netto nåverdi" in markup and "Standardfeil" in markup
     assert "Sum portefølje" in markup
 
 

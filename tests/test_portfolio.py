@@ -147,9 +147,13 @@ def portfolio():
     return w, plans, statuses, npv
 
 
+# The per-kommune NPVs of the two projects, as their cost/benefit analyses give them.
+KOMMUNE_NPV = {"p1": {"A": 700.0, "B": 300.0}, "p2": {"A": -150.0, "C": -250.0}}
+
+
 def test_rollup_adds_up(portfolio):
     w, plans, statuses, npv = portfolio
-    r = pf.rollup(statuses, npv, plans, w, AS_OF)
+    r = pf.rollup(statuses, npv, plans, w, AS_OF, kommune_npv=KOMMUNE_NPV)
     assert [p.key for p in r.projects] == ["p1", "p2"]
     for attr in ("planned_nok", "realised_nok"):
         total = getattr(r.total, attr)
@@ -173,7 +177,7 @@ def test_rollup_adds_up(portfolio):
 
 def test_rollup_by_hand(portfolio):
     w, plans, statuses, npv = portfolio
-    r = pf.rollup(statuses, npv, plans, w, AS_OF)
+    r = pf.rollup(statuses, npv, plans, w, AS_OF, kommune_npv=KOMMUNE_NPV)
     # G1 (p1): 0 → 40 on day 182, flat to day 274: 7320 unit-days × 10 NOK.
     g1 = 10 * 7320 / YEAR
     # G2: 0 → 10, same dates: 10·182/2 + 10·92 = 1830 unit-days.
@@ -190,7 +194,12 @@ def test_rollup_by_hand(portfolio):
     assert kommuner["A"].realised_nok == pytest.approx(0.75 * (g1 + u1) + 0.5 * g1b)
     assert kommuner["B"].realised_nok == pytest.approx(0.25 * (g1 + u1) + g2)
     assert kommuner["C"].realised_nok == pytest.approx(0.5 * g1b)
-    assert kommuner["A"].npv == pytest.approx(0.75 * 1000 - 0.5 * 400)
+    # A kommune's NPV is the sum of the projects' per-kommune NPVs, not a split of theirs.
+    assert kommuner["A"].npv == 700.0 - 150.0
+    assert kommuner["B"].npv == 300.0 and kommuner["C"].npv == -250.0
+    # Without the projects' per-kommune figures the portfolio does not invent its own split.
+    bare = pf.rollup(statuses, npv, plans, w, AS_OF)
+    assert all(k.npv is None for k in bare.municipalities)
     goals = {(e.project, e.key): e for e in r.effect_goals}
     assert goals[("p1", "E2")].realised_nok == pytest.approx(g2)
     assert goals[("p2", "E2")].realised_nok == 0

@@ -130,6 +130,8 @@ def test_workspace_defaults():
     )
     assert w.discounting.rule == s.DiscountRule.R109
     assert w.discounting.timing == s.Timing.START
-    assert w.tax_financing.enabled is False and w.tax_financing.rate == 0.2
+    # the tax financing cost is on by default for the public sector.
+    assert w.tax_financing.enabled is True and w.tax_financing.rate == 0.2
+    assert w.base_year is None and w.price_year is None and w.budget_constrained is False
     assert (w.status_thresholds.green, w.status_thresholds.yellow) == (0.9, 0.7)
     assert w.monte_carlo.draws >= 10_000

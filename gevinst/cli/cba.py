@@ -25,6 +25,7 @@ from gevinst.cli.common import (
 from gevinst.io import workspace as ws
 from gevinst.model.cba import CbaResult, analyse
 from gevinst.model.schema import Plan
+from gevinst.report.cba_text import basis_sentences, monte_carlo_note
 from gevinst.report.tables import municipality_table, table_text
 from gevinst.report.text import (
     fmt_nok,
@@ -67,10 +68,11 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
         f"{section('cba', lang)}: {plan.project.name} ({plan.project.id})",
         say(
             lang,
-            f"Faste {r.price_year}-kroner · {r.start_year}–{last} ({r.analysis_years} år) · "
-            f"{_rules(r, lang)} · timekostnad {fmt_nok(r.hourly_cost, lang)}",
-            f"Real {r.price_year} NOK · {r.start_year}–{last} ({r.analysis_years} years) · "
-            f"{_rules(r, lang)} · hourly cost {fmt_nok(r.hourly_cost, lang)}",
+            f"Faste {r.price_year}-kroner · diskontert til {r.base_year} · {r.start_year}–{last} "
+            f"({r.analysis_years} år) · {_rules(r, lang)} · timekostnad {fmt_nok(r.hourly_cost, lang)}",
+            f"Real {r.price_year} NOK · discounted to {r.base_year} · {r.start_year}–{last} "
+            f"({r.analysis_years} years) · {_rules(r, lang)} · hourly cost "
+            f"{fmt_nok(r.hourly_cost, lang)}",
         ),
         "",
     ]
@@ -117,6 +119,9 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
                 f"  Sannsynlighet for positiv NNV: {fmt_percent(mc.prob_positive, lang, 0)}",
                 f"  Probability of a positive NPV: {fmt_percent(mc.prob_positive, lang, 0)}",
             ),
+            *textwrap.wrap(
+                monte_carlo_note(mc, lang), 100, initial_indent="  ", subsequent_indent="  "
+            ),
         ]
 
     if r.sensitivity:
@@ -153,12 +158,15 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
                 f"Non-priced benefits stand beside the NPV, not in it: {', '.join(r.non_priced)}.",
             ),
         ]
+    lines += ["", say(lang, "Grunnlag:", "Basis:")]
+    for sentence in basis_sentences(r, lang):
+        lines += textwrap.wrap(sentence, 100, initial_indent="  ", subsequent_indent="    ")
     for cost_id, years in r.outside_period.items():
         lines.append(
             say(
                 lang,
-                f"Merk: kostnad {cost_id} har beløp utenfor analyseperioden ({', '.join(map(str, years))}); de er holdt utenfor.",
-                f"Note: cost {cost_id} has amounts outside the analysis period ({', '.join(map(str, years))}); they are left out.",
+                f"Merk: kostnad {cost_id} har beløp etter analyseperioden ({', '.join(map(str, years))}); de er holdt utenfor.",
+                f"Note: cost {cost_id} has amounts after the analysis period ({', '.join(map(str, years))}); they are left out.",
             )
         )
     lines += [

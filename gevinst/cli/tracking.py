@@ -12,6 +12,7 @@ import getpass
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -32,6 +33,7 @@ from gevinst.model import overall as ov
 from gevinst.model import portfolio as pf
 from gevinst.model import tracking as tr
 from gevinst.report import status_text as st
+from gevinst.report.cba_text import portfolio_cba_text
 from gevinst.report.tables import (
     STATUS_COLUMNS,
     criterion_label,
@@ -114,7 +116,8 @@ def status_cmd(
     when = _as_of(as_of)
     loaded = _load_selected(root_of(workspace), ids, lang)
     statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, loaded.workspace)
-    economics, warnings = _economics(loaded, lang)
+    results, warnings = _analyses(loaded, lang)
+    economics = _economics(results)
     claims = pf.double_claims(loaded.plans)
     projects = []
     for pid, plan in loaded.plans.items():
@@ -389,32 +392,53 @@ def _owners(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, la
 # --------------------------------------------------------------------------- portfolio
 
 
-def _economics(loaded: ws.Loaded, lang: str) -> tuple[dict[str, dec.Economics], list[str]]:
-    """Expected NPV and P(NPV > 0) per project from the cost/benefit engine, and any warnings.
+def _analyses(loaded: ws.Loaded, lang: str) -> tuple[dict[str, Any], list[str]]:
+    """The cost/benefit result per project (None where the plan cannot be analysed), and warnings.
 
-    The engine is imported lazily (the tracking commands work without it).
+    With Monte Carlo (the decision list needs P(NPV > 0)), without the tornado.
     """
+    from gevinst.model import cba
+
     warnings: list[str] = []
-    try:
-        from gevinst.model import cba
-    except ImportError:
-        return {pid: dec.Economics() for pid in loaded.plans}, [
-            say(
-                lang,
-                "Kost/nytte-modulen er ikke tilgjengelig; netto nåverdi vises ikke.",
-                "The cost/benefit module is not available; NPV is not shown.",
-            )
-        ]
-    out: dict[str, dec.Economics] = {}
+    out: dict[str, Any] = {}
     for pid, plan in loaded.plans.items():
         try:
-            # no tornado: the decision list needs the expected NPV and P(NPV > 0) only
-            result = cba.analyse(plan, loaded.workspace, sensitivity=False)
-            out[pid] = dec.Economics.from_cba(result)
+            out[pid] = cba.analyse(plan, loaded.workspace, sensitivity=False)
         except InputError as exc:
-            out[pid] = dec.Economics()
+            out[pid] = None
             warnings.append(f"{pid}: " + "; ".join(i.format(lang) for i in exc.issues))
     return out, warnings
+
+
+def _economics(results: dict[str, Any]) -> dict[str, dec.Economics]:
+    """Expected NPV and P(NPV > 0) per project for the decision rules (empty where not analysed)."""
+    return {
+        pid: dec.Economics() if r is None else dec.Economics.from_cba(r)
+        for pid, r in results.items()
+    }
+
+
+def _cba_json(results: dict[str, Any], w: Any, mc: Any) -> dict[str, Any]:
+    """The portfolio's cost/benefit part of ``portfolio --json``: sums of the projects' figures."""
+    done = {pid: r for pid, r in results.items() if r is not None}
+    return {
+        "base_year": w.base_year,
+        "price_year": w.price_year,
+        "budget_constrained": w.budget_constrained,
+        "npv": sum(r.npv for r in done.values()),
+        "pv_budget_cost": sum(r.pv_budget_cost for r in done.values()),
+        "projects": {
+            pid: {
+                "npv": r.npv,
+                "npv_per_budget_krone": r.npv_per_budget_krone,
+                "base_year": r.base_year,
+                "price_year": r.price_year,
+                "municipalities": {m.name: m.npv for m in r.municipalities},
+            }
+            for pid, r in done.items()
+        },
+        "monte_carlo": mc.to_json() if mc is not None else None,
+    }
 
 
 def _count_cells(line: pf.Line, lang: str) -> list[str]:
@@ -439,10 +463,13 @@ def portfolio_cmd(
     loaded = ws.load(root_of(workspace), lang=lang)
     w = loaded.workspace
     statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, w)
-    economics, warnings = _economics(loaded, lang)
-    npv = {pid: e.npv for pid, e in economics.items()}
-    roll = pf.rollup(statuses, npv, loaded.plans, w, when)
-    ranking = pf.prioritise(loaded.plans, w, npv)
+    results, warnings = _analyses(loaded, lang)
+    economics = _economics(results)
+    npv = {pid: (None if r is None else r.npv) for pid, r in results.items()}
+    nnb = {pid: (None if r is None else r.npv_per_budget_krone) for pid, r in results.items()}
+    roll = pf.rollup(statuses, npv, loaded.plans, w, when, kommune_npv=pf.kommune_npvs(results))
+    ranking = pf.prioritise(loaded.plans, w, npv, nnb_by_project=nnb)
+    portfolio_mc = pf.portfolio_monte_carlo(results, w)
     claims = pf.double_claims(loaded.plans)
     overall = {
         pid: ov.overall_status(plan, [s for s in statuses if s.project == pid], when)
@@ -471,6 +498,7 @@ def portfolio_cmd(
                 "double_claims": [d.to_json() for d in claims],
                 "project_status": {pid: o.to_json() for pid, o in overall.items()},
                 "decisions": [d.to_json() for d in board],
+                "cba": _cba_json(results, w, portfolio_mc),
                 "warnings": warnings,
             }
         )
@@ -556,6 +584,8 @@ def portfolio_cmd(
             r.project,
             fmt_number(r.score * 100, 0, lang),
             *[fmt_number(r.criteria[c] * 100, 0, lang) for c in crit],
+            fmt_nok(r.npv, lang, short=True),
+            "–" if r.nnb is None else fmt_number(r.nnb, 2, lang),
             ", ".join(criterion_label(c, lang) for c in r.missing),
         ]
         for r in ranking
@@ -580,12 +610,15 @@ def portfolio_cmd(
                 say(lang, "Prosjekt", "Project"),
                 say(lang, "Poeng (0–100)", "Score (0–100)"),
                 *[criterion_label(c, lang) for c in crit],
+                say(lang, "NNV", "NPV"),
+                say(lang, "NNB", "NPV/budget krone"),
                 say(lang, "Mangler", "Missing"),
             ],
             rows,
-            tuple(range(2, 3 + len(crit))),
+            tuple(range(2, 5 + len(crit))),
         )
     )
+    click.echo(portfolio_cba_text(results, w, portfolio_mc, lang))
 
     click.echo()
     if claims:

@@ -29,7 +29,7 @@ from gevinst.errors import InputError, Issue, issues_from_validation
 from gevinst.io import atomic
 from gevinst.io.yamlfile import dump_yaml, load_yaml, locate, read_text
 from gevinst.model.schema import Measurement, Plan, Workspace, is_safe_id
-from gevinst.model.validate import measurement_issues, plan_issues
+from gevinst.model.validate import measurement_issues, plan_issues, workspace_issues
 
 CONFIG_NAME = "gevinst.yaml"
 PROJECTS_DIR = "projects"
@@ -143,9 +143,13 @@ def load_config(root: Path, *, lang: str = "nb") -> Workspace:
     name = display(path)
     data, lines = _parsed_yaml(path, name)
     try:
-        return Workspace.model_validate(data)
+        config = Workspace.model_validate(data)
     except ValidationError as exc:
         raise InputError(locate(issues_from_validation(exc, lang=lang), name, lines)) from None
+    problems = workspace_issues(config, lang=lang)
+    if problems:
+        raise InputError(locate(problems, name, lines))
+    return config
 
 
 def project_ids(root: Path) -> list[str]:

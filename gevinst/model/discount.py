@@ -124,3 +124,57 @@ def rates_in_use(rule: str, rate: float = 0.04, shift: float = 0.0) -> list[floa
     if _value(rule) == "flat":
         return [rate + shift]
     return [r + shift for _, r in R109_STEPS]
+
+
+def _extended(exponent: np.ndarray, rule: str, rate: float, shift: float) -> np.ndarray:
+    """D(t) for any real t: the rule's factor for t ≥ 0, compounding at the first rate for t < 0."""
+    t = np.asarray(exponent, dtype=float)
+    first = (rate if rule == "flat" else R109_STEPS[0][1]) + shift
+    ahead = np.maximum(t, 0.0)
+    forward = (1.0 + rate + shift) ** -ahead if rule == "flat" else stepwise_factor(ahead, shift)
+    return np.where(t < 0, (1.0 + first) ** -np.minimum(t, 0.0), forward)
+
+
+def base_year_factors(
+    years: np.ndarray,
+    first_year: int,
+    base_year: int | None = None,
+    rule: str = "r109",
+    rate: float = 0.04,
+    timing: str = "start",
+    *,
+    shift: float = 0.0,
+) -> np.ndarray:
+    """Discount factors to a fixed base year (*sammenstillingsår*) for calendar ``years``.
+
+    The R-109 steps are counted from the project's ``first_year`` (R-109/2021
+    counts years from the start of the analysis), and every present value is
+    then moved to ``base_year`` B, as Kystverket's FRAM does, so that NPVs of
+    projects that start in different years can be compared and added:
+
+        factor(y) = D(e(y)) / D(B − s)
+
+    with s = ``first_year``, e(y) = y − s (``timing: start``) or y − s + 1
+    (``end``), and D the rule's factor (:func:`discount_factors`) extended to
+    negative t by compounding at the first rate (4 % for R-109): a flow before
+    B is compounded up, one after it discounted. ``base_year`` None: B = s,
+    the factors of :func:`discount_factors`.
+
+    A project starting 2027, base year 2025, R-109: the flow of 2027 is worth
+    1.04^-2 in 2025; a flow of 2023 in a project starting 2023 is worth 1.04^2:
+
+    >>> base_year_factors(np.array([2027, 2028]), 2027, 2025).round(6).tolist()
+    [0.924556, 0.888996]
+    >>> base_year_factors(np.array([2023]), 2023, 2025).round(4).tolist()
+    [1.0816]
+    """
+    rule, timing = _value(rule), _value(timing)
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}, not {rule!r}")
+    if timing not in TIMINGS:
+        raise ValueError(f"timing must be one of {TIMINGS}, not {timing!r}")
+    base = first_year if base_year is None else int(base_year)
+    e = np.asarray(years, dtype=float) - first_year + (1.0 if timing == "end" else 0.0)
+    return _extended(e, rule, rate, shift) / float(
+        _extended(np.array([base - first_year], dtype=float), rule, rate, shift)[0]
+    )

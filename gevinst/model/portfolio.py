@@ -15,9 +15,10 @@ unmeasured item adds nothing to the realised sum), and the number of benefits
   (fordelingsnøkkel, the one the cost/benefit analysis uses), restricted to the
   benefit's own kommuner when it names any: *population* – innbyggertall / the
   sum over those kommuner; *equal* – 1/n; *fixed* – the project's fixed shares
-  of those kommuner, scaled to add up to 1 (equal if they are all zero). A project's NPV is split by the key over
-  all its kommuner. The shares add up to 1, so the kommune figures add up to
-  the total. A benefit's status is counted once in every kommune it names.
+  of those kommuner, scaled to add up to 1 (equal if they are all zero). A kommune's NPV is the sum of the
+  projects' per-kommune NPVs from the cost/benefit analysis (:func:`kommune_npvs`;
+  one rule, in :func:`gevinst.model.cba.municipality_results`). The shares add
+  up to 1, so the kommune figures add up to the total. A benefit's status is counted once in every kommune it names.
 * Per effektmål (keyed by project and effektmål id) the items that serve it.
 
 **Prioritisation** (:func:`prioritise`): every criterion is scored 0–1 (higher is
@@ -57,6 +58,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
+from gevinst.model import uncertainty
 from gevinst.model.cba_flows import restricted_shares, sharing_key
 from gevinst.model.profile import item_window
 from gevinst.model.schema import Benefit, DecisionPoint, Plan, Workspace
@@ -157,18 +159,37 @@ def _count(line: Line, s: ItemStatus) -> None:
             line.overdue += 1
 
 
+def kommune_npvs(results: Mapping[str, object]) -> dict[str, dict[str, float]]:
+    """Project id → kommune → NPV, taken from each project's cost/benefit result.
+
+    ``results`` maps project ids to :class:`gevinst.model.cba.CbaResult` (or
+    None). The per-kommune NPV is computed once, in the analysis
+    (:func:`gevinst.model.cba.municipality_results`, which respects benefits
+    limited to some kommuner); the portfolio only adds those numbers up.
+    """
+    return {
+        pid: {m.name: float(m.npv) for m in getattr(r, "municipalities", [])}
+        for pid, r in results.items()
+        if r is not None
+    }
+
+
 def rollup(
     statuses: list[ItemStatus],
     npv_by_project: Mapping[str, float | None],
     plans: Mapping[str, Plan] | Iterable[Plan],
     workspace: Workspace,
     as_of: dt.date,
+    *,
+    kommune_npv: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Rollup:
     """Per project, total, per kommune and per effektmål (see the module docstring).
 
     ``statuses`` are ``tracking.project_status`` rows of the plans; the total is
     the sum of the project lines, and the kommune lines add up to the total's
-    NOK and NPV.
+    NOK and NPV. A kommune's NPV is the sum of the projects' per-kommune NPVs
+    in ``kommune_npv`` (:func:`kommune_npvs`), exactly; without it the kommune
+    lines carry no NPV (the portfolio never splits an NPV by a rule of its own).
     """
     by_id = {p.project.id: p for p in _plans(plans)}
     projects: dict[str, Line] = {
@@ -180,11 +201,8 @@ def rollup(
     for pid, p in by_id.items():
         for g in p.effect_goals:
             goals[(pid, g.id)] = Line(g.id, g.text, project=pid)
-        shares = kommune_shares(p, workspace)
-        npv = npv_by_project.get(pid)
-        for name, share in shares.items():
-            line = kommuner.setdefault(name, Line(name, name))
-            line.add_npv(None if npv is None else npv * share)
+        for name, value in (kommune_npv or {}).get(pid, {}).items():
+            kommuner.setdefault(name, Line(name, name)).add_npv(value)
 
     for s in statuses:
         plan = by_id.get(s.project)
@@ -244,6 +262,12 @@ class RankedProject:
     """The input behind each criterion (fit 1–5, NPV, risk exposure 1–25, BP number, share)."""
     weights: dict[str, float]
     missing: tuple[str, ...] = ()
+    npv: float | None = None
+    """The project's NPV (at the workspace's base year)."""
+    nnb: float | None = None
+    """Its NPV per budget krone (NNB); None when the net budget cost is ≤ 0."""
+    basis: str = "npv"
+    """What the ``npv`` criterion scores: ``npv``, or ``nnb`` when budgets are the constraint."""
 
     def to_json(self) -> dict:
         return jsonable(asdict(self))
@@ -275,19 +299,29 @@ def prioritise(
     risk_scores: Mapping[str, float] | None = None,
     *,
     risk_measure: str = "max",
+    nnb_by_project: Mapping[str, float | None] | None = None,
 ) -> list[RankedProject]:
     """Rank projects by the weighted score over ``workspace.prioritisation`` (best first).
 
     ``risk_scores`` overrides the risk exposure (1–25) per project id; by
     default it is computed from each plan's risks with ``risk_measure``
     (``max`` or ``mean``). See the module docstring for the normalisation.
+
+    When ``workspace.budget_constrained`` is true, the ``npv`` criterion scores
+    the NPV per budget krone (NNB, ``nnb_by_project``) instead of the NPV: with
+    a fixed budget, the projects that give most per krone of it come first
+    (R-109/DFØ: rank by NNB under a budget constraint). Both are in every row.
+    A project with no NNB (no net budget cost) then counts as missing.
     """
     plist = _plans(plans)
     weights = {c: float(w) for c, w in workspace.prioritisation.items() if c in CRITERIA}
     weight_sum = sum(weights.values())
     n_kommuner = len(workspace.municipalities)
     known = set(workspace.population())
-    npvs = [v for p in plist if (v := npv_by_project.get(p.project.id)) is not None]
+    nnbs = dict(nnb_by_project or {})
+    basis = "nnb" if workspace.budget_constrained else "npv"
+    value_of = nnbs if basis == "nnb" else npv_by_project
+    npvs = [v for p in plist if (v := value_of.get(p.project.id)) is not None]
     lo, hi = (min(npvs), max(npvs)) if npvs else (0.0, 0.0)
 
     scored = []
@@ -301,7 +335,7 @@ def prioritise(
         raw["strategic_fit"] = None if fit is None else float(fit)
         norm["strategic_fit"] = 0.0 if fit is None else (fit - 1) / 4
 
-        npv = npv_by_project.get(pid)
+        npv = value_of.get(pid)
         raw["npv"] = npv
         if npv is None:
             norm["npv"] = 0.0
@@ -327,16 +361,63 @@ def prioritise(
             if raw[c] is None and weights.get(c, 0) > 0:
                 missing.append(c)
         score = sum(weights[c] * norm[c] for c in weights) / weight_sum if weight_sum > 0 else 0.0
-        scored.append((score, pid, p.project.name, norm, raw, tuple(missing)))
+        scored.append(
+            (
+                score,
+                pid,
+                p.project.name,
+                norm,
+                raw,
+                tuple(missing),
+                npv_by_project.get(pid),
+                nnbs.get(pid),
+            )
+        )
 
     scored.sort(key=lambda r: (-round(r[0], 12), r[1]))
     out: list[RankedProject] = []
-    for i, (score, pid, name, norm, raw, missing) in enumerate(scored):
+    for i, (score, pid, name, norm, raw, missing, npv, nnb) in enumerate(scored):
         rank = i + 1
         if out and round(out[-1].score, 12) == round(score, 12):
             rank = out[-1].rank
-        out.append(RankedProject(rank, pid, name, score, norm, raw, dict(weights), missing))
+        out.append(
+            RankedProject(
+                rank, pid, name, score, norm, raw, dict(weights), missing, npv, nnb, basis
+            )
+        )
     return out
+
+
+# --------------------------------------------------------------------------- portfolio Monte Carlo
+
+
+def portfolio_monte_carlo(
+    results: Mapping[str, object],
+    workspace: Workspace,
+    *,
+    draws: int | None = None,
+) -> uncertainty.MonteCarloResult | None:
+    """The distribution of the portfolio NPV from the projects' cost/benefit results.
+
+    ``results``: project id → :class:`gevinst.model.cba.CbaResult` (None skipped).
+    Each project is drawn from its own stream with its correlation groups, the
+    same draws as its own analysis; the projects are independent of each other
+    (stated in ``correlation`` and in the report). ``None`` without projects.
+    """
+    projects = [
+        (pid, r.lines, r.weights)
+        for pid, r in sorted(results.items())
+        if r is not None and getattr(r, "lines", None) is not None
+    ]
+    if not projects:
+        return None
+    mc = workspace.monte_carlo
+    return uncertainty.portfolio_monte_carlo(
+        projects,
+        draws=int(draws if draws is not None else mc.draws),
+        seed=int(mc.seed),
+        sampling=str(getattr(mc.sampling, "value", mc.sampling)),
+    )
 
 
 # --------------------------------------------------------------------------- double claims
@@ -410,8 +491,10 @@ __all__ = [
     "RankedProject",
     "Rollup",
     "double_claims",
+    "kommune_npvs",
     "kommune_shares",
     "normalise_indicator",
+    "portfolio_monte_carlo",
     "prioritise",
     "risk_exposure",
     "rollup",

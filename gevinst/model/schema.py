@@ -55,6 +55,9 @@ ProjectId = Annotated[str, StringConstraints(pattern=PROJECT_ID_PATTERN)]
 
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+MAX_AMOUNT = 1e13
+"""Largest NOK amount accepted in one field (10 000 milliarder): sums stay finite."""
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 Score = Annotated[int, Field(ge=1, le=5)]
 
 
@@ -372,8 +375,28 @@ class Project(Strict):
         "Year 0 of the cost/benefit analysis; default: the start date's year",
         default=None,
     )
-    analysis_years: Annotated[int, Field(ge=1, le=100)] = f(
-        "analyseperiode (år)", "analysis period (years)", default=10
+    analysis_years: Annotated[int, Field(ge=1, le=100)] | None = f(
+        "analyseperiode (år)",
+        "analysis period (years)",
+        "Years analysed in detail; default: the lifetime of the measure (the longest "
+        "investment lifetime from the first investment), capped by the workspace's "
+        "analysis.max_years, else analysis.default_years. See docs/cba.md",
+        default=None,
+    )
+    decision_year: Annotated[int, Field(ge=1990, le=2100)] | None = f(
+        "beslutningsår",
+        "decision year",
+        "Year of the decision the analysis supports (e.g. continuing a project under way); "
+        "year 0 of the analysis when analysis_start_year is empty. Costs before it are "
+        "sunk costs (påløpte kostnader): shown, not in the NPV. Required when costs fall "
+        "before the first analysis year",
+        default=None,
+    )
+    decision_note: Text = f(
+        "begrunnelse for beslutningsår",
+        "why this decision year",
+        "Why the analysis starts at the decision year (shown beside the sunk costs)",
+        default="",
     )
     description: Text = f("beskrivelse", "description", default="")
 
@@ -421,7 +444,7 @@ class Valuation(Strict):
     today's cost per task".
     """
 
-    nok_per_unit: NonNegative | None = f("kr per enhet", "NOK per unit", default=None)
+    nok_per_unit: Amount | None = f("kr per enhet", "NOK per unit", default=None)
     hours_per_unit: NonNegative | None = f("timer per enhet", "hours per unit", default=None)
     hourly_cost: NonNegative | None = f(
         "timekostnad (kr)",
@@ -435,7 +458,7 @@ class TakeOut(Strict):
     """Planned uttak: money actually taken out of a budget."""
 
     year: Annotated[int, Field(ge=1990, le=2100)] = f("år", "year")
-    amount: NonNegative = f("beløp (kr)", "amount (NOK)")
+    amount: Amount = f("beløp (kr)", "amount (NOK)")
     budget: Text = f("budsjett", "budget", "Whose budget", default="")
 
 
@@ -473,6 +496,13 @@ class Benefit(Strict):
         default_factory=list,
     )
     uncertainty: Uncertainty = f("usikkerhet", "uncertainty", default_factory=Uncertainty)
+    depends_on: list[Id] = f(
+        "bygger på (kostnads-ID)",
+        "depends on (cost IDs)",
+        "Investment lines the benefit needs: it ends when the last of them reaches the end "
+        "of its lifetime (levetid), unless reinvested. Empty: runs to the end of the analysis",
+        default_factory=list,
+    )
     frequency: Frequency = f("målefrekvens", "measurement frequency")
     municipalities: list[NonEmptyText] = f(
         "kommuner",
@@ -490,11 +520,42 @@ class Cost(Strict):
     id: Id = f("ID", "ID")
     name: NonEmptyText = f("navn", "name")
     category: CostCategory = f("kategori", "category")
-    amounts: dict[Annotated[int, Field(ge=1990, le=2100)], NonNegative] = f(
+    amounts: dict[Annotated[int, Field(ge=1990, le=2100)], Amount] = f(
         "beløp per år (kr)", "amounts per year (NOK)", min_length=1
     )
     uncertainty: Uncertainty = f("usikkerhet", "uncertainty", default_factory=Uncertainty)
+    lifetime: Annotated[int, Field(ge=1, le=100)] | None = f(
+        "levetid (år)",
+        "lifetime (years)",
+        "Economic lifetime of an investment from the year it is paid; empty: lives to the "
+        "end of the analysis",
+        default=None,
+    )
+    reinvest: bool = f(
+        "reinvesteres",
+        "reinvested",
+        "Repeat the investment when its lifetime ends (within the analysis period)",
+        default=False,
+    )
     description: Text = f("beskrivelse", "description", default="")
+
+
+class CorrelationGroup(Strict):
+    """Lines whose uncertainty shares one driver (korrelasjonsgruppe).
+
+    Their multipliers are drawn with the given correlation (a one-factor Gaussian
+    copula; 1.0: fully correlated, all at the same quantile). Lines in no group
+    are drawn independently.
+    """
+
+    id: Id = f("ID", "ID")
+    name: NonEmptyText = f("navn", "name", "The shared driver, e.g. «antall søknader»")
+    lines: list[Id] = f(
+        "linjer (ID)", "lines (IDs)", "Ids of costs, benefits or dis-benefits", min_length=2
+    )
+    correlation: Annotated[float, Field(ge=0, le=1)] = f(
+        "korrelasjon", "correlation", "0 (independent) … 1 (fully correlated)", default=1.0
+    )
 
 
 class NonPricedEffect(Strict):
@@ -548,6 +609,12 @@ class Plan(Strict):
     risks: list[Risk] = f("risikoer", "risks", default_factory=list)
     milestones: list[Milestone] = f(
         "milepæler og beslutningspunkt", "milestones and decision points", default_factory=list
+    )
+    correlation_groups: list[CorrelationGroup] = f(
+        "korrelasjonsgrupper",
+        "correlation groups",
+        "Lines whose uncertainty moves together; none: every line is drawn independently",
+        default_factory=list,
     )
 
     def measurable(self) -> dict[str, Benefit | ResultGoal]:
@@ -615,10 +682,47 @@ class Discounting(Strict):
 
 
 class TaxFinancing(Strict):
-    """Skattefinansieringskostnad (R-109): off by default for kommuner."""
+    """Skattefinansieringskostnad (R-109/2021): on by default for the public sector.
 
-    enabled: bool = f("med", "enabled", default=False)
+    Turning it off needs a reason (``off_reason``), shown in every report.
+    """
+
+    enabled: bool = f("med", "enabled", default=True)
     rate: Annotated[float, Field(ge=0, le=1)] = f("sats", "rate", default=0.20)
+    off_reason: Text = f(
+        "begrunnelse når av",
+        "reason when off",
+        "Required when enabled is false: why the tax financing cost is left out",
+        default="",
+    )
+
+
+class PriceIndex(Strict):
+    """A price index (e.g. SSB's KPI, annual averages) to convert between price years."""
+
+    source: NonEmptyText = f(
+        "kilde", "source", "Where the figures come from (table, publisher, date)"
+    )
+    values: dict[Annotated[int, Field(ge=1900, le=2100)], Annotated[float, Field(gt=0)]] = f(
+        "indeks per år", "index per year", "Index value per year", min_length=1
+    )
+
+
+class AnalysisSettings(Strict):
+    """Length of the analysis period when a plan does not give one."""
+
+    default_years: Annotated[int, Field(ge=1, le=100)] = f(
+        "analyseperiode uten levetider (år)",
+        "period without lifetimes (years)",
+        "Used when no cost line has a lifetime",
+        default=10,
+    )
+    max_years: Annotated[int, Field(ge=1, le=100)] = f(
+        "lengste analyseperiode (år)",
+        "longest analysis period (years)",
+        "Cap on the period that follows the lifetime of the measure; beyond it: residual value",
+        default=40,
+    )
 
 
 class StatusThresholds(Strict):
@@ -645,11 +749,39 @@ class MeasurementGrace(Strict):
     def days(self, frequency: Frequency | str) -> int:
         """The grace in days for a measurement frequency."""
         return int(getattr(self, Frequency(frequency).value))
+class Sampling(LabelledEnum):
+    LHS = "lhs"
+    RANDOM = "random"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "lhs": {"nb": "latinsk hyperkube", "en": "Latin hypercube"},
+            "random": {"nb": "enkel tilfeldig", "en": "simple random"},
+        }
 
 
 class MonteCarloSettings(Strict):
     draws: Annotated[int, Field(ge=100, le=1_000_000)] = f("trekk", "draws", default=10_000)
-    seed: int = f("frø", "seed", default=20240501)
+    seed: Annotated[int, Field(ge=0)] = f(
+        "frø",
+        "seed",
+        "Workspace seed; each project's stream is derived from it and its id",
+        default=20240501,
+    )
+    kind_correlation: dict[BenefitKind, Annotated[float, Field(ge=0, le=1)]] = f(
+        "korrelasjon per gevinsttype",
+        "correlation per benefit kind",
+        "Workspace-wide correlation between a project's benefits of one kind (cash, time, "
+        "quality) that are in no correlation group of the plan",
+        default_factory=dict,
+    )
+    sampling: Sampling = f(
+        "trekkmetode",
+        "sampling",
+        "lhs: Latin hypercube (narrower error for the same draws); random: simple random",
+        default=Sampling.LHS,
+    )
 
 
 class Workspace(Strict):
@@ -676,6 +808,32 @@ class Workspace(Strict):
     )
     monte_carlo: MonteCarloSettings = f(
         "Monte Carlo", "Monte Carlo", default_factory=MonteCarloSettings
+    )
+    base_year: Annotated[int, Field(ge=1990, le=2100)] | None = f(
+        "sammenstillingsår",
+        "base year",
+        "Every project is discounted to this year, so NPVs can be compared and added; "
+        "empty: each project's own first analysis year",
+        default=None,
+    )
+    price_year: Annotated[int, Field(ge=1990, le=2100)] | None = f(
+        "prisnivå (år)",
+        "price year",
+        "Every plan is converted to real prices of this year with price_index; empty: "
+        "each plan's own price year",
+        default=None,
+    )
+    price_index: PriceIndex | None = f(
+        "prisindeks", "price index", "Needed when plans are in other price years", default=None
+    )
+    analysis: AnalysisSettings = f(
+        "analyseperiode", "analysis period", default_factory=AnalysisSettings
+    )
+    budget_constrained: bool = f(
+        "budsjettet er skranken",
+        "budget is the constraint",
+        "Rank by NPV per budget krone (NNB) instead of NPV (both are shown)",
+        default=False,
     )
     prioritisation: dict[str, NonNegative] = f(
         "prioriteringsvekter",

@@ -9,20 +9,26 @@ where w_l is line l's present value with its sign (and its share of the tax
 financing cost). A simulation is then one matrix product.
 
 **Monte Carlo** (the state's quality-assurance practice, KS1/KS2; DFØ's guide
-on uncertainty analysis): every cost and benefit line gets an independent
-triangular multiplier (low, likely, high); lines with low = high are fixed at
-that value. Draws come from ``numpy.random.Generator(PCG64(seed))`` by the
-inverse of the triangular CDF, so the same plan and seed give the same numbers
-(with the same numpy version: NEP 19 lets a Generator's streams change between
-numpy releases). Reported: P10, P50, P85, P90 and the mean of the NPV, and the
-probability that NPV > 0. The point NPV of the analysis takes every line at
-its expected multiplier E[m_l] = (low + likely + high) / 3 (the expected value,
-forventningsverdi, that DFØ's guide asks for); since the NPV is linear in the
-multipliers, E[NPV] = Σ_l E[m_l] · w_l is that same number, and the simulated
-mean estimates it (within a few standard errors std/√draws). For the NPV the
+on uncertainty analysis): every cost and benefit line gets a triangular
+multiplier (low, likely, high); lines with low = high are fixed at that value.
+Each project draws from its own stream, ``PCG64(SeedSequence([seed, h]))`` with
+h from the project id (:func:`project_seed`), so results do not depend on which
+other projects are analysed or in which order. Draws are Latin-hypercube
+(``lhs``, the workspace default: one draw in each of n equal-probability strata
+per line) or simple random, turned into multipliers by the inverse triangular
+CDF. Lines in a correlation group (the plan's ``correlation_groups``, or the
+workspace's ``monte_carlo.kind_correlation``) share a driver through a
+one-factor Gaussian copula; the rest are independent, which the result states
+(``independent``). Reported: P10, P50, P85, P90, the mean, the standard
+deviation and the probability that NPV > 0, each with its standard error
+(:func:`percentile_se`; std/√n for the mean, an upper bound under LHS). The
+point NPV of the analysis takes every line at its expected multiplier
+E[m_l] = (low + likely + high) / 3; since the NPV is linear in the
+multipliers, the simulated mean estimates that same number. For the NPV the
 cautious figure is the low percentile (P10: 90 % chance of doing better); P85
 of the present value of *costs* (the KS2 cost-frame convention) is given as
-``cost_p85``.
+``cost_p85``. The portfolio's distribution (:func:`portfolio_monte_carlo`) is
+the sum of the projects' own draws.
 
 **Sensitivity**: each uncertain line at its low and its high multiplier with the
 rest at their expected multipliers, plus the main inputs (all costs ±20 %, all
@@ -36,6 +42,8 @@ negative).
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,12 +78,30 @@ class MonteCarloResult:
     """Share of draws with NPV > 0."""
     draws: int
     seed: int
+    """The workspace seed; the project's own stream is derived from it and the project id."""
     cost_p50: float
     """P50 of the present value of costs (incl. tax financing cost when on)."""
     cost_p85: float
     """P85 of the present value of costs: 85 % of draws cost no more (KS2 convention)."""
     npv: np.ndarray = field(repr=False, compare=False)
     """NPV of every draw, shape (draws,)."""
+    mean_se: float = 0.0
+    """Standard error of ``mean``: std / √draws (an upper bound with Latin-hypercube draws)."""
+    percentile_se: dict[str, float] = field(default_factory=dict)
+    """Standard error of each P-value (``p10`` …), by order statistics (:func:`percentile_se`)."""
+    prob_positive_se: float = 0.0
+    """Standard error of ``prob_positive``: √(p (1 − p) / draws)."""
+    sampling: str = "random"
+    """``lhs`` (Latin hypercube) or ``random``."""
+    stream: str = ""
+    """Which random stream was used, e.g. ``seed 20240501 + project «ebyggesak»``."""
+    correlation: list[dict[str, Any]] = field(default_factory=list)
+    """The correlation groups used: ``id``, ``lines``, ``correlation``; [] = all independent."""
+
+    @property
+    def independent(self) -> bool:
+        """True when every line was drawn independently (no correlation groups)."""
+        return not self.correlation
 
     def to_json(self) -> dict[str, Any]:
         """Summary for ``--json`` (without the draws array)."""
@@ -91,7 +117,157 @@ class MonteCarloResult:
             "seed": self.seed,
             "cost_p50": self.cost_p50,
             "cost_p85": self.cost_p85,
+            "mean_se": self.mean_se,
+            "percentile_se": dict(self.percentile_se),
+            "prob_positive_se": self.prob_positive_se,
+            "sampling": self.sampling,
+            "stream": self.stream,
+            "independent": self.independent,
+            "correlation": list(self.correlation),
         }
+
+
+def project_seed(seed: int, project_id: str) -> np.random.SeedSequence:
+    """The random stream of one project: from the workspace seed and the project id.
+
+    ``SeedSequence([seed, h])`` with h the first 8 bytes of SHA-256 of the id:
+    two projects never share draws, and a project's draws do not depend on
+    which other projects are analysed or in which order.
+
+    >>> a = np.random.Generator(np.random.PCG64(project_seed(1, "a"))).random()
+    >>> b = np.random.Generator(np.random.PCG64(project_seed(1, "b"))).random()
+    >>> a != b
+    True
+    """
+    digest = int.from_bytes(hashlib.sha256(project_id.encode("utf-8")).digest()[:8], "big")
+    return np.random.SeedSequence([int(seed), digest])
+
+
+def _norm_cdf(x: np.ndarray) -> np.ndarray:
+    """Φ(x), the standard normal CDF (math.erfc, exact to double precision)."""
+    return 0.5 * _erfc(-np.asarray(x, dtype=float) / np.sqrt(2.0))
+
+
+_erfc = np.vectorize(math.erfc, otypes=[float])
+
+
+def _norm_ppf(p: np.ndarray) -> np.ndarray:
+    """Φ⁻¹(p) for 0 < p < 1 (Acklam's rational approximation, refined by one Halley step)."""
+    p = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
+    a = (
+        -3.969683028665376e01,
+        2.209460984245205e02,
+        -2.759285104469687e02,
+        1.383577518672690e02,
+        -3.066479806614716e01,
+        2.506628277459239e00,
+    )
+    b = (
+        -5.447609879822406e01,
+        1.615858368580409e02,
+        -1.556989798598866e02,
+        6.680131188771972e01,
+        -1.328068155288572e01,
+    )
+    c = (
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e00,
+        -2.549732539343734e00,
+        4.374664141464968e00,
+        2.938163982698783e00,
+    )
+    d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
+    lo, hi = 0.02425, 1 - 0.02425
+    q = np.sqrt(-2 * np.log(np.where(p < lo, p, np.where(p > hi, 1 - p, 0.5))))
+    tail = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+        (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1
+    )
+    r = p - 0.5
+    r2 = r * r
+    mid = (
+        (((((a[0] * r2 + a[1]) * r2 + a[2]) * r2 + a[3]) * r2 + a[4]) * r2 + a[5])
+        * r
+        / (((((b[0] * r2 + b[1]) * r2 + b[2]) * r2 + b[3]) * r2 + b[4]) * r2 + 1)
+    )
+    x = np.where(p < lo, tail, np.where(p > hi, -tail, mid))
+    e = _norm_cdf(x) - p
+    u = e * np.sqrt(2 * np.pi) * np.exp(x * x / 2)
+    return x - u / (1 + x * u / 2)
+
+
+def uniforms(
+    rng: np.random.Generator,
+    draws: int,
+    n: int,
+    *,
+    sampling: str = "random",
+    groups: tuple[tuple[tuple[int, ...], float], ...] = (),
+) -> np.ndarray:
+    """Uniform(0, 1) numbers, shape (draws, n): one column per uncertain line.
+
+    ``random``: independent uniforms. ``lhs``: Latin hypercube — each column
+    has exactly one draw in each of the ``draws`` strata [k/draws, (k+1)/draws),
+    in random order, which narrows the error of the mean for the same number
+    of draws (McKay, Beckman & Conover 1979).
+
+    ``groups``: (column indices, ρ). A group with ρ = 1 shares one column (all
+    its lines at the same quantile: fully correlated); 0 < ρ < 1 uses a
+    one-factor Gaussian copula, u_j = Φ(√ρ · z_g + √(1 − ρ) · z_j), with z
+    standard normal from the group's and the line's own uniforms.
+    """
+    extra = len(groups)
+    if sampling == "lhs":
+        strata = rng.permuted(np.tile(np.arange(draws, dtype=float), (n + extra, 1)), axis=1).T
+        u = (strata + rng.random((draws, n + extra))) / draws
+    else:
+        u = rng.random((draws, n + extra))
+    out = u[:, :n]
+    for g, (cols, rho) in enumerate(groups):
+        cols = list(cols)
+        if not cols or rho <= 0:
+            continue
+        common = u[:, n + g]
+        if rho >= 1:
+            out[:, cols] = common[:, None]
+        else:
+            z = np.sqrt(rho) * _norm_ppf(common)[:, None] + np.sqrt(1 - rho) * _norm_ppf(
+                out[:, cols]
+            )
+            out[:, cols] = _norm_cdf(z)
+    return out
+
+
+def triangular_from_uniform(
+    u: np.ndarray, low: np.ndarray, likely: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """Triangular multipliers by the inverse CDF of uniforms ``u`` (draws × n).
+
+    With a = low, c = likely, b = high and F_c = (c − a)/(b − a):
+
+        x = a + √(u (b − a)(c − a))            if u < F_c
+        x = b − √((1 − u)(b − a)(b − c))       otherwise
+
+    Columns with a = b are the constant a.
+    """
+    a = np.asarray(low, dtype=float)
+    c = np.asarray(likely, dtype=float)
+    b = np.asarray(high, dtype=float)
+    width = b - a
+    safe = np.where(width > 0, width, 1.0)
+    split = np.where(width > 0, (c - a) / safe, 0.0)
+    k_low, k_high = safe * (c - a), safe * (b - c)
+    lower = u < split
+    # In place, few temporaries: this is the hot loop of every simulation.
+    root = 1.0 - u
+    root *= k_high
+    np.copyto(root, u * k_low, where=lower)
+    np.sqrt(root, out=root)
+    x = b - root
+    np.copyto(x, a + root, where=lower)
+    if not np.all(width > 0):
+        np.copyto(x, np.broadcast_to(a, x.shape), where=width <= 0)
+    return x
 
 
 def triangular_multipliers(
@@ -103,14 +279,6 @@ def triangular_multipliers(
 ) -> np.ndarray:
     """Independent triangular draws, shape (draws, n), by the inverse CDF.
 
-    With a = low, c = likely, b = high, u ~ U(0, 1) and F_c = (c − a)/(b − a):
-
-        x = a + √(u (b − a)(c − a))            if u < F_c
-        x = b − √((1 − u)(b − a)(b − c))       otherwise
-
-    Columns with a = b are the constant a (no random numbers are spent on them
-    beyond the shared uniform matrix).
-
     >>> rng = np.random.Generator(np.random.PCG64(1))
     >>> x = triangular_multipliers(rng, np.array([0.5, 1.0]), np.array([1.0, 1.0]),
     ...                            np.array([2.0, 1.0]), 20000)
@@ -118,16 +286,30 @@ def triangular_multipliers(
     (True, True)
     """
     a = np.asarray(low, dtype=float)
-    c = np.asarray(likely, dtype=float)
-    b = np.asarray(high, dtype=float)
-    width = b - a
-    u = rng.random((draws, a.size))
-    safe = np.where(width > 0, width, 1.0)
-    split = np.where(width > 0, (c - a) / safe, 0.0)
-    lower = u < split
-    root = np.sqrt(np.where(lower, u * (safe * (c - a)), (1.0 - u) * (safe * (b - c))))
-    x = np.where(lower, a + root, b - root)
-    return np.where(width > 0, x, a)
+    return triangular_from_uniform(rng.random((draws, a.size)), low, likely, high)
+
+
+def _uncertain_groups(lines: Lines) -> tuple[np.ndarray, tuple[tuple[tuple[int, ...], float], ...]]:
+    """The uncertain line indices and the groups as column indices among them."""
+    uncertain = np.nonzero(lines.uncertain)[0]
+    column = {int(k): j for j, k in enumerate(uncertain)}
+    groups = tuple(
+        (tuple(column[k] for k in members if k in column), rho) for _, members, rho in lines.groups
+    )
+    return uncertain, groups
+
+
+def draw_multipliers(
+    lines: Lines, draws: int, seed: int | np.random.SeedSequence, sampling: str = "random"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the uncertain lines, their multipliers of shape (draws, k))."""
+    uncertain, groups = _uncertain_groups(lines)
+    rng = np.random.Generator(np.random.PCG64(seed))
+    u = uniforms(rng, draws, uncertain.size, sampling=sampling, groups=groups)
+    m = triangular_from_uniform(
+        u, lines.low[uncertain], lines.likely[uncertain], lines.high[uncertain]
+    )
+    return uncertain, m
 
 
 def simulate(
@@ -136,13 +318,12 @@ def simulate(
     likely: np.ndarray,
     high: np.ndarray,
     draws: int,
-    seed: int,
+    seed: int | np.random.SeedSequence,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Simulated (benefit PV, cost PV) per draw: multipliers (draws × lines) @ weights.
+    """Simulated (benefit PV, cost PV) per draw for independent lines: multipliers @ weights.
 
     ``weights`` has shape (n_lines, 2) (:func:`~gevinst.model.cba_flows.line_weights`).
     Only the uncertain lines (low < high) are drawn; the rest add a constant.
-    Returns two arrays of shape (draws,); NPV = benefits − costs.
     """
     weights = np.asarray(weights, dtype=float).reshape(-1, 2)
     low, likely, high = (np.asarray(x, dtype=float) for x in (low, likely, high))
@@ -157,26 +338,111 @@ def simulate(
     return sides[:, 0], sides[:, 1]
 
 
-def monte_carlo(lines: Lines, weights: np.ndarray, *, draws: int, seed: int) -> MonteCarloResult:
-    """Monte Carlo NPV distribution for ``lines`` with their line ``weights``."""
-    benefits, costs = simulate(weights, lines.low, lines.likely, lines.high, draws, seed)
-    npv = benefits - costs
-    p = np.percentile(npv, PERCENTILES)
+def percentile_se(x: np.ndarray, q: float) -> float:
+    """Standard error of the q-th percentile of ``x`` by order statistics (distribution-free).
+
+    The number of draws below the true percentile is Binomial(n, p), p = q/100,
+    with standard deviation d = √(n p (1 − p)); the order statistics d places
+    either side of n·p bound a ±1 standard error interval, so
+
+        SE ≈ (x_(np + d) − x_(np − d)) / 2.
+
+    >>> x = np.arange(10001, dtype=float)   # uniform 0 … 10 000
+    >>> round(percentile_se(x, 50))          # √(10001 · 0.25) ≈ 50 draws either side
+    50
+    """
+    xs = np.asarray(x, dtype=float)
+    if xs.size > 1 and not bool(np.all(xs[1:] >= xs[:-1])):
+        xs = np.sort(xs)
+    n = xs.size
+    p = q / 100.0
+    d = np.sqrt(n * p * (1 - p))
+    lo = int(np.clip(np.floor(n * p - d), 0, n - 1))
+    hi = int(np.clip(np.ceil(n * p + d), 0, n - 1))
+    return float((xs[hi] - xs[lo]) / 2.0)
+
+
+def summarise(
+    npv: np.ndarray,
+    costs: np.ndarray,
+    *,
+    seed: int,
+    sampling: str,
+    stream: str = "",
+    correlation: list[dict[str, Any]] | None = None,
+) -> MonteCarloResult:
+    """Percentiles, mean, spread and their standard errors of simulated NPVs."""
+    draws = int(npv.size)
+    ordered = np.sort(npv)
+    p = np.percentile(ordered, PERCENTILES)
     c = np.percentile(costs, (50, 85))
+    prob = float((npv > 0).mean())
+    std = float(npv.std())
+    values = (float(v) for v in (*p, npv.mean(), std, prob))
+    result = dict(
+        zip(("p10", "p50", "p85", "p90", "mean", "std", "prob_positive"), values, strict=True)
+    )
+    if not all(np.isfinite(list(result.values()))):
+        raise ValueError("non-finite Monte Carlo result")  # analyse refuses such input first
     return MonteCarloResult(
-        p10=float(p[0]),
-        p50=float(p[1]),
-        p85=float(p[2]),
-        p90=float(p[3]),
-        mean=float(npv.mean()),
-        std=float(npv.std()),
-        prob_positive=float((npv > 0).mean()),
-        draws=int(draws),
+        **result,
+        draws=draws,
         seed=int(seed),
         cost_p50=float(c[0]),
         cost_p85=float(c[1]),
         npv=npv,
+        mean_se=std / np.sqrt(draws),
+        percentile_se={f"p{q}": percentile_se(ordered, q) for q in PERCENTILES},
+        prob_positive_se=float(np.sqrt(prob * (1 - prob) / draws)),
+        sampling=sampling,
+        stream=stream,
+        correlation=correlation or [],
     )
+
+
+def monte_carlo(
+    lines: Lines,
+    weights: np.ndarray,
+    *,
+    draws: int,
+    seed: int,
+    project_id: str = "",
+    sampling: str = "random",
+) -> MonteCarloResult:
+    """Monte Carlo NPV distribution for ``lines`` with their line ``weights``.
+
+    The stream is :func:`project_seed` (``seed``, ``project_id``); lines in a
+    correlation group are drawn together (:func:`uniforms`), the rest independently.
+    """
+    sides = simulate_sides(lines, weights, draws, seed, project_id, sampling)
+    return summarise(
+        sides[:, 0] - sides[:, 1],
+        sides[:, 1],
+        seed=seed,
+        sampling=sampling,
+        stream=f"seed {seed} + project «{project_id}»",
+        correlation=[
+            {"id": gid, "lines": [lines.ids[k] for k in members], "correlation": rho}
+            for gid, members, rho in lines.groups
+        ],
+    )
+
+
+def simulate_sides(
+    lines: Lines,
+    weights: np.ndarray,
+    draws: int,
+    seed: int,
+    project_id: str = "",
+    sampling: str = "random",
+) -> np.ndarray:
+    """(benefit PV, cost PV) per draw, shape (draws, 2), from the project's own stream."""
+    weights = np.asarray(weights, dtype=float).reshape(-1, 2)
+    uncertain, m = draw_multipliers(lines, draws, project_seed(seed, project_id), sampling)
+    fixed_mask = np.ones(lines.n, dtype=bool)
+    fixed_mask[uncertain] = False
+    fixed = lines.likely[fixed_mask] @ weights[fixed_mask]
+    return m @ weights[uncertain] + fixed
 
 
 # --------------------------------------------------------------------------- sensitivity
@@ -472,3 +738,62 @@ def sensitivity(
     )
     rows.sort(key=lambda row: -row.swing)
     return rows
+
+
+# --------------------------------------------------------------------------- portfolio
+
+
+def simulate_portfolio(
+    projects: list[tuple[str, Lines, np.ndarray]],
+    draws: int,
+    seed: int,
+    sampling: str = "random",
+) -> tuple[np.ndarray, np.ndarray]:
+    """(NPV, PV of costs) per draw and project, each of shape (draws, n_projects).
+
+    ``projects``: (project id, lines, line weights). Every project draws from its
+    own stream (:func:`project_seed`) with its own correlation groups, exactly
+    as its own analysis does, so column j equals project j's Monte Carlo draws
+    whatever the order of the projects. Projects are independent of each other.
+
+    Each project is one matrix product, (draws × its uncertain lines) @ (lines × 2),
+    written into preallocated columns; the projects are not stacked into one
+    (draws × all lines) matrix, which is memory-bound and measured slower
+    (``bench/bench_portfolio.py``).
+    """
+    npv = np.empty((draws, len(projects)))
+    cost = np.empty((draws, len(projects)))
+    for j, (pid, lines, weights) in enumerate(projects):
+        sides = simulate_sides(lines, weights, draws, seed, pid, sampling)
+        np.subtract(sides[:, 0], sides[:, 1], out=npv[:, j])
+        cost[:, j] = sides[:, 1]
+    return npv, cost
+
+
+def portfolio_monte_carlo(
+    projects: list[tuple[str, Lines, np.ndarray]],
+    *,
+    draws: int,
+    seed: int,
+    sampling: str = "random",
+) -> MonteCarloResult:
+    """Distribution of the portfolio NPV: Σ over projects of each project's simulated NPV.
+
+    The projects' draws are those of their own analyses (:func:`simulate_portfolio`),
+    so the portfolio mean estimates Σ expected NPV; projects are drawn
+    independently of each other, lines within a project with its correlation groups.
+    """
+    npv, cost = simulate_portfolio(projects, draws, seed, sampling)
+    groups = [
+        {"id": f"{pid}:{gid}", "lines": [lines.ids[k] for k in members], "correlation": rho}
+        for pid, lines, _ in projects
+        for gid, members, rho in lines.groups
+    ]
+    return summarise(
+        npv.sum(axis=1),
+        cost.sum(axis=1),
+        seed=seed,
+        sampling=sampling,
+        stream=f"seed {seed} + project id, per project ({len(projects)} projects)",
+        correlation=groups,
+    )

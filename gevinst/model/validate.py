@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gevinst.errors import Issue
+from gevinst.errors import InputError, Issue
+from gevinst.model.cba_flows import first_analysis_year, price_factor, sunk_costs
 from gevinst.model.schema import (
     Benefit,
     CostSharing,
@@ -217,6 +218,8 @@ def plan_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "
     for n, c in enumerate(plan.costs):
         out.extend(_uncertainty_rule(f"costs[{n}]", c.uncertainty, lang))
 
+    out.extend(cba_issues(plan, workspace, lang=lang))
+
     if workspace is not None:
         known = workspace.population()
         for m, name in enumerate(p.municipalities):
@@ -337,4 +340,151 @@ def measurement_issues(
             )
         else:
             seen[k] = (row, m.value)
+    return out
+
+
+def cba_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "nb") -> list[Issue]:
+    """Problems with the plan's cost/benefit fields (docs/cba.md): time, lifetimes, groups."""
+    en = lang == "en"
+    out: list[Issue] = []
+    p = plan.project
+    first = first_analysis_year(plan)
+    sunk = sunk_costs(plan)
+    if sunk and (p.decision_year is None or not p.decision_note):
+        where = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in sunk.items())
+        out.append(
+            Issue(
+                "missing",
+                key="project.decision_year" if p.decision_year is None else "project.decision_note",
+                field="decision_year" if p.decision_year is None else "decision_note",
+                detail=(
+                    f"costs before the first analysis year {first} ({where}): set decision_year "
+                    "and decision_note (why the analysis starts then); those costs are then "
+                    "shown as sunk costs"
+                    if en
+                    else f"kostnader før analysens første år {first} ({where}): oppgi "
+                    "beslutningsår og begrunnelse; kostnadene vises da som påløpte kostnader"
+                ),
+            )
+        )
+    cost_ids = [c.id for c in plan.costs]
+    for n, c in enumerate(plan.costs):
+        if c.reinvest and not c.lifetime:
+            out.append(
+                Issue(
+                    "missing",
+                    key=f"costs[{n}].lifetime",
+                    field="lifetime",
+                    detail="reinvest needs a lifetime" if en else "reinvestering krever levetid",
+                )
+            )
+    for group, items in (("benefits", plan.benefits), ("disbenefits", plan.disbenefits)):
+        for n, b in enumerate(items):
+            for k, dep in enumerate(b.depends_on):
+                if dep not in cost_ids:
+                    out.append(
+                        Issue(
+                            "unknown_reference",
+                            key=f"{group}[{n}].depends_on[{k}]",
+                            field="depends_on",
+                            found=dep,
+                            allowed=", ".join(cost_ids),
+                        )
+                    )
+    line_ids = [*cost_ids, *(b.id for b in plan.benefits), *(b.id for b in plan.disbenefits)]
+    used: dict[str, str] = {}
+    for n, g in enumerate(plan.correlation_groups):
+        for k, line in enumerate(g.lines):
+            key = f"correlation_groups[{n}].lines[{k}]"
+            if line not in line_ids:
+                out.append(
+                    Issue(
+                        "unknown_reference",
+                        key=key,
+                        field="lines",
+                        found=line,
+                        allowed=", ".join(line_ids),
+                    )
+                )
+            elif line in used:
+                out.append(
+                    Issue(
+                        "duplicate_id",
+                        key=key,
+                        field="lines",
+                        found=line,
+                        allowed=(
+                            f"a line in one group only (already in {used[line]})"
+                            if en
+                            else f"en linje i én gruppe (står alt i {used[line]})"
+                        ),
+                    )
+                )
+            else:
+                used[line] = g.id
+    if workspace is not None:
+        if workspace.price_year is None and p.price_year > first:
+            out.append(
+                Issue(
+                    "not_allowed",
+                    key="project.price_year",
+                    field="price_year",
+                    found=p.price_year,
+                    allowed=f"≤ {first}"
+                    + (
+                        " (or convert: price_year and price_index in gevinst.yaml)"
+                        if en
+                        else " (eller regn om: price_year og price_index i gevinst.yaml)"
+                    ),
+                    detail=(
+                        "the price year is after the first analysis year"
+                        if en
+                        else "prisnivået er etter analysens første år"
+                    ),
+                )
+            )
+        try:
+            price_factor(plan, workspace)
+        except InputError as exc:
+            out.extend(i for i in exc.issues if i.key.startswith("project."))
+    return out
+
+
+def workspace_issues(workspace: Workspace, *, lang: str = "nb") -> list[Issue]:
+    """Cross-field problems in ``gevinst.yaml``: tax financing off without a reason, price years."""
+    en = lang == "en"
+    out: list[Issue] = []
+    tf = workspace.tax_financing
+    if not tf.enabled and not tf.off_reason:
+        out.append(
+            Issue(
+                "missing",
+                key="tax_financing.off_reason",
+                field="off_reason",
+                detail=(
+                    "R-109 asks for the tax financing cost in the public sector; say why it is off"
+                    if en
+                    else "R-109 krever skattefinansieringskostnad i offentlig sektor; "
+                    "begrunn hvorfor den er av"
+                ),
+            )
+        )
+    if workspace.price_year is not None:
+        index = workspace.price_index
+        values = {} if index is None else index.values
+        if int(workspace.price_year) not in values:
+            out.append(
+                Issue(
+                    "missing" if index is None else "not_allowed",
+                    key="price_index" if index is None else "price_year",
+                    field="price_index" if index is None else "price_year",
+                    found=None if index is None else workspace.price_year,
+                    allowed="" if index is None else f"{min(values)}–{max(values)}",
+                    detail=(
+                        "a price year needs a price index that covers it"
+                        if en
+                        else "et prisnivå krever en prisindeks som dekker året"
+                    ),
+                )
+            )
     return out

@@ -1762,3 +1762,57 @@ def portfolio_municipalities(rollup: Any, lang: str = "nb") -> Chart:
         + "."
     )
     return Chart(fig, alt)
+
+
+# --------------------------------------------------------------------------- portfolio NPV (issue 9)
+
+
+@_styled
+def portfolio_npv_distribution(mc: Any, lang: str = "nb") -> Chart:
+    """The portfolio Monte Carlo: the distribution of the portfolio NPV with P10, P50, P90.
+
+    ``mc`` is :func:`gevinst.model.portfolio.portfolio_monte_carlo`'s result (or None).
+    """
+    fig = Figure(figsize=(9.0, 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    if mc is None:
+        ax.axis("off")
+        note = t(lang, "Ingen prosjekter å simulere.", "No projects to simulate.")
+        ax.text(0.5, 0.5, note, ha="center", va="center")
+        return Chart(fig, note)
+    ax.hist(mc.npv, bins=60, color=SKY, edgecolor="white", linewidth=0.3)
+    ax.axvline(0, color=VERMILLION, linewidth=1.8, label=t(lang, "NNV = 0", "NPV = 0"))
+    for value, style, name in ((mc.p10, ":", "P10"), (mc.p50, "-", "P50"), (mc.p90, "-.", "P90")):
+        ax.axvline(
+            value,
+            color=BLACK,
+            linestyle=style,
+            linewidth=1.5,
+            label=f"{name}: {fmt_nok(value, lang, short=True)}",
+        )
+    ax.xaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_xlabel(
+        t(lang, "Porteføljens netto nåverdi, millioner kroner", "Portfolio NPV, NOK million")
+    )
+    ax.set_ylabel(t(lang, "Antall trekk", "Number of draws"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(
+        t(
+            lang,
+            f"Usikkerhet i porteføljens netto nåverdi ({fmt_number(mc.draws, 0, lang)} trekk)",
+            f"Uncertainty in the portfolio NPV ({fmt_number(mc.draws, 0, lang)} draws)",
+        ),
+        loc="left",
+    )
+    alt = t(
+        lang,
+        f"Fordelingen av porteføljens netto nåverdi: P10 {fmt_nok(mc.p10, lang, short=True)} "
+        f"(90 % sannsynlighet for minst dette), P50 {fmt_nok(mc.p50, lang, short=True)}, "
+        f"P90 {fmt_nok(mc.p90, lang, short=True)}; forventning {fmt_nok(mc.mean, lang, short=True)}. "
+        f"Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"The distribution of the portfolio NPV: P10 {fmt_nok(mc.p10, lang, short=True)} "
+        f"(90% probability of at least this), P50 {fmt_nok(mc.p50, lang, short=True)}, "
+        f"P90 {fmt_nok(mc.p90, lang, short=True)}; mean {fmt_nok(mc.mean, lang, short=True)}. "
+        f"The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
+    )
+    return Chart(fig, alt)

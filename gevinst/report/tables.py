@@ -290,7 +290,9 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     }
     rows = [
         [
-            str(int(r.year)),
+            f"{int(r.year)} ({t(lang, 'restverdi', 'residual value')})"
+            if getattr(r, "residual", False)
+            else str(int(r.year)),
             fmt_nok(r.costs, lang),
             fmt_nok(r.benefits, lang),
             fmt_nok(r.cash_benefits, lang),
@@ -831,3 +833,178 @@ def show_table(
     """Display a table in a notebook as accessible HTML (plain-text fallback included)."""
     markup = table_html(df, caption, row_headers=row_headers, empty=empty, lang=lang)
     display_html(markup, table_text(df, caption, empty=empty, lang=lang))
+
+
+# --------------------------------------------------------------------------- cost/benefit basis (issue 9)
+
+
+def cba_basis_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
+    """Base year, price year, period, residual value, sunk costs, tax financing and IRR status."""
+    last = cba.start_year + cba.analysis_years - 1
+    price = (
+        f"{cba.price_year}"
+        if cba.plan_price_year == cba.price_year
+        else t(
+            lang,
+            f"{cba.price_year} (fra {cba.plan_price_year}, × {fmt_number(cba.price_factor, 4, lang)})",
+            f"{cba.price_year} (from {cba.plan_price_year}, × {fmt_number(cba.price_factor, 4, lang)})",
+        )
+    )
+    sunk_years = sorted({y for v in cba.sunk_costs.values() for y in v})
+    rows = [
+        [
+            t(lang, "Sammenstillingsår (diskontert til)", "Base year (discounted to)"),
+            str(cba.base_year),
+        ],
+        [t(lang, "Prisnivå (faste kroner)", "Price year (real NOK)"), price],
+        [
+            t(lang, "Analyseperiode", "Analysis period"),
+            t(
+                lang,
+                f"{cba.start_year}–{last} ({cba.analysis_years} år)",
+                f"{cba.start_year}–{last} ({cba.analysis_years} years)",
+            ),
+        ],
+        [
+            t(lang, f"Restverdi i {last + 1} (nåverdi)", f"Residual value in {last + 1} (PV)"),
+            f"{fmt_nok(cba.residual_value, lang)} ({fmt_nok(cba.pv_residual_value, lang)})",
+        ],
+        [
+            t(lang, "Påløpte kostnader (ikke i NNV)", "Sunk costs (not in the NPV)"),
+            fmt_nok(cba.sunk_cost_total, lang)
+            + (f" ({sunk_years[0]}–{sunk_years[-1]})" if sunk_years else ""),
+        ],
+        [
+            t(lang, "Beslutningsår", "Decision year"),
+            "–" if cba.decision_year is None else str(cba.decision_year),
+        ],
+        [
+            t(lang, "Skattefinansieringskostnad", "Tax financing cost"),
+            fmt_nok(cba.tax_financing_cost, lang)
+            if cba.tax_rate > 0
+            else t(lang, f"ikke med: {cba.tax_off_reason}", f"left out: {cba.tax_off_reason}"),
+        ],
+    ]
+    return _frame(
+        rows,
+        [t(lang, "Forutsetning", "Basis"), t(lang, "Verdi", "Value")],
+        caption=t(
+            lang, "Grunnlaget for kost/nytte-tallene", "The basis of the cost/benefit figures"
+        ),
+    )
+
+
+def sunk_costs_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
+    """Påløpte kostnader per cost line and year (before the analysis; not in the NPV)."""
+    years = sorted({y for v in cba.sunk_costs.values() for y in v})
+    rows = [
+        [
+            cost_id,
+            *[fmt_nok(v.get(y), lang) if y in v else "" for y in years],
+            fmt_nok(sum(v.values()), lang),
+        ]
+        for cost_id, v in cba.sunk_costs.items()
+    ]
+    heads = [t(lang, "Kostnad", "Cost"), *map(str, years), t(lang, "Sum", "Total")]
+    return _frame(
+        rows,
+        heads,
+        heads[1:],
+        caption=t(
+            lang,
+            "Påløpte kostnader før analysen (ikke med i NNV)",
+            "Sunk costs before the analysis (not in the NPV)",
+        ),
+        empty=t(lang, "Ingen påløpte kostnader.", "No sunk costs."),
+    )
+
+
+def benefit_account_table(rows: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
+    """Gevinstregnskap per kommune (:func:`gevinst.model.cba.benefit_accounts`), NOK."""
+    heads = [
+        t(lang, "Kommune", "Municipality"),
+        t(lang, "Kostnader betalt", "Costs paid"),
+        t(lang, "Kontantgevinster", "Cash benefits"),
+        t(lang, "Uttak planlagt", "Take-outs planned"),
+        t(lang, "Uttak realisert hittil", "Take-outs realised to date"),
+    ]
+    body = [
+        [
+            r.name,
+            fmt_nok(r.costs_paid, lang),
+            fmt_nok(r.cash_benefits, lang),
+            fmt_nok(r.take_outs_planned, lang),
+            fmt_nok(r.take_outs_realised, lang),
+        ]
+        for r in rows
+    ]
+    return _frame(
+        body,
+        heads,
+        heads[1:],
+        caption=t(
+            lang,
+            "Gevinstregnskap per kommune (faste kroner, udiskontert)",
+            "Benefit accounts per municipality (real NOK, undiscounted)",
+        ),
+    )
+
+
+def monte_carlo_error_table(mc: Any, lang: str = "nb") -> pd.DataFrame:
+    """P10, P50, P85, P90 and the mean with their standard errors (Monte Carlo)."""
+    se = mc.percentile_se or {}
+    rows = [
+        [name, fmt_nok(value, lang), fmt_nok(err, lang)]
+        for name, value, err in (
+            ("P10", mc.p10, se.get("p10")),
+            ("P50", mc.p50, se.get("p50")),
+            ("P85", mc.p85, se.get("p85")),
+            ("P90", mc.p90, se.get("p90")),
+            (t(lang, "Forventning", "Mean"), mc.mean, mc.mean_se),
+        )
+    ]
+    heads = [
+        t(lang, "Mål", "Measure"),
+        t(lang, "Netto nåverdi", "NPV"),
+        t(lang, "Standardfeil", "Standard error"),
+    ]
+    return _frame(
+        rows,
+        heads,
+        heads[1:],
+        caption=t(lang, "Monte Carlo med standardfeil", "Monte Carlo with standard errors"),
+    )
+
+
+def ranking_npv_nnb_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
+    """Each ranked project's NPV and NPV per budget krone (NNB), and which one the ranking used."""
+    basis = ranked[0].basis if ranked else "npv"
+    rows = [
+        [
+            str(r.rank),
+            r.name or r.project,
+            fmt_nok(r.npv, lang),
+            "–" if r.nnb is None else fmt_number(r.nnb, 2, lang),
+        ]
+        for r in ranked
+    ]
+    heads = [
+        t(lang, "Rang", "Rank"),
+        t(lang, "Prosjekt", "Project"),
+        t(lang, "Netto nåverdi", "NPV"),
+        t(lang, "NNV per budsjettkrone", "NPV per budget krone"),
+    ]
+    caption = (
+        t(
+            lang,
+            "Rangert etter NNV per budsjettkrone (budsjettet er skranken); NNV ved siden av",
+            "Ranked by NPV per budget krone (the budget is the constraint); NPV beside it",
+        )
+        if basis == "nnb"
+        else t(
+            lang,
+            "Rangert med netto nåverdi; NNV per budsjettkrone ved siden av",
+            "Ranked with the NPV; NPV per budget krone beside it",
+        )
+    )
+    return _frame(rows, heads, heads[2:], caption=caption)
