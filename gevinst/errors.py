@@ -252,6 +252,9 @@ def issues_from_validation(exc: ValidationError, *, lang: str = "nb") -> list[Is
         msg = str(err.get("msg", ""))
         if typ == "value_error" and "formula_injection" in msg:
             problem = "formula"
+        for code in ("bool_coercion", "date_coercion"):
+            if typ == "value_error" and code in msg:
+                problem = code
         found = err.get("input")
         if (
             problem == "out_of_range"
@@ -301,6 +304,14 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "text starting with '=' may be run as a formula (formula injection)",
     },
     "invalid": {"nb": "ugyldig verdi", "en": "invalid value"},
+    "bool_coercion": {
+        "nb": "feil type: et tall eller en tekst leses ikke som ja/nei, og ja/nei ikke som et tall",
+        "en": "wrong type: a number or text is not read as true/false, nor true/false as a number",
+    },
+    "date_coercion": {
+        "nb": "feil type: et tall leses ikke som en dato; skriv datoen som ÅÅÅÅ-MM-DD",
+        "en": "wrong type: a number is not read as a date; write the date as YYYY-MM-DD",
+    },
     "dates_out_of_order": {"nb": "datoene er i feil rekkefølge", "en": "dates out of order"},
     "target_equals_baseline": {
         "nb": "målverdien er lik nullpunktet",
@@ -327,7 +338,31 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "nb": "YAML-ankre og -aliaser (&/*) er ikke tillatt",
         "en": "YAML anchors and aliases (&/*) are not allowed",
     },
-    "duplicate_key": {"nb": "nøkkelen står to ganger", "en": "duplicate key"},
+    "duplicate_key": {
+        "nb": "nøkkelen står to ganger (også når den er skrevet ulikt, som 2023 og 0x7E7)",
+        "en": "duplicate key (also when spelled differently, such as 2023 and 0x7E7)",
+    },
+    "yaml_leading_zero": {
+        "nb": "et heltall med innledende null er tvetydig (YAML 1.1 leser det som oktalt)",
+        "en": "a whole number with a leading zero is ambiguous (YAML 1.1 reads it as octal)",
+    },
+    "yaml_merge_key": {
+        "nb": "YAML-flettenøkler («<<») er ikke tillatt; skriv feltene ut",
+        "en": "YAML merge keys ('<<') are not allowed; write the fields out",
+    },
+    "yaml_complex_key": {
+        "nb": "en nøkkel må være en enkel verdi, ikke en liste eller tabell",
+        "en": "a key must be a plain value, not a list or mapping",
+    },
+    "yaml_documents": {
+        "nb": "filen har mer enn ett YAML-dokument («---»)",
+        "en": "the file holds more than one YAML document ('---')",
+    },
+    "yaml_too_deep": {
+        "nb": "for dyp nesting av lister og tabeller",
+        "en": "lists and mappings nested too deeply",
+    },
+    "file_too_large": {"nb": "filen er for stor", "en": "the file is too large"},
     "not_mapping": {
         "nb": "filen må inneholde en tabell av nøkler og verdier",
         "en": "the file must hold a mapping of keys to values",

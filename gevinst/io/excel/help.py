@@ -171,7 +171,11 @@ def _description(col: Column, lang: str) -> str:
 
 
 def _fmt_bound(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    """A bound as people read it: ``1e12`` as «1 000 000 000 000», years as «2025»."""
+    if not float(value).is_integer():
+        return str(value)
+    n = int(value)
+    return f"{n:,}".replace(",", "\u00a0") if abs(n) >= 100_000 else str(n)
 
 
 def type_text(col: Column, lang: str = "nb") -> str:
