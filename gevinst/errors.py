@@ -304,6 +304,7 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "text starting with '=' may be run as a formula (formula injection)",
     },
     "invalid": {"nb": "ugyldig verdi", "en": "invalid value"},
+    "ambiguous_number": {"nb": "tallet kan leses på to måter", "en": "the number has two readings"},
     "bool_coercion": {
         "nb": "feil type: et tall eller en tekst leses ikke som ja/nei, og ja/nei ikke som et tall",
         "en": "wrong type: a number or text is not read as true/false, nor true/false as a number",
@@ -400,6 +401,10 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "the date is before the baseline date",
     },
     "date_in_future": {"nb": "datoen er fram i tid", "en": "the date is in the future"},
+    "recorded_before_date": {
+        "nb": "registrert før datoen som ble målt (registreringstidspunktet settes av gevinst)",
+        "en": "recorded before the date measured (gevinst sets the time recorded)",
+    },
     "duplicate_row": {
         "nb": "samme måling står to ganger i filen",
         "en": "the same measurement appears twice in the file",
@@ -425,6 +430,10 @@ PROBLEMS: dict[str, dict[str, str]] = {
     "excel_formula": {
         "nb": "cellen inneholder en formel; skriv inn selve verdien",
         "en": "the cell holds a formula; type the value itself",
+    },
+    "workbook_limit": {
+        "nb": "arbeidsboken er større enn gevinst leser (grensen er nevnt)",
+        "en": "the workbook is larger than gevinst reads (the limit is named)",
     },
     "not_gevinst_workbook": {
         "nb": "arbeidsboken er ikke laget av gevinst (fant ingen kjente ark)",

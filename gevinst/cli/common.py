@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -60,15 +61,53 @@ def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+MAX_PRINTED_ISSUES = 50
+"""At most this many problems are printed; the rest are counted (a million bad rows
+would otherwise print a million lines)."""
+
+
 def fail_input(exc: InputError, lang: str) -> None:
-    """Print every issue to stderr and exit 2."""
+    """Print the first :data:`MAX_PRINTED_ISSUES` issues and a count of the rest to stderr;
+    exit 2."""
     head = say(
         lang, f"Feil i inndata ({len(exc.issues)}):", f"Errors in input ({len(exc.issues)}):"
     )
     click.echo(head, err=True)
-    for i in exc.issues:
-        click.echo("  - " + i.format(lang), err=True)
+    for i in exc.issues[:MAX_PRINTED_ISSUES]:
+        click.echo("  - " + terminal_text(i.format(lang)), err=True)
+    rest = len(exc.issues) - MAX_PRINTED_ISSUES
+    if rest > 0:
+        click.echo(
+            say(
+                lang,
+                f"  … og {rest} feil til (rett de første og kjør igjen)",
+                f"  … and {rest} more (fix the first ones and run again)",
+            ),
+            err=True,
+        )
     sys.exit(EXIT_BAD_INPUT)
+
+
+_ESCAPES = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC … BEL/ST (titles, hyperlinks)
+    r"|\x1b\[[0-?]*[ -/]*[@-~]"  # CSI (colours, cursor movement, erase)
+    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: Any, *, keep_newlines: bool = True) -> str:
+    """Plan text made safe for a terminal: ANSI/OSC escape sequences and other control
+    characters (incl. bidirectional overrides) removed, tabs kept; newlines kept unless
+    ``keep_newlines`` is false (then they become spaces). Every echo of plan or file text
+    goes through this.
+
+    >>> terminal_text("Plan\x1b]0;pwned\x07 \x1b[31mrød\x1b[0m")
+    'Plan rød'
+    """
+    out = _CONTROLS.sub("", _ESCAPES.sub("", str(text)))
+    return out if keep_newlines else out.replace("\n", " ")
 
 
 def fail_environment(exc: EnvironmentFault, lang: str) -> None:

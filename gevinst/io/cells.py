@@ -6,7 +6,11 @@ CSV text and Excel cells).
 
 * Numbers: a decimal comma or point, thousands grouped by a space, a no-break
   space or a narrow no-break space, and the minus sign «−» as well as «-»
-  (``1 234,5``, ``1234.5``, ``−3``).
+  (``1 234,5``, ``1234.5``, ``−3``). Only forms with one meaning are read:
+  ``17.000``, ``52.000`` and ``23,400`` are 17/52/23,4 to one reader and
+  17 000/52 000/23 400 to another, so they are refused (:func:`ambiguous_number`
+  says why and what to write), and so are thousands grouped by «.» or «,»
+  (``1.234.567``).
 * Dates: ISO ``2025-12-31`` or Norwegian ``31.12.2025`` (day and month may have
   one digit).
 * Empty: ``None`` or text of white space only.
@@ -18,6 +22,8 @@ import datetime as dt
 import re
 from typing import Any
 
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
+_DOT_GROUPS = re.compile(r"[+-]?\d{1,3}([.,])\d{3}(\1\d{3})*([.,]\d+)?")
 _NB_NUMBER = re.compile(r"[+-]?\d+(,\d+)?([eE][+-]?\d+)?")
 _DOT_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(\D.*)?")
@@ -34,12 +40,55 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_number(text: str) -> float | None:
-    """A number typed as text: ``1 234,5``, ``1234,5``, ``1234.5``, ``−3``; else ``None``.
+def ambiguous_number(text: str, lang: str = "nb") -> str | None:
+    """Why a number typed as text has more than one reading, and what to write instead;
+    ``None`` when it has one reading (or is no number at all).
 
-    >>> parse_number("1 234,5"), parse_number("0.25"), parse_number("12 kr")
-    (1234.5, 0.25, None)
+    >>> print(ambiguous_number("17.000", "en"))
+    17.000 is 17 with a decimal point but 17 000 with a thousands separator: write 17 or 17 000
+    >>> ambiguous_number("17,5") is None, ambiguous_number("0,250") is None
+    (True, True)
     """
+    t = text.strip().replace("\u2212", "-")
+    en = lang == "en"
+    if _AMBIGUOUS.fullmatch(t):
+        sep = "." if "." in t else ","
+        whole, frac = t.split(sep)
+        small = whole + (("," if not en else ".") + frac.rstrip("0") if frac.rstrip("0") else "")
+        big = f"{whole} {frac}"
+        word = (
+            ("a decimal point" if sep == "." else "a decimal comma")
+            if en
+            else ("desimalpunktum" if sep == "." else "desimalkomma")
+        )
+        if en:
+            return (
+                f"{t} is {small} with {word} but {big} with a thousands separator: "
+                f"write {small} or {big}"
+            )
+        return f"{t} er {small} med {word}, men {big} med tusenskille: skriv {small} eller {big}"
+    if _DOT_GROUPS.fullmatch(t) and t.count(".") + t.count(",") >= 2:
+        if en:
+            return (
+                f"{t}: «.» and «,» mean a decimal separator in one language and thousands in "
+                "another: group thousands with a space (1 234 567,5) or not at all (1234567.5)"
+            )
+        return (
+            f"{t}: «.» og «,» er desimaltegn på ett språk og tusenskille på et annet: "
+            "skill tusener med mellomrom (1 234 567,5) eller ikke i det hele tatt (1234567,5)"
+        )
+    return None
+
+
+def parse_number(text: str) -> float | None:
+    """A number typed as text: ``1 234,5``, ``1234,5``, ``1234.5``, ``−3``; else ``None``
+    (also for the ambiguous ``17.000``, see :func:`ambiguous_number`).
+
+    >>> parse_number("1 234,5"), parse_number("0.25"), parse_number("12 kr"), parse_number("17.000")
+    (1234.5, 0.25, None, None)
+    """
+    if ambiguous_number(text) is not None:
+        return None
     t = text.strip().replace("\u2212", "-")
     m = _THOUSANDS.fullmatch(t)
     if m:
@@ -69,4 +118,4 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-__all__ = ["is_empty", "parse_date", "parse_number"]
+__all__ = ["ambiguous_number", "is_empty", "parse_date", "parse_number"]

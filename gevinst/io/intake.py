@@ -41,6 +41,7 @@ import csv
 import datetime as dt
 import io
 import math
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,9 +52,11 @@ from pydantic import TypeAdapter, ValidationError
 from gevinst.errors import InputError, Issue, issues_from_validation
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
-from gevinst.io.cells import is_empty, parse_date, parse_number
+from gevinst.io.cells import ambiguous_number, is_empty, parse_date, parse_number
+from gevinst.io.workbook import inspect_workbook
 from gevinst.io.yamlfile import read_text
 from gevinst.model.schema import Measurement, Plan, Project, Workspace, label
+from gevinst.model.validate import future_date_issue
 
 SHEET_NAMES = ("Målinger", "Measurements")
 PROJECT_COLUMN = "project"
@@ -231,13 +234,20 @@ def _project_from_workbook(book: Any) -> str | None:
 
 
 def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[RawRow], str | None]:
-    """Rows of the "Målinger" sheet, and the project id found in the workbook (if any)."""
-    import zipfile
+    """Rows of the "Målinger" sheet, and the project id found in the workbook (if any).
 
+    The workbook is checked first by :func:`gevinst.io.workbook.inspect_workbook` (size,
+    used range, no formula in any cell), the rule the Excel import follows too; then it is
+    read in openpyxl's read-only mode over the used range that inspection found.
+    """
     import openpyxl
 
+    info = inspect_workbook(path, name, lang)
+    formulas = info.formula_issues(name, lang)
+    if formulas:
+        raise InputError(formulas)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InputError([Issue("not_xlsx", file=name, detail=str(exc)[:120])]) from None
     try:
@@ -253,10 +263,17 @@ def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[Raw
                     )
                 ]
             )
+        used = info.sheets.get(sheet.title)
+        if used is None or used.max_row == 0:
+            all_rows: list[tuple[Any, ...]] = []
+        else:
+            all_rows = list(
+                sheet.iter_rows(
+                    min_row=1, max_row=used.max_row, max_col=used.max_column, values_only=True
+                )
+            )
         names = _header_names()
         header_row, fields = None, []
-        rows_iter = sheet.iter_rows(values_only=True)
-        all_rows = list(rows_iter)
         for n, row in enumerate(all_rows[:30], start=1):
             mapped = [names.get(_fold(c)) if isinstance(c, str) else None for c in row]
             if all(f in mapped for f in REQUIRED):
@@ -312,7 +329,25 @@ def read_intake_file(path: Path, *, lang: str = "nb") -> tuple[list[RawRow], str
 def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
     record = dict(raw.cells)
     record["date"] = _date(record.get("date"))
-    record["value"] = _number(record.get("value"))
+    value = record.get("value")
+    why = ambiguous_number(value, lang) if isinstance(value, str) else None
+    if why is not None:
+        ambiguous = Issue(
+            "ambiguous_number",
+            field="value",
+            found=value.strip(),
+            allowed=_words(
+                lang, "et tall, f.eks. 17 000 eller 17,5", "a number, e.g. 17 000 or 17.5"
+            ),
+            detail=why,
+        ).located(file=raw.file, row=raw.row, sheet=raw.sheet)
+        m, problems, partial = _measurement(
+            replace(raw, cells={**raw.cells, "value": 0}), reported_by, now, lang
+        )
+        if m is not None:
+            partial = {"target_id": m.target_id, "date": m.date}
+        return None, [*problems, ambiguous], partial
+    record["value"] = _number(value)
     if isinstance(record.get("target_id"), str):
         record["target_id"] = record["target_id"].strip()
     for k in ("comment", "reported_by"):
@@ -445,15 +480,9 @@ def validate_rows(
                     allowed=", ".join(targets),
                 ).located(**where)
             )
-        if date is not None and date > today:
-            issues.append(
-                Issue(
-                    "date_in_future",
-                    field="date",
-                    found=str(date),
-                    allowed=_words(lang, f"{today} eller tidligere", f"on or before {today}"),
-                ).located(**where)
-            )
+        future = future_date_issue(date, today, lang=lang) if date is not None else None
+        if future is not None:
+            issues.append(future.located(**where))
         if item is None or date is None:
             continue
         if date < item.baseline_date:

@@ -239,7 +239,7 @@ def load_measurement_rows(
     name = display(path)
     text = read_text(path, name)
     rows = parse_measurements_csv(text, name, lang=lang)
-    problems = measurement_issues(plan, rows, lang=lang)
+    problems = measurement_issues(plan, rows, lang=lang, today=dt.date.today())
     if problems:
         raise InputError(i.located(file=name) for i in problems)
     return rows

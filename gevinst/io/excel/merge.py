@@ -151,12 +151,9 @@ class MeasurementMerge:
 def _differences(old: Measurement, new: Measurement) -> list[str]:
     """Fields of a recorded measurement that an imported row changes (empty: the same).
 
-    An empty ``recorded_at`` in the workbook keeps the recorded one.
+    ``recorded_at`` is never taken from a workbook: gevinst sets it at intake.
     """
-    out = [k for k in ("value", "comment", "reported_by") if getattr(old, k) != getattr(new, k)]
-    if new.recorded_at is not None and new.recorded_at != old.recorded_at:
-        out.append("recorded_at")
-    return out
+    return [k for k in ("value", "comment", "reported_by") if getattr(old, k) != getattr(new, k)]
 
 
 def merge_measurements(
@@ -174,7 +171,8 @@ def merge_measurements(
     Rows are matched on ``target_id`` + ``date``. Recorded measurements are never
     silently altered: a changed or missing one is an :class:`InputError` naming the
     row, unless ``force`` (then a changed one is recorded again at ``now`` and a
-    missing one is deleted). New rows get ``recorded_at = now`` when it is empty;
+    missing one is deleted). New rows get ``recorded_at = now`` whatever the workbook
+    says (the audit trail is gevinst's, as in ``gevinst measure import``);
     ``reported_by`` stays as given. The result is the register's order with new
     rows appended in the workbook's order.
     """
@@ -223,8 +221,7 @@ def merge_measurements(
         )
     for row, m in imported:
         if (m.target_id, m.date) not in recorded:
-            if m.recorded_at is None:
-                m = m.model_copy(update={"recorded_at": now})
+            m = m.model_copy(update={"recorded_at": now})
             result.added.append((row, m))
             result.measurements.append(m)
     if issues and not force:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from gevinst.io.excel.values import (
     _from_cell,
     _set_path,
 )
+from gevinst.io.workbook import inspect_workbook
 from gevinst.model.schema import (
     Measurement,
     Plan,
@@ -235,7 +237,12 @@ class ReadResult:
 
 
 def read_workbook(
-    path: Path, *, workspace: Workspace | None = None, lang: str = "nb", name: str | None = None
+    path: Path,
+    *,
+    workspace: Workspace | None = None,
+    lang: str = "nb",
+    name: str | None = None,
+    today: dt.date | None = None,
 ) -> ReadResult:
     """Read and validate a gevinst workbook; every problem is collected.
 
@@ -247,6 +254,7 @@ def read_workbook(
     name = name or ws.display(path)
     if not path.exists():
         raise InputError([Issue("file_missing", file=name)])
+    info = inspect_workbook(path, name, lang)
     try:
         wb = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError …
@@ -340,11 +348,16 @@ def read_workbook(
                     reader.locate(dataclasses.replace(i, key=f"{prefix}.{i.key}"), spec_of)
                 )
     if plan is not None:
-        for i in measurement_issues(plan, rows, lang=lang):
+        # recorded_at is set by gevinst at intake, never taken from the workbook
+        unstamped = [(row, m.model_copy(update={"recorded_at": None})) for row, m in rows]
+        for i in measurement_issues(plan, unstamped, lang=lang, today=today or dt.date.today()):
             key = f"measurements[{i.row}].{i.field}" if i.field else f"measurements[{i.row}]"
             problems.append(reader.locate(dataclasses.replace(i, key=key), spec_of))
     problems = [i for i in problems if (i.sheet, i.key) not in reader.bad]
-    issues = reader.issues + problems
+    # a formula in a cell no column reads (a note beside the table, the guide) too
+    reported = {(i.sheet, i.key) for i in reader.issues if i.problem == "excel_formula"}
+    formulas = [i for i in info.formula_issues(name, lang) if (i.sheet, i.key) not in reported]
+    issues = reader.issues + formulas + problems
     if issues:
         raise InputError(_sorted(issues, [s.title for s in sheets.values()]))
     assert plan is not None

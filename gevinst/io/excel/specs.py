@@ -44,8 +44,8 @@ _TITLES = {
 _FIELD_HEADERS = {"nb": ("Felt", "Verdi", "Forklaring"), "en": ("Field", "Value", "Explanation")}
 _YES = {"nb": "ja", "en": "yes"}
 _NO = {"nb": "nei", "en": "no"}
-_TRUE_WORDS = {"ja", "yes", "true", "sann", "j", "y", "x", "1"}
-_FALSE_WORDS = {"nei", "no", "false", "usann", "n", "0"}
+_TRUE_WORDS = {"ja", "yes", "true", "sann", "j", "y", "x"}
+_FALSE_WORDS = {"nei", "no", "false", "usann", "n"}
 
 # Labels for the key column of a mapping field (the schema labels the mapping, not its key).
 _DICT_KEYS: dict[str, tuple[type[BaseModel], str]] = {

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gevinst.io.cells import parse_date, parse_number
+from gevinst.io.cells import ambiguous_number, parse_date, parse_number
 from gevinst.io.excel.specs import (
     _FALSE_WORDS,
     _NO,
@@ -173,6 +173,12 @@ def _date_allowed(lang: str) -> str:
     )
 
 
+def _refuse_ambiguous(text: str, col: Column, lang: str) -> None:
+    why = ambiguous_number(text, lang)
+    if why is not None:
+        raise _CellValueError("ambiguous_number", _number_allowed(col, lang), why)
+
+
 def _from_cell(col: Column, value: Any, lang: str) -> Any:
     """The schema value for a cell value (not empty); raises :class:`_CellValueError`."""
     kind = col.kind
@@ -200,6 +206,7 @@ def _from_cell(col: Column, value: Any, lang: str) -> Any:
         elif isinstance(value, int | float):
             number = float(value) if kind == FLOAT else value
         else:
+            _refuse_ambiguous(str(value), col, lang)
             number = parse_number(str(value))
         if number is None:
             raise _CellValueError("wrong_type", _number_allowed(col, lang))
@@ -224,8 +231,9 @@ def _from_cell(col: Column, value: Any, lang: str) -> Any:
     if kind == BOOL:
         if isinstance(value, bool):
             return value
-        word = str(int(value) if isinstance(value, float) and value.is_integer() else value)
-        word = word.strip().casefold()
+        if not isinstance(value, str):  # a number or a date is never read as yes/no
+            raise _CellValueError("not_allowed", f"{_YES[lang]}, {_NO[lang]}")
+        word = value.strip().casefold()
         if word in _TRUE_WORDS:
             return True
         if word in _FALSE_WORDS:
@@ -256,6 +264,7 @@ def _from_cell(col: Column, value: Any, lang: str) -> Any:
         for part in str(value).split(";"):
             if not part.strip():
                 continue
+            _refuse_ambiguous(part, col, lang)
             number = parse_number(part)
             if number is None:
                 raise _CellValueError(
