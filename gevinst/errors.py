@@ -431,6 +431,18 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "nb": "cellen inneholder en formel; skriv inn selve verdien",
         "en": "the cell holds a formula; type the value itself",
     },
+    "too_long_for_excel": {
+        "nb": "teksten er lengre enn en Excel-celle rommer, og blir ikke kuttet; kort den ned i planen",
+        "en": "the text is longer than an Excel cell holds and is not cut; shorten it in the plan",
+    },
+    "output_in_workspace": {
+        "nb": "utdata kan ikke skrives over arbeidsområdets egne filer",
+        "en": "an output cannot be written over the workspace's own files",
+    },
+    "output_not_own_kind": {
+        "nb": "filen finnes og er ikke av samme slag; bruk --force for å erstatte den",
+        "en": "the file exists and is not of the same kind; use --force to replace it",
+    },
     "workbook_limit": {
         "nb": "arbeidsboken er større enn gevinst leser (grensen er nevnt)",
         "en": "the workbook is larger than gevinst reads (the limit is named)",

@@ -9,8 +9,16 @@ import click
 from gevinst.cli.common import handle_input_errors, lang_option, root_of, say, workspace_option
 from gevinst.io import excel as xl
 from gevinst.io import workspace as ws
+from gevinst.io.outputs import WORKBOOK, check_output
 
 DEFAULT_TEMPLATE = Path("templates") / "gevinst-mal.xlsx"
+
+
+_force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Erstatt en fil som finnes og ikke er en arbeidsbok (aldri arbeidsområdets egne filer).",
+)
 
 
 @click.group("excel")
@@ -26,12 +34,14 @@ def excel_group() -> None:
     show_default=True,
     help="Hvor malen skrives.",
 )
+@_force_option
 @workspace_option
 @lang_option
 @handle_input_errors
-def template_cmd(out: Path, workspace: Path | None, lang: str) -> None:
+def template_cmd(out: Path, force: bool, workspace: Path | None, lang: str) -> None:
     """Skriv en tom arbeidsbok (mal) laget ut fra skjemaet."""
     root = root_of(workspace)
+    check_output(out, root, kind=WORKBOOK, force=force, lang=lang)
     config = ws.load_config(root, lang=lang) if ws.Paths(root).config.exists() else None
     path = xl.write_template(out, workspace=config, lang=lang)
     click.echo(
@@ -47,12 +57,18 @@ def template_cmd(out: Path, workspace: Path | None, lang: str) -> None:
     default=None,
     help="Hvor arbeidsboken skrives. Standard: <ID>.xlsx i gjeldende mappe.",
 )
+@_force_option
 @workspace_option
 @lang_option
 @handle_input_errors
-def export_cmd(project_id: str, out: Path | None, workspace: Path | None, lang: str) -> None:
+def export_cmd(
+    project_id: str, out: Path | None, force: bool, workspace: Path | None, lang: str
+) -> None:
     """Skriv ett prosjekts utfylte arbeidsbok (planen og målingene)."""
-    path = xl.export_project(root_of(workspace), project_id, out, lang=lang)
+    root = root_of(workspace)
+    target = out if out is not None else Path(f"{project_id}.xlsx")
+    check_output(target, root, kind=WORKBOOK, force=force, lang=lang)
+    path = xl.export_project(root, project_id, target, lang=lang)
     click.echo(say(lang, f"Skrev {ws.display(path)}.", f"Wrote {ws.display(path)}."))
 
 

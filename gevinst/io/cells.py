@@ -31,6 +31,37 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NB_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet evaluate text as a formula (OWASP's
+CSV-injection rule)."""
+
+EXCEL_MAX_TEXT = 32_767
+"""Most characters an Excel cell holds; longer text is refused, never cut."""
+
+
+def _needs_quote(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _needs_quote(text[1:]))
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text as stored in a CSV that people open in Excel: one ``'`` before text starting
+    with ``= + - @``, tab or CR, so that no spreadsheet runs it (OWASP); reversed exactly
+    by :func:`from_spreadsheet_safe` (text already starting with ``'`` and such a
+    character gets one more ``'``).
+
+    >>> spreadsheet_safe("+cmd|' /C calc'!A0"), spreadsheet_safe("-2 kr"), spreadsheet_safe("ok")
+    ("'+cmd|' /C calc'!A0", "'-2 kr", 'ok')
+    >>> from_spreadsheet_safe(spreadsheet_safe("'@x")) == "'@x"
+    True
+    """
+    return "'" + text if _needs_quote(text) else text
+
+
+def from_spreadsheet_safe(text: str) -> str:
+    """The text :func:`spreadsheet_safe` was given."""
+    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
+
+
 def is_empty(value: Any) -> bool:
     """A cell with nothing in it: ``None`` or white space.
 
@@ -118,4 +149,13 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-__all__ = ["ambiguous_number", "is_empty", "parse_date", "parse_number"]
+__all__ = [
+    "EXCEL_MAX_TEXT",
+    "FORMULA_STARTS",
+    "ambiguous_number",
+    "from_spreadsheet_safe",
+    "is_empty",
+    "parse_date",
+    "parse_number",
+    "spreadsheet_safe",
+]

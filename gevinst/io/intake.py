@@ -52,7 +52,13 @@ from pydantic import TypeAdapter, ValidationError
 from gevinst.errors import InputError, Issue, issues_from_validation
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
-from gevinst.io.cells import ambiguous_number, is_empty, parse_date, parse_number
+from gevinst.io.cells import (
+    ambiguous_number,
+    from_spreadsheet_safe,
+    is_empty,
+    parse_date,
+    parse_number,
+)
 from gevinst.io.workbook import inspect_workbook
 from gevinst.io.yamlfile import read_text
 from gevinst.model.schema import Measurement, Plan, Project, Workspace, label
@@ -352,7 +358,7 @@ def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
         record["target_id"] = record["target_id"].strip()
     for k in ("comment", "reported_by"):
         v = record.get(k)
-        record[k] = "" if is_empty(v) else str(v)
+        record[k] = "" if is_empty(v) else from_spreadsheet_safe(str(v))
     record["reported_by"] = record["reported_by"] or reported_by
     record["recorded_at"] = now
     for k in REQUIRED:

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from gevinst.errors import InputError, Issue, issues_from_validation
 from gevinst.io import atomic
+from gevinst.io.cells import from_spreadsheet_safe, spreadsheet_safe
 from gevinst.io.yamlfile import dump_yaml, load_yaml, locate, read_text
 from gevinst.model.schema import Measurement, Plan, Workspace, is_safe_id
 from gevinst.model.validate import measurement_issues, plan_issues
@@ -216,7 +217,7 @@ def parse_measurements_csv(
     for n, cells in csv_data_rows(reader, len(header), name, issues, lang=lang):
         record = {k: (v if v.strip() != "" else None) for k, v in zip(header, cells, strict=True)}
         for k in ("comment", "reported_by"):
-            record[k] = record[k] or ""
+            record[k] = from_spreadsheet_safe(record[k] or "")
         if record["recorded_at"] is None:
             del record["recorded_at"]
         try:
@@ -366,6 +367,8 @@ def measurement_rows(measurements: Iterable[Measurement]) -> str:
     for m in measurements:
         d = m.model_dump(mode="json")
         d["value"] = _plain_number(m.value)
+        for k in ("comment", "reported_by"):
+            d[k] = spreadsheet_safe(d[k])
         if m.recorded_at is not None:
             d["recorded_at"] = m.recorded_at.isoformat()
         writer.writerow(["" if d[c] is None else d[c] for c in MEASUREMENT_COLUMNS])

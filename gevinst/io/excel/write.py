@@ -23,6 +23,7 @@ from gevinst import __version__
 from gevinst.errors import InputError, Issue
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
+from gevinst.io.cells import EXCEL_MAX_TEXT
 from gevinst.io.excel.help import (
     _GUIDE_INTRO,
     _description,
@@ -195,6 +196,15 @@ def _validation(col: Column, list_ranges: dict[str, str], lang: str) -> DataVali
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Any, col: Column, lang: str) -> None:
+    if isinstance(value, str) and len(value) > EXCEL_MAX_TEXT:
+        raise _CellValueError(
+            "too_long_for_excel",
+            f"≤ {EXCEL_MAX_TEXT:,}".replace(",", " ")
+            + (" characters" if lang == "en" else " tegn"),
+            (
+                f"found {len(value):,} characters" if lang == "en" else f"fant {len(value):,} tegn"
+            ).replace(",", " "),
+        )
     if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
         raise _CellValueError(
             "invalid",
