@@ -124,7 +124,7 @@ def test_injection_stored_quoted_and_read_back_exactly(workspace: Path, tmp_path
     for line in register.splitlines()[1:]:
         for cell in line.split(","):
             assert not cell.startswith(("=", "+", "-", "@")), line
-    _, plan, measurements = ws.load_project(workspace, PID)
+    _, _plan, measurements = ws.load_project(workspace, PID)
     comments = [m.comment for m in measurements if m.comment in ATTACKS]
     assert sorted(comments) == sorted(ATTACKS)
     # the workbook holds them as text cells (never formulas), and import reads them back
