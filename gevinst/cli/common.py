@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from gevinst.errors import ENVIRONMENT_ERRNOS, EnvironmentFault, InputError
+from gevinst.io.transaction import recover
 from gevinst.io.workspace import resolve_root
 from gevinst.report.text import t
 
@@ -49,7 +50,11 @@ def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def root_of(workspace: Path | None) -> Path:
-    return resolve_root(workspace)
+    """The workspace folder; an import interrupted between its renames is finished first
+    (:func:`gevinst.io.transaction.recover`)."""
+    root = resolve_root(workspace)
+    recover(root)
+    return root
 
 
 say = t

@@ -50,7 +50,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from gevinst.errors import InputError, Issue, issues_from_validation
-from gevinst.io import atomic
+from gevinst.io import atomic, transaction
 from gevinst.io import workspace as ws
 from gevinst.io.cells import (
     ambiguous_number,
@@ -69,7 +69,6 @@ PROJECT_COLUMN = "project"
 REQUIRED = ("target_id", "date", "value")
 OPTIONAL = ("comment", "reported_by", "recorded_at")
 SHORT_COLUMNS = ["project", "target_id", "date", "value", "comment", "reported_by"]
-LOCK_NAME = ".gevinst-intake.lock"
 
 
 # --------------------------------------------------------------------------- raw rows
@@ -606,12 +605,9 @@ def _write(root: Path, rows: list[NewMeasurement]) -> dict[str, Path]:
 
 
 def register_lock(root: Path):
-    """The lock every writer of the measurement registers holds (intake, Excel import)."""
-    from filelock import FileLock
-
-    folder = ws.Paths(root).measurements_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(folder / LOCK_NAME), timeout=30)
+    """The lock every writer of the measurement registers holds (intake, Excel import):
+    :func:`gevinst.io.transaction.workspace_lock`, outside the versioned workspace."""
+    return transaction.workspace_lock(root)
 
 
 def record(

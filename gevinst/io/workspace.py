@@ -25,9 +25,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gevinst.errors import InputError, Issue, issues_from_validation
-from gevinst.io import atomic
+from gevinst.io import atomic, transaction
 from gevinst.io.cells import from_spreadsheet_safe, spreadsheet_safe
-from gevinst.io.yamlfile import dump_yaml, load_yaml, locate, read_text
+from gevinst.io.yamlfile import (
+    dump_yaml,
+    dump_yaml_keeping_comments,
+    load_yaml,
+    locate,
+    read_text,
+)
 from gevinst.model.schema import Measurement, Plan, Workspace, is_safe_id
 from gevinst.model.validate import measurement_issues, plan_issues
 
@@ -89,6 +95,7 @@ class Paths:
 
 
 def load_config(root: Path, *, lang: str = "nb") -> Workspace:
+    transaction.recover(root)  # finish an import killed between its two renames
     path = Paths(root).config
     name = display(path)
     data, lines = load_yaml(path, name)
@@ -338,6 +345,15 @@ def plan_to_yaml(plan: Plan) -> str:
     """The plan as YAML, omitting fields left at an empty default."""
     data = plan.model_dump(mode="json", exclude_defaults=False)
     return dump_yaml(_prune(data))
+
+
+def plan_yaml(path: Path, plan: Plan) -> str:
+    """The plan as YAML to replace the file at ``path``: the file's comments kept where
+    its values stay (:func:`~gevinst.io.yamlfile.dump_yaml_keeping_comments`)."""
+    if not path.exists():
+        return plan_to_yaml(plan)
+    data = _prune(plan.model_dump(mode="python", exclude_defaults=False))  # int keys stay int
+    return dump_yaml_keeping_comments(read_text(path, display(path)), data)
 
 
 def _prune(data):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
 import math
 import re
 from pathlib import Path
@@ -324,3 +325,70 @@ _Dumper.add_representer(str, _str_representer)
 def dump_yaml(data: Any) -> str:
     """Plain, readable YAML (keys in schema order, dates as ISO text, Unicode kept)."""
     return yaml.dump(_plain(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether a value read by ruamel.yaml is the value ``new`` (plain, as for dump_yaml)."""
+    if isinstance(old, dict) or isinstance(new, dict):
+        return (
+            isinstance(old, dict)
+            and isinstance(new, dict)
+            and old.keys() == new.keys()
+            and all(_same(old[k], new[k]) for k in new)
+        )
+    if isinstance(old, list) or isinstance(new, list):
+        return (
+            isinstance(old, list)
+            and isinstance(new, list)
+            and len(old) == len(new)
+            and all(_same(a, b) for a, b in zip(old, new, strict=True))
+        )
+    if isinstance(old, bool) or isinstance(new, bool):
+        return type(old) is type(new) and old == new
+    return _plain(old) == _plain(new)
+
+
+def _update(old: Any, new: Any) -> Any:
+    """``old`` (a ruamel.yaml round-trip node) changed in place to hold ``new``; returns the
+    node to store (``old`` itself where it could be kept, so its comments stay)."""
+    if _same(old, new):
+        return old
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _update(old[key], value) if key in old else value
+        return old
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, value in enumerate(new):
+            old[i] = _update(old[i], value)
+        return old
+    return new
+
+
+def dump_yaml_keeping_comments(old_text: str, data: Any) -> str:
+    """``data`` as YAML written over ``old_text``: its comments, order and styles kept for
+    every value that stays, changed values written plainly (ruamel.yaml round trip).
+
+    The result is read back with the strict loader and must give ``data`` exactly;
+    otherwise (or if ``old_text`` cannot be read) :func:`dump_yaml` writes it afresh.
+    """
+    from ruamel.yaml import YAML  # round-trip writer: only for rewriting a plan
+
+    new = _plain(data)
+    try:
+        rt = YAML(typ="rt")
+        rt.width = 4096  # never re-wrap a line that stays
+        rt.indent(mapping=2, sequence=4, offset=2)  # "  - item", as dump_yaml and our plans
+        rt.allow_unicode = True
+        tree = rt.load(old_text)
+        tree = _update(tree, new)
+        buf = io.StringIO()
+        rt.dump(tree, buf)
+        text = buf.getvalue()
+        back, _, issues = _build(yaml.parse(text, Loader=_Parser), "")
+    except Exception:
+        return dump_yaml(data)
+    if issues or back != new:
+        return dump_yaml(data)
+    return text

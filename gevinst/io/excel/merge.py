@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gevinst.errors import InputError, Issue
-from gevinst.io import atomic
+from gevinst.io import transaction
 from gevinst.io import workspace as ws
 from gevinst.io.excel.read import (
     read_workbook,
@@ -359,14 +359,16 @@ def import_workbook(
     result = ImportResult(pid, plan, changes, merge, plan_path, meas_path, dry_run=dry_run)
     if dry_run:
         return result
-    if merge.added or merge.changed or merge.deleted:
-        # The register may be appended to by `gevinst measure` meanwhile: merge again
-        # under the lock the intake uses, against the file as it is now.
-        with register_lock(root):
+    # The register may be appended to by `gevinst measure` meanwhile: merge again under
+    # the lock the intake uses, against the file as it is now; then the plan and the
+    # register are replaced together, both or neither (gevinst.io.transaction).
+    with register_lock(root):
+        files: dict[Path, bytes] = {}
+        if old_plan is None or old_plan != plan:
+            files[plan_path] = ws.plan_yaml(plan_path, plan).encode("utf-8")
+        if merge.added or merge.changed or merge.deleted:
             result.merge = merged()
-            atomic.write_bytes(meas_path, _register_bytes(meas_path, result.merge))
-        result.written.append(meas_path)
-    if old_plan is None or old_plan != plan:
-        atomic.write_text(plan_path, ws.plan_to_yaml(plan))
-        result.written.insert(0, plan_path)
+            files[meas_path] = _register_bytes(meas_path, result.merge)
+        if files:
+            result.written = transaction.commit(root, files)
     return result
