@@ -191,6 +191,26 @@ _PYDANTIC: dict[str, str] = {
 }
 
 
+def id_rule(*, project: bool, lang: str = "nb") -> str:
+    """The id rule in words, as ``schema.ID_PATTERN``/``PROJECT_ID_PATTERN`` and
+    ``schema.WINDOWS_RESERVED`` say it (one text for every message)."""
+    if project:
+        return (
+            "lower-case a–z, digits 0–9 and '-', starting with a letter or digit, at most 63;"
+            " not con, prn, aux, nul, com1–9, lpt1–9"
+            if lang == "en"
+            else "små bokstaver a–z, sifre 0–9 og «-», først en bokstav eller et siffer, høyst 63;"
+            " ikke con, prn, aux, nul, com1–9, lpt1–9"
+        )
+    return (
+        "letters a–z/A–Z, digits 0–9, '-' and '_', starting with a letter or digit, at most 64;"
+        " not con, prn, aux, nul, com1–9, lpt1–9"
+        if lang == "en"
+        else "bokstaver a–z/A–Z, sifre 0–9, «-» og «_», først en bokstav eller et siffer,"
+        " høyst 64; ikke con, prn, aux, nul, com1–9, lpt1–9"
+    )
+
+
 def _allowed(err: dict[str, Any], lang: str) -> str:
     ctx = err.get("ctx") or {}
     typ = err["type"]
@@ -212,11 +232,8 @@ def _allowed(err: dict[str, Any], lang: str) -> str:
         }
         return f"{op[typ]} {ctx.get(key[typ])}"
     if typ == "string_pattern_mismatch":
-        return (
-            "letters a–z/A–Z, digits, '-' and '_', no spaces or slashes (max 64)"
-            if en
-            else "bokstaver a–z/A–Z, sifre, «-» og «_», ingen mellomrom eller skråstrek (maks 64)"
-        )
+        # the project-id pattern is the one without upper-case letters (schema.py)
+        return id_rule(project="A-Z" not in str(ctx.get("pattern", "")), lang=lang)
     if typ.startswith("date") or typ.startswith("datetime"):
         return "a date YYYY-MM-DD" if en else "en dato ÅÅÅÅ-MM-DD"
     if typ.startswith("int"):
@@ -252,7 +269,7 @@ def issues_from_validation(exc: ValidationError, *, lang: str = "nb") -> list[Is
         msg = str(err.get("msg", ""))
         if typ == "value_error" and "formula_injection" in msg:
             problem = "formula"
-        for code in ("bool_coercion", "date_coercion"):
+        for code in ("bool_coercion", "date_coercion", "reserved_id"):
             if typ == "value_error" and code in msg:
                 problem = code
         found = err.get("input")
@@ -304,6 +321,10 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "text starting with '=' may be run as a formula (formula injection)",
     },
     "invalid": {"nb": "ugyldig verdi", "en": "invalid value"},
+    "reserved_id": {
+        "nb": "ID-en er et navn Windows reserverer (con, nul, aux, com1 …) og kan ikke bli et filnavn",
+        "en": "the id is a name Windows reserves (con, nul, aux, com1 …) and cannot be a file name",
+    },
     "ambiguous_number": {"nb": "tallet kan leses på to måter", "en": "the number has two readings"},
     "bool_coercion": {
         "nb": "feil type: et tall eller en tekst leses ikke som ja/nei, og ja/nei ikke som et tall",

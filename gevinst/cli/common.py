@@ -71,16 +71,11 @@ MAX_PRINTED_ISSUES = 50
 would otherwise print a million lines)."""
 
 
-def fail_input(exc: InputError, lang: str) -> None:
-    """Print the first :data:`MAX_PRINTED_ISSUES` issues and a count of the rest to stderr;
-    exit 2."""
-    head = say(
-        lang, f"Feil i inndata ({len(exc.issues)}):", f"Errors in input ({len(exc.issues)}):"
-    )
-    click.echo(head, err=True)
-    for i in exc.issues[:MAX_PRINTED_ISSUES]:
-        click.echo("  - " + terminal_text(i.format(lang)), err=True)
-    rest = len(exc.issues) - MAX_PRINTED_ISSUES
+def echo_issues(issues: list[Any], lang: str) -> None:
+    """The first :data:`MAX_PRINTED_ISSUES` issues to stderr, and a count of the rest."""
+    for i in issues[:MAX_PRINTED_ISSUES]:
+        echo("  - " + i.format(lang), err=True)
+    rest = len(issues) - MAX_PRINTED_ISSUES
     if rest > 0:
         click.echo(
             say(
@@ -90,6 +85,15 @@ def fail_input(exc: InputError, lang: str) -> None:
             ),
             err=True,
         )
+
+
+def fail_input(exc: InputError, lang: str) -> None:
+    """Print the issues (:func:`echo_issues`) to stderr and exit 2."""
+    head = say(
+        lang, f"Feil i inndata ({len(exc.issues)}):", f"Errors in input ({len(exc.issues)}):"
+    )
+    click.echo(head, err=True)
+    echo_issues(exc.issues, lang)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -140,6 +144,11 @@ def handle_input_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fail_environment(EnvironmentFault.from_oserror(exc), lang)
 
     return wrapper
+
+
+def echo(text: Any = "", **kwargs: Any) -> None:
+    """``click.echo`` for text that holds plan or file text: through :func:`terminal_text`."""
+    click.echo(terminal_text(text), **kwargs)
 
 
 def echo_json(data: Any) -> None:

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from gevinst.cli.common import handle_input_errors, lang_option, root_of, say, workspace_option
+from gevinst.cli.common import (
+    echo,
+    handle_input_errors,
+    lang_option,
+    root_of,
+    say,
+    workspace_option,
+)
 from gevinst.io import excel as xl
 from gevinst.io import workspace as ws
 from gevinst.io.outputs import WORKBOOK, check_output
@@ -96,7 +103,7 @@ def import_cmd(file: Path, force: bool, dry_run: bool, workspace: Path | None, l
 
 
 def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
-    click.echo(
+    echo(
         say(
             lang,
             f"Prosjekt «{result.project_id}» fra {ws.display(file)}:",
@@ -104,7 +111,7 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
         )
     )
     if result.changes:
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Planen: {len(result.changes)} endringer",
@@ -114,11 +121,11 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
             else say(lang, "Planen:", "Plan:")
         )
         for change in result.changes:
-            click.echo("  " + change.format(lang))
+            echo("  " + change.format(lang))
     else:
-        click.echo(say(lang, "Planen: ingen endringer", "Plan: no changes"))
+        echo(say(lang, "Planen: ingen endringer", "Plan: no changes"))
     merge = result.merge
-    click.echo(
+    echo(
         say(
             lang,
             f"Målinger: {len(merge.added)} nye, {len(merge.changed)} endret, "
@@ -129,23 +136,23 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
     )
     row = say(lang, "rad", "row")
     for n, m in merge.added:
-        click.echo(f"  + {m.target_id} {m.date} = {xl.display_number(m.value, lang)} ({row} {n})")
+        echo(f"  + {m.target_id} {m.date} = {xl.display_number(m.value, lang)} ({row} {n})")
     for n, old, new in merge.changed:
-        click.echo(
+        echo(
             f"  ~ {new.target_id} {new.date}: {xl.display_number(old.value, lang)} → "
             f"{xl.display_number(new.value, lang)} ({row} {n})"
         )
     for m in merge.deleted:
-        click.echo(f"  - {m.target_id} {m.date} = {xl.display_number(m.value, lang)}")
+        echo(f"  - {m.target_id} {m.date} = {xl.display_number(m.value, lang)}")
     if result.dry_run:
-        click.echo(
+        echo(
             say(lang, "Tørrkjøring (--dry-run): ingenting er skrevet.", "Dry run: nothing written.")
         )
     elif result.written:
         names = ", ".join(ws.display(p) for p in result.written)
-        click.echo(say(lang, f"Skrev {names}.", f"Wrote {names}."))
+        echo(say(lang, f"Skrev {names}.", f"Wrote {names}."))
     else:
-        click.echo(say(lang, "Ingenting å skrive.", "Nothing to write."))
+        echo(say(lang, "Ingenting å skrive.", "Nothing to write."))
 
 
 COMMANDS = [excel_group]

@@ -18,6 +18,7 @@ import click
 
 from gevinst.cli.common import (
     cut,
+    echo,
     echo_json,
     handle_input_errors,
     lang_option,
@@ -131,18 +132,18 @@ def status_cmd(
     if as_json:
         echo_json([s.to_json() for s in statuses])
         return
-    click.echo(say(lang, f"Status per {when.isoformat()}", f"Status as of {when.isoformat()}"))
+    echo(say(lang, f"Status per {when.isoformat()}", f"Status as of {when.isoformat()}"))
     name = t(lang, *STATUS_COLUMNS["name"][:2])
     for pid, plan in loaded.plans.items():
         table = status_table([s for s in statuses if s.project == pid], lang)
         table[name] = table[name].map(lambda text: cut(text, 36))
-        click.echo()
-        click.echo(f"{pid} – {plan.project.name}")
-        click.echo(table_text(table, ""))
+        echo()
+        echo(f"{pid} – {plan.project.name}")
+        echo(table_text(table, ""))
     counts = tr.status_counts(statuses)
-    click.echo()
-    click.echo(", ".join(f"{tr.status_label(k, lang)}: {counts[k]}" for k in tr.STATUSES))
-    click.echo(_legend(lang, loaded.workspace))
+    echo()
+    echo(", ".join(f"{tr.status_label(k, lang)}: {counts[k]}" for k in tr.STATUSES))
+    echo(_legend(lang, loaded.workspace))
 
 
 # --------------------------------------------------------------------------- measure
@@ -171,7 +172,7 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         )
         return
     for pid, n in result.added.items():
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Registrert {n} måling(er) i {ws.display(result.files[pid])}.",
@@ -180,10 +181,10 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         )
     for r in result.rows:
         m = r.measurement
-        click.echo(f"  {r.project} {m.target_id} {m.date.isoformat()} = {fmt_value(m.value, lang)}")
+        echo(f"  {r.project} {m.target_id} {m.date.isoformat()} = {fmt_value(m.value, lang)}")
     if result.skipped:
         n = len(result.skipped)
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Hoppet over {n} rad(er) som allerede er registrert.",
@@ -191,7 +192,7 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
             )
         )
     if not result.rows:
-        click.echo(say(lang, "Ingen nye målinger.", "No new measurements."))
+        echo(say(lang, "Ingen nye målinger.", "No new measurements."))
 
 
 @click.group("measure")
@@ -278,7 +279,7 @@ def measure_import_cmd(
 
 def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> None:
     if not owners:
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Ingen målinger er forfalt per {when.isoformat()}.",
@@ -287,7 +288,7 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         )
         return
     n = sum(len(o.items) for o in owners)
-    click.echo(
+    echo(
         say(
             lang,
             f"Forfalte målinger per {when.isoformat()}: {n} hos {len(owners)} ansvarlige",
@@ -295,15 +296,15 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         )
     )
     for o in owners:
-        click.echo()
-        click.echo(f"{o.owner} – {o.project}")
+        echo()
+        echo(f"{o.owner} – {o.project}")
         for i in o.items:
             last = (
                 say(lang, f"sist målt {i.latest_date}", f"last measured {i.latest_date}")
                 if i.latest_date
                 else say(lang, "aldri målt", "never measured")
             )
-            click.echo(
+            echo(
                 f"  {i.id} {i.name} ({tr.kind_label(i.kind, lang)}): "
                 + say(lang, f"skulle vært målt {i.due} ({last})", f"due {i.due} ({last})")
             )

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gevinst.errors import InputError, Issue, issues_from_validation
+from gevinst.errors import InputError, Issue, id_rule, issues_from_validation
 from gevinst.io import atomic, transaction
 from gevinst.io.cells import from_spreadsheet_safe, spreadsheet_safe
 from gevinst.io.yamlfile import (
@@ -64,7 +64,16 @@ def display(path: Path) -> str:
 def _safe_project_id(project_id: str) -> str:
     """``project_id`` if it is safe in a file name, else an InputError (no ``../x``)."""
     if not is_safe_id(project_id, project=True):
-        raise InputError([Issue("unsafe_id", field="id", found=project_id, allowed="a–z, 0–9, -")])
+        raise InputError(
+            [
+                Issue(
+                    "unsafe_id",
+                    field="id",
+                    found=project_id,
+                    allowed=id_rule(project=True, lang="en"),
+                )
+            ]
+        )
     return project_id
 
 
@@ -291,7 +300,12 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
                 continue
             if not is_safe_id(path.stem, project=True):
                 issues.append(
-                    Issue("unsafe_id", file=display(path), found=path.stem, allowed="a–z, 0–9, -")
+                    Issue(
+                        "unsafe_id",
+                        file=display(path),
+                        found=path.stem,
+                        allowed=id_rule(project=True, lang=lang),
+                    )
                 )
                 continue
             try:

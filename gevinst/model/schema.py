@@ -50,11 +50,29 @@ NonEmptyText = Annotated[
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 PROJECT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-"""An id inside a plan: letters, digits, ``-`` and ``_``; safe in file names and URLs."""
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"com{n}" for n in range(1, 10)]
+    + [f"lpt{n}" for n in range(1, 10)]
+)
+"""Names Windows will not give a file (``con.yaml`` cannot be created there)."""
 
-ProjectId = Annotated[str, StringConstraints(pattern=PROJECT_ID_PATTERN)]
-"""A project id (slug): lower-case letters, digits and ``-``; used in file names."""
+
+def _not_reserved(value: str) -> str:
+    if value.casefold() in WINDOWS_RESERVED:
+        raise ValueError("reserved_id")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN), AfterValidator(_not_reserved)]
+"""An id inside a plan: letters, digits, ``-`` and ``_`` (1–64, starting with a letter or
+digit); not a name Windows reserves; safe in file names and URLs."""
+
+ProjectId = Annotated[
+    str, StringConstraints(pattern=PROJECT_ID_PATTERN), AfterValidator(_not_reserved)
+]
+"""A project id (slug): lower-case letters, digits and ``-`` (1–63, starting with a letter
+or digit); not a name Windows reserves (``con``, ``nul``, ``com1`` …); used in file names."""
 
 MAX_MAGNITUDE = 10**12
 """Largest magnitude of an amount or an indicator value (a thousand billion): anything
@@ -67,7 +85,12 @@ Score = Annotated[int, Field(ge=1, le=5)]
 
 
 def is_safe_id(value: str, *, project: bool = False) -> bool:
-    return re.fullmatch(PROJECT_ID_PATTERN if project else ID_PATTERN, value) is not None
+    """Whether ``value`` follows the id rule (:data:`ID_PATTERN`, or :data:`PROJECT_ID_PATTERN`
+    for a project) and is not a Windows-reserved name."""
+    return (
+        re.fullmatch(PROJECT_ID_PATTERN if project else ID_PATTERN, value) is not None
+        and value.casefold() not in WINDOWS_RESERVED
+    )
 
 
 def f(nb: str, en: str, description: str = "", **kwargs: Any) -> Any:

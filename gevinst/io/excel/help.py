@@ -139,8 +139,10 @@ _GUIDE_INTRO = {
         "«gevinst excel import <fil>».",
         "Ikke endre overskriftene eller arknavnene. Tabellark: én rad per element (f.eks. én "
         "gevinst); tomme rader hoppes over. Felter merket «påkrevd» må fylles ut.",
-        "Tall: skriv 1234,5 eller 1 234,5 (desimalkomma) eller 1234.5. Datoer: 31.12.2025 "
-        "eller 2025-12-31. Valg: bruk nedtrekkslisten. Ja/nei-felt: ja eller nei.",
+        "Tall: skriv 1234,5 eller 1 234,5 (desimalkomma) eller 1234.5. Skill tusener med "
+        "mellomrom (17 000), aldri med punktum eller komma: 17.000 og 23,400 blir avvist fordi "
+        "de kan leses på to måter. Datoer: 31.12.2025 eller 2025-12-31. Valg: bruk "
+        "nedtrekkslisten. Ja/nei-felt: ja eller nei.",
         "Ikke bruk formler: cellene leses som verdier, og celler med formler (eller tekst som "
         "begynner med «=») blir avvist.",
         "Alle feil vises samlet med ark, rad og kolonne, og ingenting lagres før alt er "
@@ -152,8 +154,10 @@ _GUIDE_INTRO = {
         "measurements; whoever keeps the workspace reads it with «gevinst excel import <file>».",
         "Do not change the headers or sheet names. Table sheets: one row per item (e.g. one "
         "benefit); empty rows are skipped. Fields marked required must be filled in.",
-        "Numbers: 1234.5 or 1 234,5 (Norwegian decimal comma). Dates: 2025-12-31 or "
-        "31.12.2025. Choices: use the dropdown. Yes/no fields: yes or no.",
+        "Numbers: 1234.5 or 1 234,5 (Norwegian decimal comma). Group thousands with a space "
+        "(17 000), never with a point or comma: 17.000 and 23,400 are refused because they "
+        "read two ways. Dates: 2025-12-31 or 31.12.2025. Choices: use the dropdown. "
+        "Yes/no fields: yes or no.",
         "No formulas: cells are read as values; cells with formulas (or text starting with "
         "'=') are refused.",
         "All problems are listed at once with sheet, row and column, and nothing is saved "
