@@ -39,12 +39,14 @@ from gevinst.model.schema import (
 
 
 def _fmt_number(value: float, lang: str) -> str:
-    """Exact text for a number (shortest repr), with a decimal comma in Norwegian."""
+    """Exact text for a number (shortest repr), with a decimal comma in Norwegian; a form
+    the import would refuse as ambiguous (``2,125``) gets a trailing zero (``2,1250``)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         text = str(int(value))
     else:
         text = repr(value)
-    return text.replace(".", ",") if lang != "en" else text
+    text = text.replace(".", ",") if lang != "en" else text
+    return text + "0" if ambiguous_number(text) is not None else text
 
 
 def display_number(value: float, lang: str = "nb") -> str:
