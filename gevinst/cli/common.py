@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from filelock import Timeout
 
 from gevinst.errors import ENVIRONMENT_ERRNOS, EnvironmentFault, InputError
 from gevinst.io.transaction import recover
@@ -26,6 +27,7 @@ from gevinst.report.text import t
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_LOCKED = 3
 EXIT_ENVIRONMENT = 4
 
 
@@ -138,6 +140,16 @@ def handle_input_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fail_input(exc, lang)
         except EnvironmentFault as exc:
             fail_environment(exc, lang)
+        except Timeout:
+            click.echo(
+                say(
+                    lang,
+                    "En annen gevinst-kommando skriver til arbeidsområdet nå; prøv igjen om litt.",
+                    "Another gevinst command is writing to the workspace; try again shortly.",
+                ),
+                err=True,
+            )
+            sys.exit(EXIT_LOCKED)
         except OSError as exc:
             if exc.errno not in ENVIRONMENT_ERRNOS:
                 raise

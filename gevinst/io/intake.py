@@ -41,7 +41,6 @@ import csv
 import datetime as dt
 import io
 import math
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,7 +48,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from gevinst.errors import InputError, Issue, issues_from_validation
+from gevinst.errors import ENVIRONMENT_ERRNOS, InputError, Issue, issues_from_validation
 from gevinst.io import atomic, transaction
 from gevinst.io import workspace as ws
 from gevinst.io.cells import (
@@ -253,8 +252,12 @@ def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[Raw
         raise InputError(formulas)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT_ERRNOS:
+            raise
         raise InputError([Issue("not_xlsx", file=name, detail=str(exc)[:120])]) from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise InputError([Issue("not_xlsx", file=name, detail=type(exc).__name__)]) from None
     try:
         sheet = _find_sheet(book)
         if sheet is None:
@@ -272,11 +275,16 @@ def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[Raw
         if used is None or used.max_row == 0:
             all_rows: list[tuple[Any, ...]] = []
         else:
-            all_rows = list(
-                sheet.iter_rows(
-                    min_row=1, max_row=used.max_row, max_col=used.max_column, values_only=True
+            try:  # read-only mode parses while iterating
+                all_rows = list(
+                    sheet.iter_rows(
+                        min_row=1, max_row=used.max_row, max_col=used.max_column, values_only=True
+                    )
                 )
-            )
+            except Exception as exc:
+                raise InputError(
+                    [Issue("not_xlsx", file=name, sheet=sheet.title, detail=type(exc).__name__)]
+                ) from None
         names = _header_names()
         header_row, fields = None, []
         for n, row in enumerate(all_rows[:30], start=1):

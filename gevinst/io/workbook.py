@@ -181,7 +181,9 @@ def _inspect(path: Path, name: str) -> WorkbookInfo:
                 _scan_sheet(book, part, info, name)
             except KeyError:
                 continue  # a chartsheet or a missing part: openpyxl reports what matters
-            except (SafeET.ParseError, ValueError) as exc:
+            except _Limit:
+                raise
+            except Exception as exc:  # a damaged part: BadZipFile, zlib.error, EOFError, XML
                 raise _not_xlsx(name, exc, title) from None
             cells += info.max_row * info.max_column
             if cells > MAX_CELLS:
