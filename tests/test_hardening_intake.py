@@ -254,3 +254,21 @@ def test_a_million_bad_rows_print_a_bounded_list(workspace: Path, tmp_path: Path
     assert out.count("\n  - ") <= 50
     assert "more (fix the first ones" in out
     assert ws.load_config(workspace)
+
+
+def test_register_format_csv_keeps_machine_numbers(workspace: Path, tmp_path: Path) -> None:
+    """A CSV in the register's own format (',' and its header) holds machine numbers:
+    52.125 is 52,125 there (gevinst writes it so), while typed text is second-guessed."""
+    path = tmp_path / "inn.csv"
+    path.write_text(
+        ",".join(ws.MEASUREMENT_COLUMNS) + "\nG1,2026-11-29,52.125,,Kari,\n", encoding="utf-8"
+    )
+    intake.import_file(workspace, path, project=PID)
+    _, _, measurements = ws.load_project(workspace, PID)
+    assert measurements[-1].value == 52.125
+    short = tmp_path / "short.csv"
+    short.write_text(
+        "project,target_id,date,value\n" + f"{PID},G1,2026-11-28,52.125\n", encoding="utf-8"
+    )
+    out = refused_cli(workspace, "measure", "import", str(short))
+    assert "write 52.1250 or 52 125" in out

@@ -85,7 +85,11 @@ def ambiguous_number(text: str, lang: str = "nb") -> str | None:
     if _AMBIGUOUS.fullmatch(t):
         sep = "." if "." in t else ","
         whole, frac = t.split(sep)
-        small = whole + (("," if not en else ".") + frac.rstrip("0") if frac.rstrip("0") else "")
+        mark = "," if not en else "."
+        digits = frac.rstrip("0")
+        small = whole + (mark + digits if digits else "")
+        # 1.234: only a fourth decimal makes it unambiguous
+        write = small + "0" if len(digits) == 3 else small
         big = f"{whole} {frac}"
         word = (
             ("a decimal point" if sep == "." else "a decimal comma")
@@ -95,9 +99,9 @@ def ambiguous_number(text: str, lang: str = "nb") -> str | None:
         if en:
             return (
                 f"{t} is {small} with {word} but {big} with a thousands separator: "
-                f"write {small} or {big}"
+                f"write {write} or {big}"
             )
-        return f"{t} er {small} med {word}, men {big} med tusenskille: skriv {small} eller {big}"
+        return f"{t} er {small} med {word}, men {big} med tusenskille: skriv {write} eller {big}"
     if _DOT_GROUPS.fullmatch(t) and t.count(".") + t.count(",") >= 2:
         if en:
             return (

@@ -41,6 +41,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -82,6 +83,10 @@ class RawRow:
     sheet: str
     project: str | None
     cells: dict[str, Any]
+    register_format: bool = False
+    """From a CSV in the register's own format (``,``-separated, the register's header):
+    numbers are then the register's machine form (``52.125`` is 52,125; see
+    :func:`gevinst.io.workspace.measurement_rows`), not typed text to second-guess."""
 
 
 @dataclass(frozen=True)
@@ -207,9 +212,12 @@ def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
         )
     rows: list[RawRow] = []
     issues: list[Issue] = []
+    register_format = delimiter == "," and header == ws.MEASUREMENT_COLUMNS
     for n, cells in ws.csv_data_rows(reader, len(header), name, issues, lang=lang):
         record = {f: v for f, v in zip(fields, cells, strict=True) if f is not None}
-        rows.append(_raw_row(name, n, "", record))
+        row = _raw_row(name, n, "", record)
+        row.register_format = register_format
+        rows.append(row)
     if issues:
         raise InputError(issues)
     return rows
@@ -339,11 +347,15 @@ def read_intake_file(path: Path, *, lang: str = "nb") -> tuple[list[RawRow], str
 # --------------------------------------------------------------------------- validation
 
 
+_MACHINE = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
 def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
     record = dict(raw.cells)
     record["date"] = _date(record.get("date"))
     value = record.get("value")
-    why = ambiguous_number(value, lang) if isinstance(value, str) else None
+    machine = raw.register_format and isinstance(value, str) and _MACHINE.fullmatch(value.strip())
+    why = ambiguous_number(value, lang) if isinstance(value, str) and not machine else None
     if why is not None:
         ambiguous = Issue(
             "ambiguous_number",
@@ -360,7 +372,7 @@ def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
         if m is not None:
             partial = {"target_id": m.target_id, "date": m.date}
         return None, [*problems, ambiguous], partial
-    record["value"] = _number(value)
+    record["value"] = float(value) if machine else _number(value)
     if isinstance(record.get("target_id"), str):
         record["target_id"] = record["target_id"].strip()
     for k in ("comment", "reported_by"):
@@ -700,7 +712,7 @@ def import_file(
     default = project or found_project  # a project written in the workbook is only a default
     return record(
         root,
-        [r if r.project else RawRow(r.file, r.row, r.sheet, default, r.cells) for r in rows],
+        [r if r.project else replace(r, project=default) for r in rows],
         project=project,
         reported_by=reported_by,
         now=now,
