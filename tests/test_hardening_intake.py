@@ -272,3 +272,32 @@ def test_register_format_csv_keeps_machine_numbers(workspace: Path, tmp_path: Pa
     )
     out = refused_cli(workspace, "measure", "import", str(short))
     assert "write 52.1250 or 52 125" in out
+
+
+def test_a_huge_sheet_is_refused_by_its_row_limit(tmp_path: Path) -> None:
+    """A 1-million-row sheet printed 999 998 error lines; now the row limit is named."""
+    import zipfile
+
+    base = tmp_path / "base.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Målinger"
+    book.save(base)
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+        for r in range(1, 100_001)
+    )
+    big = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"<sheetData></sheetData>", b"<sheetData>" + rows.encode() + b"</sheetData>"
+                )
+            dst.writestr(item.filename, data)
+    start = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        intake.read_intake_file(big, lang="en")
+    assert time.perf_counter() - start < 5
+    assert len(info.value.issues) == 1
+    assert f"A{MAX_ROWS + 1}" in info.value.format("en")
