@@ -133,3 +133,11 @@ def test_example_plans_still_load() -> None:
         data, lines = load_yaml(path)
         assert data["project"]["id"] == path.stem
         assert lines["project.id"] > 1
+
+
+def test_keys_that_the_mapping_would_merge_are_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "keys.yaml"
+    path.write_text("a: {1: x, true: y}\nb: {2023: 1, 2023.0: 2}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_yaml(path)
+    assert [i.problem for i in info.value.issues] == ["duplicate_key", "duplicate_key"]

@@ -176,8 +176,9 @@ def _build(events: Any, name: str) -> tuple[Any, dict[str, int], list[Issue]]:
                 refuse("yaml_merge_key", event, key=key_path([*path, "<<"]), found="<<")
                 frame[2] = _BADKEY
                 return None
-            hashable = (type(value), value) if isinstance(value, bool) else value
-            if hashable in frame[3]:
+            # compared as the mapping will hold them: 2023, 0x7E7 and 2023.0 are one key,
+            # and so are 1 and true
+            if value in frame[3]:
                 refuse(
                     "duplicate_key",
                     event,
@@ -187,7 +188,7 @@ def _build(events: Any, name: str) -> tuple[Any, dict[str, int], list[Issue]]:
                 )
                 frame[2] = _BADKEY
                 return None
-            frame[3].add(hashable)
+            frame[3].add(value)
             frame[2] = value
             lines.setdefault(key_path([*path, value]), where(event))
             return None
