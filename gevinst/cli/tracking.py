@@ -423,10 +423,10 @@ def portfolio_cmd(
         say(lang, "Realisert hittil", "Realised to date"),
     ]
     right = tuple(range(1, 8))
-    click.echo(
+    echo(
         say(lang, f"Porteføljen per {when.isoformat()}", f"The portfolio as of {when.isoformat()}")
     )
-    click.echo(
+    echo(
         say(
             lang,
             "Gevinster i kroner fra realiseringsstart til datoen; antall gevinster per status.",
@@ -441,18 +441,16 @@ def portfolio_cmd(
     rows.append(
         [say(lang, "Sum", "Total"), *money_cells(roll.total), *_count_cells(roll.total.benefits)]
     )
-    click.echo()
-    click.echo(say(lang, "Per prosjekt", "Per project"))
-    click.echo(text_grid([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
+    echo()
+    echo(say(lang, "Per prosjekt", "Per project"))
+    echo(text_grid([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
 
     rows = [[ln.key, *money_cells(ln), *_count_cells(ln.benefits)] for ln in roll.municipalities]
-    click.echo()
-    click.echo(
+    echo()
+    echo(
         say(lang, "Per kommune (etter fordelingsnøkkelen)", "Per kommune (by the cost-sharing key)")
     )
-    click.echo(
-        text_grid([say(lang, "Kommune", "Municipality"), *money, *status_heads], rows, right)
-    )
+    echo(text_grid([say(lang, "Kommune", "Municipality"), *money, *status_heads], rows, right))
 
     rows = [
         [
@@ -464,9 +462,9 @@ def portfolio_cmd(
         ]
         for ln in roll.effect_goals
     ]
-    click.echo()
-    click.echo(say(lang, "Per effektmål", "Per effect goal"))
-    click.echo(
+    echo()
+    echo(say(lang, "Per effektmål", "Per effect goal"))
+    echo(
         text_grid(
             [say(lang, "Effektmål", "Effect goal"), "", *money[1:], *status_heads],
             rows,
@@ -486,13 +484,13 @@ def portfolio_cmd(
         ]
         for r in ranking
     ]
-    click.echo()
+    echo()
     shares = ", ".join(
         f"{_lower_first(criterion_label(c, lang))} {fmt_percent(weight_share(weights, c), lang, 0)}"
         for c in crit
     )
-    click.echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
-    click.echo(
+    echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
+    echo(
         text_grid(
             [
                 say(lang, "Rang", "Rank"),
@@ -506,21 +504,21 @@ def portfolio_cmd(
         )
     )
 
-    click.echo()
+    echo()
     if claims:
-        click.echo(say(lang, "⚠ Mulig dobbelttelling av gevinster:", "⚠ Possible double counting:"))
+        echo(say(lang, "⚠ Mulig dobbelttelling av gevinster:", "⚠ Possible double counting:"))
         for d in claims:
             kommuner = ", ".join(d.municipalities)
-            click.echo(
+            echo(
                 f"  «{d.indicator}» – {kommuner}, {d.period[0]}–{d.period[1]}: "
                 f"{d.first.project} {d.first.benefit} "
                 + say(lang, "og", "and")
                 + f" {d.second.project} {d.second.benefit}"
             )
     else:
-        click.echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
+        echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
     for text in warnings:
-        click.echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
+        echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
 
 
 COMMANDS = [status_cmd, measure_group, owners_cmd, portfolio_cmd]
