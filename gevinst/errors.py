@@ -191,6 +191,26 @@ _PYDANTIC: dict[str, str] = {
 }
 
 
+def id_rule(*, project: bool, lang: str = "nb") -> str:
+    """The id rule in words, as ``schema.ID_PATTERN``/``PROJECT_ID_PATTERN`` and
+    ``schema.WINDOWS_RESERVED`` say it (one text for every message)."""
+    if project:
+        return (
+            "lower-case a–z, digits 0–9 and '-', starting with a letter or digit, at most 63;"
+            " not con, prn, aux, nul, com1–9, lpt1–9"
+            if lang == "en"
+            else "små bokstaver a–z, sifre 0–9 og «-», først en bokstav eller et siffer, høyst 63;"
+            " ikke con, prn, aux, nul, com1–9, lpt1–9"
+        )
+    return (
+        "letters a–z/A–Z, digits 0–9, '-' and '_', starting with a letter or digit, at most 64;"
+        " not con, prn, aux, nul, com1–9, lpt1–9"
+        if lang == "en"
+        else "bokstaver a–z/A–Z, sifre 0–9, «-» og «_», først en bokstav eller et siffer,"
+        " høyst 64; ikke con, prn, aux, nul, com1–9, lpt1–9"
+    )
+
+
 def _allowed(err: dict[str, Any], lang: str) -> str:
     ctx = err.get("ctx") or {}
     typ = err["type"]
@@ -212,11 +232,8 @@ def _allowed(err: dict[str, Any], lang: str) -> str:
         }
         return f"{op[typ]} {ctx.get(key[typ])}"
     if typ == "string_pattern_mismatch":
-        return (
-            "letters a–z/A–Z, digits, '-' and '_', no spaces or slashes (max 64)"
-            if en
-            else "bokstaver a–z/A–Z, sifre, «-» og «_», ingen mellomrom eller skråstrek (maks 64)"
-        )
+        # the project-id pattern is the one without upper-case letters (schema.py)
+        return id_rule(project="A-Z" not in str(ctx.get("pattern", "")), lang=lang)
     if typ.startswith("date") or typ.startswith("datetime"):
         return "a date YYYY-MM-DD" if en else "en dato ÅÅÅÅ-MM-DD"
     if typ.startswith("int"):
@@ -252,6 +269,9 @@ def issues_from_validation(exc: ValidationError, *, lang: str = "nb") -> list[Is
         msg = str(err.get("msg", ""))
         if typ == "value_error" and "formula_injection" in msg:
             problem = "formula"
+        for code in ("bool_coercion", "date_coercion", "reserved_id"):
+            if typ == "value_error" and code in msg:
+                problem = code
         found = err.get("input")
         if (
             problem == "out_of_range"
@@ -301,6 +321,19 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "text starting with '=' may be run as a formula (formula injection)",
     },
     "invalid": {"nb": "ugyldig verdi", "en": "invalid value"},
+    "reserved_id": {
+        "nb": "ID-en er et navn Windows reserverer (con, nul, aux, com1 …) og kan ikke bli et filnavn",
+        "en": "the id is a name Windows reserves (con, nul, aux, com1 …) and cannot be a file name",
+    },
+    "ambiguous_number": {"nb": "tallet kan leses på to måter", "en": "the number has two readings"},
+    "bool_coercion": {
+        "nb": "feil type: et tall eller en tekst leses ikke som ja/nei, og ja/nei ikke som et tall",
+        "en": "wrong type: a number or text is not read as true/false, nor true/false as a number",
+    },
+    "date_coercion": {
+        "nb": "feil type: et tall leses ikke som en dato; skriv datoen som ÅÅÅÅ-MM-DD",
+        "en": "wrong type: a number is not read as a date; write the date as YYYY-MM-DD",
+    },
     "dates_out_of_order": {"nb": "datoene er i feil rekkefølge", "en": "dates out of order"},
     "target_equals_baseline": {
         "nb": "målverdien er lik nullpunktet",
@@ -327,7 +360,31 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "nb": "YAML-ankre og -aliaser (&/*) er ikke tillatt",
         "en": "YAML anchors and aliases (&/*) are not allowed",
     },
-    "duplicate_key": {"nb": "nøkkelen står to ganger", "en": "duplicate key"},
+    "duplicate_key": {
+        "nb": "nøkkelen står to ganger (også når den er skrevet ulikt, som 2023 og 0x7E7)",
+        "en": "duplicate key (also when spelled differently, such as 2023 and 0x7E7)",
+    },
+    "yaml_leading_zero": {
+        "nb": "et heltall med innledende null er tvetydig (YAML 1.1 leser det som oktalt)",
+        "en": "a whole number with a leading zero is ambiguous (YAML 1.1 reads it as octal)",
+    },
+    "yaml_merge_key": {
+        "nb": "YAML-flettenøkler («<<») er ikke tillatt; skriv feltene ut",
+        "en": "YAML merge keys ('<<') are not allowed; write the fields out",
+    },
+    "yaml_complex_key": {
+        "nb": "en nøkkel må være en enkel verdi, ikke en liste eller tabell",
+        "en": "a key must be a plain value, not a list or mapping",
+    },
+    "yaml_documents": {
+        "nb": "filen har mer enn ett YAML-dokument («---»)",
+        "en": "the file holds more than one YAML document ('---')",
+    },
+    "yaml_too_deep": {
+        "nb": "for dyp nesting av lister og tabeller",
+        "en": "lists and mappings nested too deeply",
+    },
+    "file_too_large": {"nb": "filen er for stor", "en": "the file is too large"},
     "not_mapping": {
         "nb": "filen må inneholde en tabell av nøkler og verdier",
         "en": "the file must hold a mapping of keys to values",
@@ -365,6 +422,10 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "the date is before the baseline date",
     },
     "date_in_future": {"nb": "datoen er fram i tid", "en": "the date is in the future"},
+    "recorded_before_date": {
+        "nb": "registrert før datoen som ble målt (registreringstidspunktet settes av gevinst)",
+        "en": "recorded before the date measured (gevinst sets the time recorded)",
+    },
     "duplicate_row": {
         "nb": "samme måling står to ganger i filen",
         "en": "the same measurement appears twice in the file",
@@ -390,6 +451,22 @@ PROBLEMS: dict[str, dict[str, str]] = {
     "excel_formula": {
         "nb": "cellen inneholder en formel; skriv inn selve verdien",
         "en": "the cell holds a formula; type the value itself",
+    },
+    "too_long_for_excel": {
+        "nb": "teksten er lengre enn en Excel-celle rommer, og blir ikke kuttet; kort den ned i planen",
+        "en": "the text is longer than an Excel cell holds and is not cut; shorten it in the plan",
+    },
+    "output_in_workspace": {
+        "nb": "utdata kan ikke skrives over arbeidsområdets egne filer",
+        "en": "an output cannot be written over the workspace's own files",
+    },
+    "output_not_own_kind": {
+        "nb": "filen finnes og er ikke av samme slag; bruk --force for å erstatte den",
+        "en": "the file exists and is not of the same kind; use --force to replace it",
+    },
+    "workbook_limit": {
+        "nb": "arbeidsboken er større enn gevinst leser (grensen er nevnt)",
+        "en": "the workbook is larger than gevinst reads (the limit is named)",
     },
     "not_gevinst_workbook": {
         "nb": "arbeidsboken er ikke laget av gevinst (fant ingen kjente ark)",

@@ -310,7 +310,7 @@ def test_import_refuses_when_register_is_missing_too(root, tmp_path):
     with pytest.raises(InputError):
         intake.import_file(root, f, project="p2", now=NOW)
     assert not register(root, "p2").exists()
-    assert not (root / "measurements" / intake.LOCK_NAME).exists()
+    assert not list(root.rglob("*.lock"))
 
 
 def test_import_empty_file_and_unknown_type(root, tmp_path):

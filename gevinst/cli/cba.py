@@ -15,6 +15,7 @@ import click
 
 from gevinst.cli.common import (
     cut,
+    echo,
     echo_json,
     handle_input_errors,
     lang_option,
@@ -214,7 +215,7 @@ def cba_cmd(
     if as_json:
         echo_json(result.to_json())
     else:
-        click.echo(summary_text(plan, result, lang))
+        echo(summary_text(plan, result, lang))
 
 
 COMMANDS = [cba_cmd]

@@ -6,11 +6,26 @@ from pathlib import Path
 
 import click
 
-from gevinst.cli.common import handle_input_errors, lang_option, root_of, say, workspace_option
+from gevinst.cli.common import (
+    echo,
+    handle_input_errors,
+    lang_option,
+    root_of,
+    say,
+    workspace_option,
+)
 from gevinst.io import excel as xl
 from gevinst.io import workspace as ws
+from gevinst.io.outputs import WORKBOOK, check_output
 
 DEFAULT_TEMPLATE = Path("templates") / "gevinst-mal.xlsx"
+
+
+_force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Erstatt en fil som finnes og ikke er en arbeidsbok (aldri arbeidsområdets egne filer).",
+)
 
 
 @click.group("excel")
@@ -26,12 +41,14 @@ def excel_group() -> None:
     show_default=True,
     help="Hvor malen skrives.",
 )
+@_force_option
 @workspace_option
 @lang_option
 @handle_input_errors
-def template_cmd(out: Path, workspace: Path | None, lang: str) -> None:
+def template_cmd(out: Path, force: bool, workspace: Path | None, lang: str) -> None:
     """Skriv en tom arbeidsbok (mal) laget ut fra skjemaet."""
     root = root_of(workspace)
+    check_output(out, root, kind=WORKBOOK, force=force, lang=lang)
     config = ws.load_config(root, lang=lang) if ws.Paths(root).config.exists() else None
     path = xl.write_template(out, workspace=config, lang=lang)
     click.echo(
@@ -47,12 +64,18 @@ def template_cmd(out: Path, workspace: Path | None, lang: str) -> None:
     default=None,
     help="Hvor arbeidsboken skrives. Standard: <ID>.xlsx i gjeldende mappe.",
 )
+@_force_option
 @workspace_option
 @lang_option
 @handle_input_errors
-def export_cmd(project_id: str, out: Path | None, workspace: Path | None, lang: str) -> None:
+def export_cmd(
+    project_id: str, out: Path | None, force: bool, workspace: Path | None, lang: str
+) -> None:
     """Skriv ett prosjekts utfylte arbeidsbok (planen og målingene)."""
-    path = xl.export_project(root_of(workspace), project_id, out, lang=lang)
+    root = root_of(workspace)
+    target = out if out is not None else Path(f"{project_id}.xlsx")
+    check_output(target, root, kind=WORKBOOK, force=force, lang=lang)
+    path = xl.export_project(root, project_id, target, lang=lang)
     click.echo(say(lang, f"Skrev {ws.display(path)}.", f"Wrote {ws.display(path)}."))
 
 
@@ -80,7 +103,7 @@ def import_cmd(file: Path, force: bool, dry_run: bool, workspace: Path | None, l
 
 
 def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
-    click.echo(
+    echo(
         say(
             lang,
             f"Prosjekt «{result.project_id}» fra {ws.display(file)}:",
@@ -88,7 +111,7 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
         )
     )
     if result.changes:
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Planen: {len(result.changes)} {'endring' if len(result.changes) == 1 else 'endringer'}",
@@ -98,11 +121,11 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
             else say(lang, "Planen:", "Plan:")
         )
         for change in result.changes:
-            click.echo("  " + change.format(lang))
+            echo("  " + change.format(lang))
     else:
-        click.echo(say(lang, "Planen: ingen endringer", "Plan: no changes"))
+        echo(say(lang, "Planen: ingen endringer", "Plan: no changes"))
     merge = result.merge
-    click.echo(
+    echo(
         say(
             lang,
             f"Målinger: {len(merge.added)} {'ny' if len(merge.added) == 1 else 'nye'}, "
@@ -114,23 +137,23 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
     )
     row = say(lang, "rad", "row")
     for n, m in merge.added:
-        click.echo(f"  + {m.target_id} {m.date} = {xl.display_number(m.value, lang)} ({row} {n})")
+        echo(f"  + {m.target_id} {m.date} = {xl.display_number(m.value, lang)} ({row} {n})")
     for n, old, new in merge.changed:
-        click.echo(
+        echo(
             f"  ~ {new.target_id} {new.date}: {xl.display_number(old.value, lang)} → "
             f"{xl.display_number(new.value, lang)} ({row} {n})"
         )
     for m in merge.deleted:
-        click.echo(f"  - {m.target_id} {m.date} = {xl.display_number(m.value, lang)}")
+        echo(f"  - {m.target_id} {m.date} = {xl.display_number(m.value, lang)}")
     if result.dry_run:
-        click.echo(
+        echo(
             say(lang, "Tørrkjøring (--dry-run): ingenting er skrevet.", "Dry run: nothing written.")
         )
     elif result.written:
         names = ", ".join(ws.display(p) for p in result.written)
-        click.echo(say(lang, f"Skrev {names}.", f"Wrote {names}."))
+        echo(say(lang, f"Skrev {names}.", f"Wrote {names}."))
     else:
-        click.echo(say(lang, "Ingenting å skrive.", "Nothing to write."))
+        echo(say(lang, "Ingenting å skrive.", "Nothing to write."))
 
 
 COMMANDS = [excel_group]

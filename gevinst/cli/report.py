@@ -21,6 +21,7 @@ from gevinst.cli.common import (
     workspace_option,
 )
 from gevinst.errors import InputError
+from gevinst.io.outputs import REPORT_FOLDER, check_output
 from gevinst.io.workspace import display
 from gevinst.report.text import fmt_number
 
@@ -116,6 +117,7 @@ def report_cmd(
         )
     root = root_of(workspace)
     try:
+        check_output(out, root, kind=REPORT_FOLDER, lang=lang)
         summary = run_reports(
             root,
             None if run_all else list(project_ids),

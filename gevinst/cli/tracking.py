@@ -18,6 +18,7 @@ import click
 
 from gevinst.cli.common import (
     cut,
+    echo,
     echo_json,
     handle_input_errors,
     lang_option,
@@ -149,7 +150,7 @@ def status_cmd(
             }
         )
         return
-    click.echo(
+    echo(
         say(lang, f"Status per {fmt_date(when, lang)}", f"Status as of {fmt_date(when, lang)}")
     )
     name = t(lang, *STATUS_COLUMNS["name"][:2])
@@ -164,20 +165,20 @@ def status_cmd(
             table[status_col] = [c["status"] for c in cells]
             table[planned_col] = [c["planned"] for c in cells]
             table[forecast_col] = [c["forecast"] for c in cells]
-        click.echo()
-        click.echo(f"{pid} – {plan.project.name}")
+        echo()
+        echo(f"{pid} – {plan.project.name}")
         for sentence in st.overall_sentences(overall, lang):
-            click.echo(sentence)
-        click.echo(table_text(table, ""))
+            echo(sentence)
+        echo(table_text(table, ""))
         if items:
-            click.echo(st.decisions_heading(lang) + ":")
+            echo(st.decisions_heading(lang) + ":")
             for text in st.decision_texts(items, lang):
-                click.echo(f"  - {text}")
-    click.echo()
-    click.echo(st.status_counts_text(statuses, lang))
-    click.echo(st.legend(loaded.workspace.status_thresholds, lang))
+                echo(f"  - {text}")
+    echo()
+    echo(st.status_counts_text(statuses, lang))
+    echo(st.legend(loaded.workspace.status_thresholds, lang))
     for text in warnings:
-        click.echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
+        echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
 
 
 # --------------------------------------------------------------------------- measure
@@ -206,7 +207,7 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         )
         return
     for pid, n in result.added.items():
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Registrert {n} {'måling' if n == 1 else 'målinger'} i {ws.display(result.files[pid])}.",
@@ -215,12 +216,12 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         )
     for r in result.rows:
         m = r.measurement
-        click.echo(
+        echo(
             f"  {r.project} {m.target_id} {fmt_date(m.date, lang)} = {fmt_value(m.value, lang)}"
         )
     if result.skipped:
         n = len(result.skipped)
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Hoppet over {n} {'rad' if n == 1 else 'rader'} som allerede er registrert.",
@@ -228,7 +229,7 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
             )
         )
     if not result.rows:
-        click.echo(say(lang, "Ingen nye målinger.", "No new measurements."))
+        echo(say(lang, "Ingen nye målinger.", "No new measurements."))
 
 
 @click.group("measure")
@@ -315,7 +316,7 @@ def measure_import_cmd(
 
 def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> None:
     if not owners:
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Ingen målinger er forfalt per {fmt_date(when, lang)}.",
@@ -324,7 +325,7 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         )
         return
     n = sum(len(o.items) for o in owners)
-    click.echo(
+    echo(
         say(
             lang,
             f"Forfalte målinger per {fmt_date(when, lang)}: {n} hos {len(owners)} ansvarlige",
@@ -333,8 +334,8 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         )
     )
     for o in owners:
-        click.echo()
-        click.echo(f"{o.owner} – {o.project}")
+        echo()
+        echo(f"{o.owner} – {o.project}")
         for i in o.items:
             last = (
                 say(
@@ -345,7 +346,7 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
                 if i.latest_date
                 else say(lang, "aldri målt", "never measured")
             )
-            click.echo(
+            echo(
                 f"  {i.id} {i.name} ({tr.kind_label(i.kind, lang)}): "
                 + say(
                     lang,
@@ -514,14 +515,14 @@ def portfolio_cmd(
         say(lang, "Realisert hittil", "Realised to date"),
     ]
     right = tuple(range(1, 4 + len(status_heads)))
-    click.echo(
+    echo(
         say(
             lang,
             f"Porteføljen per {fmt_date(when, lang)}",
             f"The portfolio as of {fmt_date(when, lang)}",
         )
     )
-    click.echo(
+    echo(
         say(
             lang,
             "Gevinster i kroner fra realiseringsstart til datoen; antall gevinster per status.",
@@ -536,25 +537,23 @@ def portfolio_cmd(
     rows.append(
         [say(lang, "Sum", "Total"), *money_cells(roll.total), *_count_cells(roll.total, lang)]
     )
-    click.echo()
-    click.echo(say(lang, "Per prosjekt", "Per project"))
-    click.echo(text_grid([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
+    echo()
+    echo(say(lang, "Per prosjekt", "Per project"))
+    echo(text_grid([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
 
-    click.echo()
-    click.echo(say(lang, "Prosjektstatus", "Project status"))
+    echo()
+    echo(say(lang, "Prosjektstatus", "Project status"))
     for pid, o in overall.items():
-        click.echo(f"{pid}: {st.level_label(o.level, lang)}")
+        echo(f"{pid}: {st.level_label(o.level, lang)}")
         for r in o.reasons:
-            click.echo("  " + st.reason_text(r, lang))
+            echo("  " + st.reason_text(r, lang))
 
     rows = [[ln.key, *money_cells(ln), *_count_cells(ln, lang)] for ln in roll.municipalities]
-    click.echo()
-    click.echo(
+    echo()
+    echo(
         say(lang, "Per kommune (etter fordelingsnøkkelen)", "Per kommune (by the cost-sharing key)")
     )
-    click.echo(
-        text_grid([say(lang, "Kommune", "Municipality"), *money, *status_heads], rows, right)
-    )
+    echo(text_grid([say(lang, "Kommune", "Municipality"), *money, *status_heads], rows, right))
 
     rows = [
         [
@@ -566,9 +565,9 @@ def portfolio_cmd(
         ]
         for ln in roll.effect_goals
     ]
-    click.echo()
-    click.echo(say(lang, "Per effektmål", "Per effect goal"))
-    click.echo(
+    echo()
+    echo(say(lang, "Per effektmål", "Per effect goal"))
+    echo(
         text_grid(
             [say(lang, "Effektmål", "Effect goal"), "", *money[1:], *status_heads],
             rows,
@@ -590,20 +589,20 @@ def portfolio_cmd(
         ]
         for r in ranking
     ]
-    click.echo()
+    echo()
     shares = ", ".join(
         f"{_lower_first(criterion_label(c, lang))} {fmt_percent(weight_share(weights, c), lang, 0)}"
         for c in crit
     )
-    click.echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
-    click.echo(
+    echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
+    echo(
         say(
             lang,
             "Poeng 0–100 per kriterium, høyere er bedre; lavere risikoeksponering gir flere poeng.",
             "Scores 0–100 per criterion, higher is better; lower risk exposure scores higher.",
         )
     )
-    click.echo(
+    echo(
         text_grid(
             [
                 say(lang, "Rang", "Rank"),
@@ -618,14 +617,14 @@ def portfolio_cmd(
             tuple(range(2, 5 + len(crit))),
         )
     )
-    click.echo(portfolio_cba_text(results, w, portfolio_mc, lang))
+    echo(portfolio_cba_text(results, w, portfolio_mc, lang))
 
-    click.echo()
+    echo()
     if claims:
-        click.echo(say(lang, "⚠ Mulig dobbelttelling av gevinster:", "⚠ Possible double counting:"))
+        echo(say(lang, "⚠ Mulig dobbelttelling av gevinster:", "⚠ Possible double counting:"))
         for d in claims:
             kommuner = ", ".join(d.municipalities)
-            click.echo(
+            echo(
                 f"  «{d.indicator}» – {kommuner}, "
                 f"{fmt_date(d.period[0], lang)}–{fmt_date(d.period[1], lang)}: "
                 f"{d.first.project} {d.first.benefit} "
@@ -633,18 +632,18 @@ def portfolio_cmd(
                 + f" {d.second.project} {d.second.benefit}"
             )
     else:
-        click.echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
-    click.echo()
-    click.echo(st.decisions_heading(lang, portfolio=True) + ":")
+        echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
+    echo()
+    echo(st.decisions_heading(lang, portfolio=True) + ":")
     texts = st.decision_texts(board, lang, with_project=True)
     if not texts:
-        click.echo(
+        echo(
             "  " + say(lang, "Ingen saker krever beslutning nå.", "Nothing needs a decision now.")
         )
     for text in texts:
-        click.echo(f"  - {text}")
+        echo(f"  - {text}")
     for text in warnings:
-        click.echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
+        echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
 
 
 COMMANDS = [status_cmd, measure_group, owners_cmd, portfolio_cmd]

@@ -9,6 +9,8 @@ import click
 
 from gevinst.cli.common import (
     EXIT_BAD_INPUT,
+    echo,
+    echo_issues,
     echo_json,
     fail_input,
     lang_option,
@@ -49,8 +51,7 @@ def check_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
             ),
             err=True,
         )
-        for i in issues:
-            click.echo("  - " + i.format(lang), err=True)
+        echo_issues(issues, lang)
     else:
         assert loaded is not None
         n_meas = sum(len(v) for v in loaded.measurements.values())
@@ -84,11 +85,11 @@ def list_cmd(workspace: Path | None, lang: str, as_json: bool) -> None:
         echo_json(rows)
     else:
         width = max([len(r["id"]) for r in rows] + [2])
-        click.echo(f"{'ID':<{width}}  {say(lang, 'Fase', 'Phase'):<5}  {say(lang, 'Navn', 'Name')}")
+        echo(f"{'ID':<{width}}  {say(lang, 'Fase', 'Phase'):<5}  {say(lang, 'Navn', 'Name')}")
         for r in rows:
-            click.echo(f"{r['id']:<{width}}  {r['phase'] or '–':<5}  {r['name'] or '–'}")
+            echo(f"{r['id']:<{width}}  {r['phase'] or '–':<5}  {r['name'] or '–'}")
     if unreadable:
-        click.echo(
+        echo(
             say(
                 lang,
                 f"Advarsel: {len(unreadable)} planer kunne ikke leses ({', '.join(unreadable)}); "

@@ -41,6 +41,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,19 +49,26 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from gevinst.errors import InputError, Issue, issues_from_validation
-from gevinst.io import atomic
+from gevinst.errors import ENVIRONMENT_ERRNOS, InputError, Issue, issues_from_validation
+from gevinst.io import atomic, transaction
 from gevinst.io import workspace as ws
-from gevinst.io.cells import is_empty, parse_date, parse_number
+from gevinst.io.cells import (
+    ambiguous_number,
+    from_spreadsheet_safe,
+    is_empty,
+    parse_date,
+    parse_number,
+)
+from gevinst.io.workbook import inspect_workbook
 from gevinst.io.yamlfile import read_text
 from gevinst.model.schema import Measurement, Plan, Project, Workspace, label
+from gevinst.model.validate import future_date_issue
 
 SHEET_NAMES = ("Målinger", "Measurements")
 PROJECT_COLUMN = "project"
 REQUIRED = ("target_id", "date", "value")
 OPTIONAL = ("comment", "reported_by", "recorded_at")
 SHORT_COLUMNS = ["project", "target_id", "date", "value", "comment", "reported_by"]
-LOCK_NAME = ".gevinst-intake.lock"
 
 
 # --------------------------------------------------------------------------- raw rows
@@ -75,6 +83,10 @@ class RawRow:
     sheet: str
     project: str | None
     cells: dict[str, Any]
+    register_format: bool = False
+    """From a CSV in the register's own format (``,``-separated, the register's header):
+    numbers are then the register's machine form (``52.125`` is 52,125; see
+    :func:`gevinst.io.workspace.measurement_rows`), not typed text to second-guess."""
 
 
 @dataclass(frozen=True)
@@ -200,9 +212,12 @@ def read_csv_rows(text: str, name: str, *, lang: str = "nb") -> list[RawRow]:
         )
     rows: list[RawRow] = []
     issues: list[Issue] = []
+    register_format = delimiter == "," and header == ws.MEASUREMENT_COLUMNS
     for n, cells in ws.csv_data_rows(reader, len(header), name, issues, lang=lang):
         record = {f: v for f, v in zip(fields, cells, strict=True) if f is not None}
-        rows.append(_raw_row(name, n, "", record))
+        row = _raw_row(name, n, "", record)
+        row.register_format = register_format
+        rows.append(row)
     if issues:
         raise InputError(issues)
     return rows
@@ -231,15 +246,26 @@ def _project_from_workbook(book: Any) -> str | None:
 
 
 def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[RawRow], str | None]:
-    """Rows of the "Målinger" sheet, and the project id found in the workbook (if any)."""
-    import zipfile
+    """Rows of the "Målinger" sheet, and the project id found in the workbook (if any).
 
+    The workbook is checked first by :func:`gevinst.io.workbook.inspect_workbook` (size,
+    used range, no formula in any cell), the rule the Excel import follows too; then it is
+    read in openpyxl's read-only mode over the used range that inspection found.
+    """
     import openpyxl
 
+    info = inspect_workbook(path, name, lang)
+    formulas = info.formula_issues(name, lang)
+    if formulas:
+        raise InputError(formulas)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT_ERRNOS:
+            raise
         raise InputError([Issue("not_xlsx", file=name, detail=str(exc)[:120])]) from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise InputError([Issue("not_xlsx", file=name, detail=type(exc).__name__)]) from None
     try:
         sheet = _find_sheet(book)
         if sheet is None:
@@ -253,10 +279,22 @@ def read_xlsx_rows(path: Path, name: str, *, lang: str = "nb") -> tuple[list[Raw
                     )
                 ]
             )
+        used = info.sheets.get(sheet.title)
+        if used is None or used.max_row == 0:
+            all_rows: list[tuple[Any, ...]] = []
+        else:
+            try:  # read-only mode parses while iterating
+                all_rows = list(
+                    sheet.iter_rows(
+                        min_row=1, max_row=used.max_row, max_col=used.max_column, values_only=True
+                    )
+                )
+            except Exception as exc:
+                raise InputError(
+                    [Issue("not_xlsx", file=name, sheet=sheet.title, detail=type(exc).__name__)]
+                ) from None
         names = _header_names()
         header_row, fields = None, []
-        rows_iter = sheet.iter_rows(values_only=True)
-        all_rows = list(rows_iter)
         for n, row in enumerate(all_rows[:30], start=1):
             mapped = [names.get(_fold(c)) if isinstance(c, str) else None for c in row]
             if all(f in mapped for f in REQUIRED):
@@ -309,15 +347,37 @@ def read_intake_file(path: Path, *, lang: str = "nb") -> tuple[list[RawRow], str
 # --------------------------------------------------------------------------- validation
 
 
+_MACHINE = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
 def _measurement(raw: RawRow, reported_by: str, now: dt.datetime, lang: str):
     record = dict(raw.cells)
     record["date"] = _date(record.get("date"))
-    record["value"] = _number(record.get("value"))
+    value = record.get("value")
+    machine = raw.register_format and isinstance(value, str) and _MACHINE.fullmatch(value.strip())
+    why = ambiguous_number(value, lang) if isinstance(value, str) and not machine else None
+    if why is not None:
+        ambiguous = Issue(
+            "ambiguous_number",
+            field="value",
+            found=value.strip(),
+            allowed=_words(
+                lang, "et tall, f.eks. 17 000 eller 17,5", "a number, e.g. 17 000 or 17.5"
+            ),
+            detail=why,
+        ).located(file=raw.file, row=raw.row, sheet=raw.sheet)
+        m, problems, partial = _measurement(
+            replace(raw, cells={**raw.cells, "value": 0}), reported_by, now, lang
+        )
+        if m is not None:
+            partial = {"target_id": m.target_id, "date": m.date}
+        return None, [*problems, ambiguous], partial
+    record["value"] = float(value) if machine else _number(value)
     if isinstance(record.get("target_id"), str):
         record["target_id"] = record["target_id"].strip()
     for k in ("comment", "reported_by"):
         v = record.get(k)
-        record[k] = "" if is_empty(v) else str(v)
+        record[k] = "" if is_empty(v) else from_spreadsheet_safe(str(v))
     record["reported_by"] = record["reported_by"] or reported_by
     record["recorded_at"] = now
     for k in REQUIRED:
@@ -445,15 +505,9 @@ def validate_rows(
                     allowed=", ".join(targets),
                 ).located(**where)
             )
-        if date is not None and date > today:
-            issues.append(
-                Issue(
-                    "date_in_future",
-                    field="date",
-                    found=str(date),
-                    allowed=_words(lang, f"{today} eller tidligere", f"on or before {today}"),
-                ).located(**where)
-            )
+        future = future_date_issue(date, today, lang=lang) if date is not None else None
+        if future is not None:
+            issues.append(future.located(**where))
         if item is None or date is None:
             continue
         if date < item.baseline_date:
@@ -571,12 +625,9 @@ def _write(root: Path, rows: list[NewMeasurement]) -> dict[str, Path]:
 
 
 def register_lock(root: Path):
-    """The lock every writer of the measurement registers holds (intake, Excel import)."""
-    from filelock import FileLock
-
-    folder = ws.Paths(root).measurements_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(folder / LOCK_NAME), timeout=30)
+    """The lock every writer of the measurement registers holds (intake, Excel import):
+    :func:`gevinst.io.transaction.workspace_lock`, outside the versioned workspace."""
+    return transaction.workspace_lock(root)
 
 
 def record(
@@ -661,7 +712,7 @@ def import_file(
     default = project or found_project  # a project written in the workbook is only a default
     return record(
         root,
-        [r if r.project else RawRow(r.file, r.row, r.sheet, default, r.cells) for r in rows],
+        [r if r.project else replace(r, project=default) for r in rows],
         project=project,
         reported_by=reported_by,
         now=now,

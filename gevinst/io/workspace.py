@@ -25,9 +25,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gevinst.errors import InputError, Issue, issues_from_validation
-from gevinst.io import atomic
-from gevinst.io.yamlfile import dump_yaml, load_yaml, locate, read_text
+from gevinst.errors import InputError, Issue, id_rule, issues_from_validation
+from gevinst.io import atomic, transaction
+from gevinst.io.cells import from_spreadsheet_safe, spreadsheet_safe
+from gevinst.io.yamlfile import (
+    dump_yaml,
+    dump_yaml_keeping_comments,
+    load_yaml,
+    locate,
+    read_text,
+)
 from gevinst.model.schema import Measurement, Plan, Workspace, is_safe_id
 from gevinst.model.validate import measurement_issues, plan_issues, workspace_issues
 
@@ -58,7 +65,16 @@ def display(path: Path) -> str:
 def _safe_project_id(project_id: str) -> str:
     """``project_id`` if it is safe in a file name, else an InputError (no ``../x``)."""
     if not is_safe_id(project_id, project=True):
-        raise InputError([Issue("unsafe_id", field="id", found=project_id, allowed="a–z, 0–9, -")])
+        raise InputError(
+            [
+                Issue(
+                    "unsafe_id",
+                    field="id",
+                    found=project_id,
+                    allowed=id_rule(project=True, lang="en"),
+                )
+            ]
+        )
     return project_id
 
 
@@ -139,6 +155,7 @@ def parse_cache_size() -> int:
 
 
 def load_config(root: Path, *, lang: str = "nb") -> Workspace:
+    transaction.recover(root)  # finish an import killed between its two renames
     path = Paths(root).config
     name = display(path)
     data, lines = _parsed_yaml(path, name)
@@ -271,7 +288,7 @@ def parse_measurements_csv(
     for n, cells in csv_data_rows(reader, len(header), name, issues, lang=lang):
         record = {k: (v if v.strip() != "" else None) for k, v in zip(header, cells, strict=True)}
         for k in ("comment", "reported_by"):
-            record[k] = record[k] or ""
+            record[k] = from_spreadsheet_safe(record[k] or "")
         if record["recorded_at"] is None:
             del record["recorded_at"]
         try:
@@ -294,7 +311,7 @@ def load_measurement_rows(
     name = display(path)
     text = read_text(path, name)
     rows = parse_measurements_csv(text, name, lang=lang)
-    problems = measurement_issues(plan, rows, lang=lang)
+    problems = measurement_issues(plan, rows, lang=lang, today=dt.date.today())
     if problems:
         raise InputError(i.located(file=name) for i in problems)
     return rows
@@ -338,7 +355,12 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
                 continue
             if not is_safe_id(path.stem, project=True):
                 issues.append(
-                    Issue("unsafe_id", file=display(path), found=path.stem, allowed="a–z, 0–9, -")
+                    Issue(
+                        "unsafe_id",
+                        file=display(path),
+                        found=path.stem,
+                        allowed=id_rule(project=True, lang=lang),
+                    )
                 )
                 continue
             try:
@@ -394,6 +416,15 @@ def plan_to_yaml(plan: Plan) -> str:
     return dump_yaml(_prune(data))
 
 
+def plan_yaml(path: Path, plan: Plan) -> str:
+    """The plan as YAML to replace the file at ``path``: the file's comments kept where
+    its values stay (:func:`~gevinst.io.yamlfile.dump_yaml_keeping_comments`)."""
+    if not path.exists():
+        return plan_to_yaml(plan)
+    data = _prune(plan.model_dump(mode="python", exclude_defaults=False))  # int keys stay int
+    return dump_yaml_keeping_comments(read_text(path, display(path)), data)
+
+
 def _prune(data):
     """Drop keys whose value is None, "" or an empty list/dict (they are defaults)."""
     if isinstance(data, dict):
@@ -421,6 +452,8 @@ def measurement_rows(measurements: Iterable[Measurement]) -> str:
     for m in measurements:
         d = m.model_dump(mode="json")
         d["value"] = _plain_number(m.value)
+        for k in ("comment", "reported_by"):
+            d[k] = spreadsheet_safe(d[k])
         if m.recorded_at is not None:
             d["recorded_at"] = m.recorded_at.isoformat()
         writer.writerow(["" if d[c] is None else d[c] for c in MEASUREMENT_COLUMNS])

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -25,6 +26,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
 )
 
 # --------------------------------------------------------------------------- helpers
@@ -47,22 +50,50 @@ NonEmptyText = Annotated[
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 PROJECT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-"""An id inside a plan: letters, digits, ``-`` and ``_``; safe in file names and URLs."""
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"com{n}" for n in range(1, 10)]
+    + [f"lpt{n}" for n in range(1, 10)]
+)
+"""Names Windows will not give a file (``con.yaml`` cannot be created there)."""
 
-ProjectId = Annotated[str, StringConstraints(pattern=PROJECT_ID_PATTERN)]
-"""A project id (slug): lower-case letters, digits and ``-``; used in file names."""
 
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-MAX_AMOUNT = 1e13
-"""Largest NOK amount accepted in one field (10 000 milliarder): sums stay finite."""
+def _not_reserved(value: str) -> str:
+    if value.casefold() in WINDOWS_RESERVED:
+        raise ValueError("reserved_id")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN), AfterValidator(_not_reserved)]
+"""An id inside a plan: letters, digits, ``-`` and ``_`` (1–64, starting with a letter or
+digit); not a name Windows reserves; safe in file names and URLs."""
+
+ProjectId = Annotated[
+    str, StringConstraints(pattern=PROJECT_ID_PATTERN), AfterValidator(_not_reserved)
+]
+"""A project id (slug): lower-case letters, digits and ``-`` (1–63, starting with a letter
+or digit); not a name Windows reserves (``con``, ``nul``, ``com1`` …); used in file names."""
+
+MAX_MAGNITUDE = 10**12
+"""Largest magnitude of an amount or an indicator value (a thousand billion): anything
+larger is a typing error, and keeps sums, NPVs and regressions finite."""
+
+NonNegative = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+Finite = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+Multiplier = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+MAX_AMOUNT = MAX_MAGNITUDE
+"""Largest NOK amount accepted in one field: sums stay finite."""
 Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 Score = Annotated[int, Field(ge=1, le=5)]
 
 
 def is_safe_id(value: str, *, project: bool = False) -> bool:
-    return re.fullmatch(PROJECT_ID_PATTERN if project else ID_PATTERN, value) is not None
+    """Whether ``value`` follows the id rule (:data:`ID_PATTERN`, or :data:`PROJECT_ID_PATTERN`
+    for a project) and is not a Windows-reserved name."""
+    return (
+        re.fullmatch(PROJECT_ID_PATTERN if project else ID_PATTERN, value) is not None
+        and value.casefold() not in WINDOWS_RESERVED
+    )
 
 
 def f(nb: str, en: str, description: str = "", **kwargs: Any) -> Any:
@@ -78,10 +109,80 @@ def label(model: type[BaseModel], field: str, lang: str = "nb") -> str:
     return str(extra.get(lang) or extra.get("en") or field)  # type: ignore[union-attr]
 
 
+def _kinds(annotation: Any) -> set[type]:
+    """The scalar types a field accepts (``list[float] | None`` -> {float})."""
+    if get_origin(annotation) is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        return set().union(*(_kinds(a) for a in get_args(annotation)))
+    return {annotation} if isinstance(annotation, type) else set()
+
+
+def _item(annotation: Any, index: int) -> Any:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation = next((a for a in get_args(annotation) if a is not type(None)), annotation)
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    args = get_args(annotation)
+    return args[index] if len(args) > index else None
+
+
+def no_coercion(annotation: Any, value: Any) -> None:
+    """Refuse the lax conversions that change meaning: a boolean read as a number
+    (``probability: true`` -> 1), a number read as a date (``start_date: 0`` ->
+    1970-01-01) or a boolean from text or a number (``enabled: yes``/``1``).
+    Lists and mappings are checked item by item; raises ``ValueError``.
+    """
+    origin = get_origin(annotation)
+    while origin is Annotated or origin in (Union, types.UnionType):
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        else:
+            rest = [a for a in get_args(annotation) if a is not type(None)]
+            if len(rest) != 1:
+                break
+            annotation = rest[0]
+        origin = get_origin(annotation)
+    if origin is list and isinstance(value, list):
+        for item in value:
+            no_coercion(_item(annotation, 0), item)
+        return
+    if origin is dict and isinstance(value, dict):
+        for k, v in value.items():
+            no_coercion(_item(annotation, 0), k)
+            no_coercion(_item(annotation, 1), v)
+        return
+    kinds = _kinds(annotation)
+    if not kinds:
+        return
+    if isinstance(value, bool):
+        if bool not in kinds:
+            raise ValueError("bool_coercion")
+    elif bool in kinds and kinds <= {bool, type(None)} and value is not None:
+        raise ValueError("bool_coercion")
+    elif (
+        isinstance(value, int | float)
+        and kinds & {dt.date, dt.datetime}
+        and not kinds & {int, float}
+    ):
+        raise ValueError("date_coercion")
+
+
 class Strict(BaseModel):
-    """Base for all plan types: unknown fields are errors, values are validated."""
+    """Base for all plan types: unknown fields are errors, values are validated, and no
+    value changes meaning on the way in (:func:`no_coercion`)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_coercion(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None:
+            no_coercion(field.annotation, value)
+        return value
 
 
 # --------------------------------------------------------------------------- enumerations
@@ -319,16 +420,16 @@ class Uncertainty(Strict):
     ``low=0.9, likely=1.0, high=1.4`` may end 10 % under or 40 % over plan.
     """
 
-    low: NonNegative = f("lav", "low", "Multiplier in the favourable-low case", default=1.0)
-    likely: NonNegative = f("sannsynlig", "likely", "Most likely multiplier", default=1.0)
-    high: NonNegative = f("høy", "high", "Multiplier in the high case", default=1.0)
+    low: Multiplier = f("lav", "low", "Multiplier in the favourable-low case", default=1.0)
+    likely: Multiplier = f("sannsynlig", "likely", "Most likely multiplier", default=1.0)
+    high: Multiplier = f("høy", "high", "Multiplier in the high case", default=1.0)
 
 
 class Municipality(Strict):
     """A kommune in the workspace, with the population used for cost sharing."""
 
     name: NonEmptyText = f("kommune", "municipality", "Name of the kommune")
-    population: Annotated[int, Field(gt=0)] = f(
+    population: Annotated[int, Field(gt=0, le=100_000_000)] = f(
         "innbyggertall", "population", "Number of inhabitants (for cost sharing)"
     )
 
@@ -763,7 +864,7 @@ class Sampling(LabelledEnum):
 
 class MonteCarloSettings(Strict):
     draws: Annotated[int, Field(ge=100, le=1_000_000)] = f("trekk", "draws", default=10_000)
-    seed: Annotated[int, Field(ge=0)] = f(
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = f(
         "frø",
         "seed",
         "Workspace seed; each project's stream is derived from it and its id",

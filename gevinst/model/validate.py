@@ -8,6 +8,8 @@ exist in the workspace, fixed shares that add up.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 
 from gevinst.errors import InputError, Issue
@@ -281,10 +283,40 @@ def plan_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "
     return out
 
 
+def future_date_issue(date: dt.date, today: dt.date, *, lang: str = "nb") -> Issue | None:
+    """A measurement dated after ``today`` (the one rule for intake, Excel import and check)."""
+    if date <= today:
+        return None
+    return Issue(
+        "date_in_future",
+        field="date",
+        found=str(date),
+        allowed=f"on or before {today}" if lang == "en" else f"{today} eller tidligere",
+    )
+
+
+def recorded_at_issue(m: Measurement, *, lang: str = "nb") -> Issue | None:
+    """A ``recorded_at`` before the date measured: a register cannot know a value before
+    it was measured (a forged or mistyped audit trail)."""
+    if m.recorded_at is None or m.recorded_at.date() >= m.date:
+        return None
+    return Issue(
+        "recorded_before_date",
+        field="recorded_at",
+        found=m.recorded_at.isoformat(),
+        allowed=f"on or after {m.date}" if lang == "en" else f"{m.date} eller senere",
+    )
+
+
 def measurement_issues(
-    plan: Plan, rows: list[tuple[int, Measurement]], *, lang: str = "nb"
+    plan: Plan,
+    rows: list[tuple[int, Measurement]],
+    *,
+    lang: str = "nb",
+    today: dt.date | None = None,
 ) -> list[Issue]:
-    """Problems in measurements: unknown targets, dates before baseline, duplicates.
+    """Problems in measurements: unknown targets, dates before baseline or after ``today``
+    (when given), ``recorded_at`` before the date, duplicates.
 
     ``rows`` are (row number, measurement) pairs as read from the CSV.
     """
@@ -293,6 +325,12 @@ def measurement_issues(
     seen: dict[tuple[str, object], tuple[int, float]] = {}
     allowed = ", ".join(targets)
     for row, m in rows:
+        for issue in (
+            future_date_issue(m.date, today, lang=lang) if today is not None else None,
+            recorded_at_issue(m, lang=lang),
+        ):
+            if issue is not None:
+                out.append(dataclasses.replace(issue, row=row))
         t = targets.get(m.target_id)
         if t is None:
             out.append(
