@@ -295,11 +295,12 @@ def test_assumptions_are_validated_like_the_files(field: str, value: object) -> 
 
 
 def test_no_infinity_reaches_json() -> None:
-    # 1e308 is refused by the schema (amounts up to 1e13); a valuation that overflows
-    # (a huge indicator change) is refused by the analysis.
+    # 1e308 is refused by the schema (amounts and values up to MAX_MAGNITUDE = 1e12); a
+    # valuation that overflows (a huge indicator change, set past the schema) is refused by
+    # the analysis.
     with pytest.raises(ValueError):
         cost("K1", {2024: 1e308})
-    g = benefit("G1", 1e13, 2025).model_copy(update={"target": 1e300})
+    g = benefit("G1", 1e12, 2025).model_copy(update={"target": 1e300})
     with pytest.raises(InputError):
         analyse(make_plan([cost("K1", {2024: 100})], [g]), workspace())
 

@@ -78,7 +78,7 @@ def test_yaml_numbers_are_exact_or_refused(workspace: Path, old, new, problems) 
 
 
 def test_yes_is_not_a_boolean(workspace: Path) -> None:
-    edit(workspace, "  enabled: false", "  enabled: no", "gevinst.yaml")
+    edit(workspace, "  enabled: true", "  enabled: no", "gevinst.yaml")
     refused(workspace, "bool_coercion")
 
 

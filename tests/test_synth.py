@@ -138,7 +138,7 @@ def test_scale_forty_projects_check_and_status(tmp_path: Path) -> None:
         ["status", "--all", "--json", "--workspace", str(root), "--as-of", AS_OF.isoformat()],
     )
     assert status.exit_code == 0, status.output
-    rows = json.loads(status.output)
+    rows = json.loads(status.output)["items"]
     assert {r["project"] for r in rows} == set(made.plans)
     assert len(rows) == counts["benefits"] + counts["result_goals"]
     # a realistic spread: on plan, behind and not measured all occur

@@ -1136,7 +1136,9 @@ def _plan(
         "phase": passed[-1] if passed else None,
         "start_date": start,
         "end_date": end,
-        "price_year": PRICE_YEAR,
+        # a plan's prices are of its first analysis year at the latest (R-109: no price year
+        # after the analysis start unless converted by the workspace's price index)
+        "price_year": min(PRICE_YEAR, start.year),
         "analysis_start_year": start.year,
         "analysis_years": years,
         "description": kind.description,
