@@ -358,3 +358,41 @@ def test_excluded_results_are_reported_by_the_runner(small: Path, tmp_path: Path
     assert (r.key, r.ok, r.html, r.notebook) == ("bravo", False, None, None)
     assert summary.excluded == [r] and "2025-02-30" in str(r.issues[0].found)
     assert PORTFOLIO_KEY not in {x.key for x in summary.results}
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path: Path):
+    """Mount a tiny tmpfs (root only; skipped where mounting is not allowed)."""
+    mounted: list[Path] = []
+
+    def mount(name: str, options: str) -> Path:
+        point = tmp_path / name
+        point.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],
+                              capture_output=True, text=True)  # fmt: skip
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'not root'})")
+        mounted.append(point)
+        return point
+
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    yield mount
+    for point in mounted:
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def test_a_real_full_disk_and_read_only_folder_exit_4(small: Path, small_tmpfs) -> None:
+    full = small_tmpfs("full", "size=12k")
+    args = ["--workspace", str(small), "--notebooks", str(FIXTURES), "--as-of", AS_OF,
+            "--jobs", "1"]  # fmt: skip
+    result = CliRunner().invoke(cli, ["report", "alfa", *args, "--out", str(full)])
+    assert result.exit_code == 4, result.output
+    assert "disken er full" in result.output and "Traceback" not in result.output
+    assert "forrige gode" not in result.output  # there was none
+    assert not list(full.rglob(".gevinst-tmp-*"))  # nothing half-written left
+
+    read_only = small_tmpfs("ro", "ro,size=64k")
+    result = CliRunner().invoke(cli, ["report", "alfa", *args, "--out", str(read_only / "r")])
+    assert result.exit_code == 4, result.output
+    assert "skrivebeskyttet" in result.output and "Traceback" not in result.output

@@ -117,6 +117,10 @@ def test_the_template_style_is_refused_if_it_could_fetch() -> None:
     soup = BeautifulSoup(finish_html(head + "<p>x</p>" + TAIL), "html.parser")
     assert soup.find("style") is None
     assert soup.title.get_text() == "Rapport"
+    # an embedded image in the template's CSS is fine: it loads nothing
+    embedded = HEAD.replace("body {", 'body { background: url("data:image/png;base64,AAAA");')
+    soup = BeautifulSoup(finish_html(embedded + "<p>x</p>" + TAIL), "html.parser")
+    assert "data:image/png;base64,AAAA" in soup.find("style").get_text()
 
 
 def test_no_allowed_style_property_takes_a_url() -> None:
