@@ -84,7 +84,7 @@ def test_a_broken_plan_fails_only_its_own_report(small: Path, tmp_path: Path) ->
     assert "forrige gode" not in result.output
     # the portfolio report names the excluded project visibly
     portfolio = (day / "portefolje.html").read_text(encoding="utf-8")
-    assert "prosjekter er utelatt fra porteføljen" in portfolio
+    assert "1 prosjekt er utelatt fra porteføljen" in portfolio
     assert "alfa:" in portfolio and "bravo" in portfolio
 
     # a report of another project alone: exit 0, untouched by alfa

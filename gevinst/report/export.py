@@ -110,6 +110,7 @@ _CSS_FETCH = re.compile(
     r"javascript:|behavior\s*:|-moz-binding|src\s*\(",
     re.IGNORECASE,
 )
+_DATA_URL = re.compile(r"""url\(\s*(["']?)\s*data:[^"')]*\1\s*\)""", re.IGNORECASE)
 _STYLE_SUSPECT = re.compile(r"[\\@<>]|/\*|&#?\w")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _SVG_ACTIVE = ["script", "foreignobject", "style", "animate", "set", "animatemotion",
@@ -256,6 +257,13 @@ def _style_fetches(css: str) -> bool:
     return bool(_CSS_FETCH.search(_decode_css(css)) or _STYLE_SUSPECT.search(css))
 
 
+def _template_css_fetches(css: str) -> bool:
+    """Whether the template's own CSS could load something: as :func:`_style_fetches`,
+    except that ``url(data:…)`` (an embedded image or font) is allowed there."""
+    decoded = _DATA_URL.sub("", _decode_css(css))
+    return bool(_CSS_FETCH.search(decoded))
+
+
 def _decode_css(css: str) -> str:
     """CSS with its escapes decoded (``u\\72l`` → ``url``), as a browser reads it."""
 
@@ -290,7 +298,7 @@ def _template_head(head: Tag | None) -> str:
             out.append(f"<title>{escape(tag.get_text())}</title>")
         else:
             css = tag.get_text()
-            if not _CSS_FETCH.search(_decode_css(css)) and "</" not in css:
+            if not _template_css_fetches(css) and "</" not in css:
                 out.append(f"<style>{css}</style>")
     return "".join(line + "\n" for line in out)
 

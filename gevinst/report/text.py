@@ -885,10 +885,12 @@ def excluded_html(loaded: Any, lang: str = "nb") -> str:
     n = len(loaded.excluded)
     head = t(
         lang,
-        f"⚠ {n} prosjekter er utelatt fra porteføljen fordi planen eller målingene har feil. "
-        "Tallene nedenfor gjelder bare de andre prosjektene. Kjør «gevinst check» for alle feilene.",
-        f"⚠ {n} projects are left out of the portfolio because their plan or measurements have "
-        "errors. The figures below cover the other projects only. Run 'gevinst check' for every error.",
+        f"⚠ {n} {'prosjekt' if n == 1 else 'prosjekter'} er utelatt fra porteføljen fordi planen "
+        "eller målingene har feil. Tallene nedenfor gjelder bare de andre prosjektene. "
+        "Kjør «gevinst check» for alle feilene.",
+        f"⚠ {n} {'project is' if n == 1 else 'projects are'} left out of the portfolio because "
+        "the plan or the measurements have errors. The figures below cover the other projects "
+        "only. Run 'gevinst check' for every error.",
     )
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return (
