@@ -892,6 +892,12 @@ def excluded_html(loaded: Any, lang: str = "nb") -> str:
         "the plan or the measurements have errors. The figures below cover the other projects "
         "only. Run 'gevinst check' for every error.",
     )
+    if n == 0:  # only problems that belong to no project (a stray file)
+        head = t(
+            lang,
+            "⚠ Arbeidsområdet har feil som ikke hører til noe prosjekt; kjør «gevinst check».",
+            "⚠ The workspace has errors that belong to no project; run 'gevinst check'.",
+        )
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return (
         '<div class="gevinst-advarsel" role="note" style="border-left:4px solid #b35900;'
