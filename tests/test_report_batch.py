@@ -396,3 +396,15 @@ def test_a_real_full_disk_and_read_only_folder_exit_4(small: Path, small_tmpfs) 
     result = CliRunner().invoke(cli, ["report", "alfa", *args, "--out", str(read_only / "r")])
     assert result.exit_code == 4, result.output
     assert "skrivebeskyttet" in result.output and "Traceback" not in result.output
+
+
+def test_the_portfolio_warning_escapes_what_it_quotes() -> None:
+    from gevinst.errors import Issue
+    from gevinst.report.text import excluded_html
+
+    loaded = ws.Loaded(root=Path("."), workspace=None)
+    loaded.excluded["x"] = [Issue("invalid", file="projects/x.yaml", found="<img src=x onerror=1>")]
+    markup = excluded_html(loaded, "en")
+    assert "1 project is left out" in markup
+    assert "<img" not in markup and "&lt;img src=x onerror=1&gt;" in markup
+    assert excluded_html(ws.Loaded(root=Path("."), workspace=None)) == ""

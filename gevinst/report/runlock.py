@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,8 @@ class RunLock:
         self.stale: dict[str, Any] = {}
         """Who held the lock last without releasing it (a killed run), else ``{}``."""
         self._fallback: Any = None
+        self._mutex = threading.Lock()  # update() may run in another thread than release()
+        self._holder: dict[str, Any] = {}
 
     def __enter__(self) -> RunLock:
         if self.fd is None and self._fallback is None:
@@ -130,18 +133,19 @@ class RunLock:
 
     def update(self, **extra: Any) -> None:
         """Write who holds the lock (and ``extra``, e.g. the workers' ``group``)."""
-        if self.fd is None:
-            return
-        self._holder = {**getattr(self, "_holder", {}), **extra}
-        self._holder.setdefault("pid", os.getpid())
-        self._holder.setdefault("host", socket.gethostname())
-        self._holder.setdefault(
-            "started", dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
-        )
-        data = (json.dumps(self._holder) + "\n").encode("utf-8")
-        with contextlib.suppress(OSError):  # informative only: a full disk must not stop a run
-            os.ftruncate(self.fd, 0)
-            os.pwrite(self.fd, data, 0)
+        with self._mutex:
+            if self.fd is None:
+                return
+            self._holder = {**self._holder, **extra}
+            self._holder.setdefault("pid", os.getpid())
+            self._holder.setdefault("host", socket.gethostname())
+            self._holder.setdefault(
+                "started", dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+            )
+            data = (json.dumps(self._holder) + "\n").encode("utf-8")
+            with contextlib.suppress(OSError):  # informative only: a full disk must not stop a run
+                os.ftruncate(self.fd, 0)
+                os.pwrite(self.fd, data, 0)
 
     def __exit__(self, *exc: Any) -> None:
         self.release()
@@ -151,13 +155,14 @@ class RunLock:
             self._fallback.release()
             self._fallback = None
             return
-        if self.fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self.fd, 0)  # empty: ended cleanly
-            with contextlib.suppress(OSError):
-                fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
+        with self._mutex:
+            if self.fd is not None:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, 0)  # empty: ended cleanly
+                with contextlib.suppress(OSError):
+                    fcntl.flock(self.fd, fcntl.LOCK_UN)
+                os.close(self.fd)
+                self.fd = None
 
     def _enter_fallback(self) -> RunLock:
         from filelock import FileLock, Timeout
