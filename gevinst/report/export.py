@@ -177,30 +177,33 @@ def notebook_to_html(nb, *, templates: str | Path | None = None, title: str = ""
 
 
 def finish_html(html: str, *, lang: str = "nb") -> str:
-    """Make the HTML safe, offline and accessible whatever the notebook displayed."""
+    """Make the HTML safe, offline and accessible whatever the notebook displayed.
+
+    The accessibility repairs (alt text, ``th scope``) and the SVG conversion are
+    made first, on the parsed document; the sanitizer comes last, so that nothing
+    changes the body after it has been cleaned."""
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all("a", class_="anchor-link"):
         tag.decompose()
     for svg in soup.find_all("svg"):
         if svg.find_parent("svg") is None:
             _svg_to_img(svg)
-    doc_lang = str((soup.html or {}).get("lang", "") if soup.html else "") or lang
-    head = _template_head(soup.head)
-    body = soup.body if soup.body is not None else soup
-    if soup.head is not None and body is soup:
-        soup.head.decompose()
-    inner = "".join(str(c) for c in body.contents)
-    clean = BeautifulSoup(_cleaner().clean(inner), "html.parser")
-    for img in clean.find_all("img"):
-        if not img.get("src"):
-            img.decompose()  # its source was refused: no broken-image icon
-    _alt_texts(clean, lang)
-    for table in clean.find_all("table"):
+    for img in soup.find_all("img"):
+        if not _IMAGE_DATA.match(str(img.get("src", "")).strip()):
+            img.decompose()  # it would be refused: no broken-image icon either
+    _alt_texts(soup, lang)
+    for table in soup.find_all("table"):
         _scope_headers(table)
+    doc_lang = str(soup.html.get("lang", "")) if soup.html is not None else ""
     html_lang = doc_lang if _LANG.match(doc_lang) else lang
+    head = _template_head(soup.head)
+    if soup.head is not None:
+        soup.head.decompose()
+    body = soup.body if soup.body is not None else soup
+    inner = "".join(str(c) for c in body.contents)
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n{head}</head>\n'
-        f"<body>\n{clean}\n</body>\n</html>\n"
+        f"<body>\n{_cleaner().clean(inner)}\n</body>\n</html>\n"
     )
 
 
