@@ -112,6 +112,8 @@ def test_a_broken_plan_fails_only_its_own_report(small: Path, tmp_path: Path) ->
     data = json.loads(pf.stdout)
     assert [line["key"] for line in data["rollup"]["projects"]] == ["bravo"]
     assert "2025-02-30" in data["excluded"]["alfa"][0]["found"]
+    owners = cli_runner.invoke(cli, ["owners", *args, "--as-of", AS_OF])
+    assert owners.exit_code == 1 and "Utelatt fordi" in owners.output and "alfa" in owners.output
 
 
 def test_the_loader_sets_aside_broken_projects(small: Path) -> None:

@@ -357,12 +357,13 @@ def measure_overdue_cmd(
 
 def _owners(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str) -> None:
     when = _as_of(as_of)
-    loaded = ws.load(root_of(workspace), lang=lang)
+    loaded = _load_selected(root_of(workspace), (), lang)
     owners = tr.overdue(loaded.plans, loaded.measurements, when)
     if as_json:
         echo_json([o.to_json() for o in owners])
     else:
         _print_overdue(owners, when, lang)
+    _report_excluded(loaded, lang)
 
 
 # --------------------------------------------------------------------------- portfolio
