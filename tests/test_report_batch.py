@@ -410,3 +410,34 @@ def test_the_portfolio_warning_escapes_what_it_quotes() -> None:
     assert "1 project is left out" in markup
     assert "<img" not in markup and "&lt;img src=x onerror=1&gt;" in markup
     assert excluded_html(ws.Loaded(root=Path("."), workspace=None)) == ""
+
+
+def test_a_kernel_ends_itself_and_removes_its_files_when_its_worker_is_killed(
+    tmp_path: Path,
+) -> None:
+    env = _run_env(tmp_path)
+    worker = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time\nfrom gevinst.report.warmkernel import WarmKernel\n"
+         "k = WarmKernel().start()\n"
+         "print(k.km.provisioner.process.pid, k._sockets, flush=True)\ntime.sleep(120)"],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        pid, folder = worker.stdout.readline().split()
+        kernel = psutil.Process(int(pid))
+        assert Path(folder, "kernel.json").is_file()  # the connection file is private
+        assert list(Path(env["JUPYTER_RUNTIME_DIR"]).glob("kernel-*.json")) == []
+        worker.kill()  # no clean-up from the worker: the kernel must see to itself
+        worker.wait()
+        gone, _ = psutil.wait_procs([kernel], timeout=5)
+        assert gone, "the kernel outlived its worker"
+        deadline = time.monotonic() + 2
+        while Path(folder).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(folder).exists()
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        for p in _descendants(worker.pid):
+            p.kill()
