@@ -25,7 +25,7 @@
 import datetime as dt
 from pathlib import Path
 
-from gevinst.io.workspace import load
+from gevinst.io.workspace import load_valid
 from gevinst.model import cba, portfolio, tracking
 from gevinst.report import cba_text, figures, tables, text
 from gevinst.report.figures import show
@@ -39,7 +39,7 @@ lang = "nb"
 
 # %%
 as_of_date = text.parse_as_of(as_of, dt.date.today())
-loaded = load(Path(workspace), lang=lang)
+loaded = load_valid(Path(workspace), lang=lang)  # a project with errors is left out, named
 ws, plans = loaded.workspace, loaded.plans
 results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}
@@ -56,6 +56,7 @@ h = text.headings(lang)
 
 # %%
 text.show_portfolio_title(ws, as_of_date, lang)
+text.show_excluded(loaded, lang)
 text.show_text(text.portfolio_sentences(roll, ranked, claims, late, lang))
 
 # %%

@@ -240,11 +240,11 @@ def test_the_lock_refuses_a_second_run(small: Path, tmp_path: Path) -> None:
     assert summary.exit_code == 0
 
 
-def test_bad_workspace_exits_2_and_runs_nothing(small: Path, tmp_path: Path) -> None:
-    (small / "measurements" / "alfa.csv").write_text(
-        "target_id,date,value,comment,reported_by,recorded_at\nG1,ikke-en-dato,1,,,\n",
-        encoding="utf-8",
-    )
+def test_bad_workspace_config_exits_2_and_runs_nothing(small: Path, tmp_path: Path) -> None:
+    # a broken config stops everything (a broken plan stops only its own report:
+    # tests/test_report_batch.py)
+    config = small / "gevinst.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "ukjent_felt: 1\n", encoding="utf-8")
     out = tmp_path / "reports"
     result = CliRunner().invoke(
         cli,
@@ -252,7 +252,7 @@ def test_bad_workspace_exits_2_and_runs_nothing(small: Path, tmp_path: Path) -> 
          "--notebooks", str(FIXTURES), "--as-of", AS_OF],
     )  # fmt: skip
     assert result.exit_code == 2
-    assert "alfa.csv" in result.output
+    assert "gevinst.yaml" in result.output
     assert not (out / AS_OF).exists()
 
 
@@ -372,4 +372,4 @@ def test_a_bad_scheduler_address_is_bad_input(small: Path, tmp_path: Path) -> No
          "--notebooks", str(FIXTURES), "--scheduler", "bogus://x"],
     )  # fmt: skip
     assert result.exit_code == 2
-    assert "dask-klyngen" in result.output
+    assert "dask-klynge" in result.output

@@ -1,8 +1,14 @@
 """``gevinst report``: run the report notebooks and write the steering-group HTML.
 
 Exit codes: 0 every report written; 1 at least one report failed (the others are
-written; the failed ones are listed); 2 bad input (nothing run); 3 another run
-holds the lock on the output folder (nothing run).
+written; the failed ones are listed) – including the report of a project whose
+plan or measurements have errors, which is not run (its errors are listed, the
+portfolio report names it); 2 bad input (the workspace config, an unknown id,
+arguments; nothing run); 3 another run holds the lock on the output folder
+(nothing run); 4 a fault of the environment (the output folder is read-only or
+the disk full, the dask scheduler cannot be reached); 128 + N when stopped by
+signal N (130 for Ctrl-C, 143 for SIGTERM; workers and kernels are stopped,
+finished reports are kept, none is half-written).
 """
 
 from __future__ import annotations
@@ -13,14 +19,16 @@ import click
 
 from gevinst.cli.common import (
     EXIT_BAD_INPUT,
+    EXIT_ENVIRONMENT,
     EXIT_FAILED,
+    fail_environment,
     fail_input,
     lang_option,
     root_of,
     say,
     workspace_option,
 )
-from gevinst.errors import InputError
+from gevinst.errors import EnvironmentFault, InputError
 from gevinst.io.outputs import REPORT_FOLDER, check_output
 from gevinst.io.workspace import display
 from gevinst.report.text import fmt_number
@@ -97,7 +105,7 @@ def report_cmd(
     papermill, og skriver den kjørte notebooken (.ipynb) og rapporten (.html) til
     OUT/<per dato>/. En rapport som feiler, erstatter aldri den forrige gode.
     """
-    from gevinst.report.runner import ReportsLocked, run_reports
+    from gevinst.report.runner import ReportsLocked, RunInterrupted, run_reports
 
     if run_all and project_ids:
         raise click.UsageError(
@@ -133,10 +141,44 @@ def report_cmd(
     except InputError as exc:
         fail_input(exc, lang)
         return
+    except EnvironmentFault as exc:
+        fail_environment(exc, lang)
+        return
     except ReportsLocked as exc:
         click.echo(exc.format(lang), err=True)
         raise SystemExit(EXIT_LOCKED) from None
+    except RunInterrupted as exc:
+        click.echo(
+            say(
+                lang,
+                f"Avbrutt ({exc}): arbeidsprosessene og kjernene er stoppet; ferdige rapporter "
+                "er beholdt, ingen er halvskrevet.",
+                f"Interrupted ({exc}): the workers and kernels are stopped; finished reports "
+                "are kept, none is half-written.",
+            ),
+            err=True,
+        )
+        raise SystemExit(exc.exit_code) from None
+    _print_summary(summary, lang)
+    if summary.environment_faults:
+        raise SystemExit(EXIT_ENVIRONMENT)
+    if summary.exit_code:
+        raise SystemExit(EXIT_FAILED)
 
+
+def _print_summary(summary, lang: str) -> None:
+    if summary.stale_lock:
+        holder = summary.stale_lock
+        click.echo(
+            say(
+                lang,
+                f"Merk: en tidligere kjøring (pid {holder.get('pid')} på {holder.get('host')}) "
+                "ble avbrutt uten å rydde opp; låsen er tatt over.",
+                f"Note: an earlier run (pid {holder.get('pid')} on {holder.get('host')}) was "
+                "stopped without cleaning up; its lock was taken over.",
+            ),
+            err=True,
+        )
     n, done = len(summary.results), len(summary.results) - len(summary.failed)
     per = summary.seconds / n if n else 0.0
     click.echo(
@@ -152,19 +194,44 @@ def report_cmd(
         click.echo(
             say(
                 lang,
-                f"{len(summary.failed)} rapporter feilet (den forrige gode rapporten er beholdt):",
-                f"{len(summary.failed)} reports failed (the previous good report is kept):",
+                f"{len(summary.failed)} rapporter feilet:",
+                f"{len(summary.failed)} reports failed:",
             ),
             err=True,
         )
         for r in summary.failed:
             click.echo(f"  - {r.key}: {r.error}", err=True)
+            for issue in r.issues:
+                click.echo("      " + issue.format(lang), err=True)
             if r.notebook is not None:
                 click.echo(
                     say(lang, "    kjørt notebook: ", "    executed notebook: ")
                     + display(r.notebook),
                     err=True,
                 )
+            if r.html is not None:
+                click.echo(
+                    say(
+                        lang,
+                        "    den forrige gode rapporten er beholdt: ",
+                        "    the previous good report is kept: ",
+                    )
+                    + display(r.html),
+                    err=True,
+                )
+    if summary.workspace_issues:
+        click.echo(
+            say(
+                lang,
+                f"Feil i arbeidsområdet som ikke hører til noe prosjekt "
+                f"({len(summary.workspace_issues)}; kjør «gevinst check»):",
+                f"Errors in the workspace that belong to no project "
+                f"({len(summary.workspace_issues)}; run 'gevinst check'):",
+            ),
+            err=True,
+        )
+        for issue in summary.workspace_issues:
+            click.echo("  - " + issue.format(lang), err=True)
     if summary.portfolio_html is not None:
         click.echo(
             say(lang, "Åpne porteføljerapporten: ", "Open the portfolio report: ")
@@ -176,8 +243,6 @@ def report_cmd(
             click.echo(say(lang, "Åpne rapportene:", "Open the reports:"))
             for r in ok:
                 click.echo(f"  {display(r.html)}")
-    if summary.failed:
-        raise SystemExit(EXIT_FAILED)
 
 
 COMMANDS = [report_cmd]

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from gevinst.cli.common import (
+    EXIT_FAILED,
     cut,
     echo,
     echo_json,
@@ -26,7 +27,7 @@ from gevinst.cli.common import (
     say,
     workspace_option,
 )
-from gevinst.errors import InputError, Issue
+from gevinst.errors import InputError
 from gevinst.io import intake
 from gevinst.io import workspace as ws
 from gevinst.model import decisions as dec
@@ -43,7 +44,15 @@ from gevinst.report.tables import (
     text_grid,
     weight_share,
 )
-from gevinst.report.text import fmt_date, fmt_nok, fmt_number, fmt_percent, fmt_value, t
+from gevinst.report.text import (
+    excluded_lines,
+    fmt_date,
+    fmt_nok,
+    fmt_number,
+    fmt_percent,
+    fmt_value,
+    t,
+)
 
 # --------------------------------------------------------------------------- shared bits
 
@@ -71,23 +80,32 @@ def _lower_first(text: str) -> str:
 
 
 def _load_selected(root: Path, ids: Sequence[str], lang: str) -> ws.Loaded:
-    """The whole workspace, or just the projects named (all problems reported at once)."""
-    if not ids:
-        return ws.load(root, lang=lang)
-    workspace = ws.load_config(root, lang=lang)
-    loaded = ws.Loaded(root=root, workspace=workspace)
-    issues: list[Issue] = []
-    for pid in dict.fromkeys(ids):
-        try:
-            _, plan, ms = ws.load_project(root, pid, lang=lang)
-        except InputError as exc:
-            issues.extend(exc.issues)
-            continue
-        loaded.plans[pid] = plan
-        loaded.measurements[pid] = ms
-    if issues:
-        raise InputError(issues)
-    return loaded
+    """The workspace's valid projects – all, or just those named – and the ones left
+    out because their input has errors (:func:`gevinst.io.workspace.load_valid`).
+    A broken config or an unknown id is bad input (exit 2)."""
+    loaded = ws.load_valid(root, lang=lang)
+    return loaded.only(ids) if ids else loaded
+
+
+def _report_excluded(loaded: ws.Loaded, lang: str) -> None:
+    """After the output of the valid projects: name those left out, with their errors,
+    on stderr, and exit 1 (the command's documented policy)."""
+    if not loaded.excluded and not loaded.other_issues:
+        return
+    names = ", ".join(loaded.excluded) or "–"
+    echo(
+        say(
+            lang,
+            f"Utelatt fordi planen eller målingene har feil: {names}. "
+            "Tallene over gjelder bare de andre prosjektene; kjør «gevinst check».",
+            f"Left out because their plan or measurements have errors: {names}. "
+            "The figures above cover the other projects only; run 'gevinst check'.",
+        ),
+        err=True,
+    )
+    for line in excluded_lines(loaded, lang):
+        echo("  - " + line, err=True)
+    raise SystemExit(EXIT_FAILED)
 
 
 # --------------------------------------------------------------------------- status
@@ -109,7 +127,10 @@ def status_cmd(
     workspace: Path | None,
     lang: str,
 ) -> None:
-    """Status for gevinster, ulemper og resultatmål mot plan (måloppnåelse)."""
+    """Status for gevinster, ulemper og resultatmål mot plan (måloppnåelse).
+
+    Et prosjekt med feil i planen eller målingene utelates: de andre vises, det
+    utelatte nevnes med feilene, og koden er 1."""
     if all_ and ids:
         raise click.UsageError(
             say(lang, "Bruk enten prosjekt-ID-er eller --all.", "Give project ids or --all.")
@@ -149,6 +170,7 @@ def status_cmd(
                 "warnings": warnings,
             }
         )
+        _report_excluded(loaded, lang)
         return
     echo(
         say(lang, f"Status per {fmt_date(when, lang)}", f"Status as of {fmt_date(when, lang)}")
@@ -179,6 +201,7 @@ def status_cmd(
     echo(st.legend(loaded.workspace.status_thresholds, lang))
     for text in warnings:
         echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
+    _report_excluded(loaded, lang)
 
 
 # --------------------------------------------------------------------------- measure
@@ -382,12 +405,13 @@ def measure_overdue_cmd(
 
 def _owners(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str) -> None:
     when = _as_of(as_of)
-    loaded = ws.load(root_of(workspace), lang=lang)
+    loaded = _load_selected(root_of(workspace), (), lang)
     owners = tr.overdue(loaded.plans, loaded.measurements, when, loaded.workspace)
     if as_json:
         echo_json([o.to_json() for o in owners])
     else:
         _print_overdue(owners, when, lang)
+    _report_excluded(loaded, lang)
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -459,9 +483,12 @@ def portfolio_cmd(
     as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str
 ) -> None:
     """Porteføljen: nåverdi, planlagt mot realisert, status per prosjekt, kommune og effektmål,
-    prioritering og advarsler om dobbelttelling."""
+    prioritering og advarsler om dobbelttelling.
+
+    Et prosjekt med feil i planen eller målingene utelates: porteføljen vises for de
+    andre, det utelatte nevnes med feilene (i JSON under «excluded»), og koden er 1."""
     when = _as_of(as_of)
-    loaded = ws.load(root_of(workspace), lang=lang)
+    loaded = _load_selected(root_of(workspace), (), lang)
     w = loaded.workspace
     statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, w)
     results, warnings = _analyses(loaded, lang)
@@ -501,8 +528,10 @@ def portfolio_cmd(
                 "decisions": [d.to_json() for d in board],
                 "cba": _cba_json(results, w, portfolio_mc),
                 "warnings": warnings,
+                "excluded": {pid: [i.as_dict() for i in v] for pid, v in loaded.excluded.items()},
             }
         )
+        _report_excluded(loaded, lang)
         return
 
     status_heads = [
@@ -644,6 +673,7 @@ def portfolio_cmd(
         echo(f"  - {text}")
     for text in warnings:
         echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
+    _report_excluded(loaded, lang)
 
 
 COMMANDS = [status_cmd, measure_group, owners_cmd, portfolio_cmd]

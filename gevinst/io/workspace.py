@@ -323,21 +323,58 @@ def load_measurements(root: Path, plan: Plan, *, lang: str = "nb") -> list[Measu
 
 @dataclass
 class Loaded:
-    """A whole workspace in memory."""
+    """A whole workspace in memory: the valid projects, and what was left out and why."""
 
     root: Path
     workspace: Workspace
     plans: dict[str, Plan] = field(default_factory=dict)
     measurements: dict[str, list[Measurement]] = field(default_factory=dict)
+    excluded: dict[str, list[Issue]] = field(default_factory=dict)
+    """Projects left out because their plan or their register has errors: id → the errors."""
+    other_issues: list[Issue] = field(default_factory=list)
+    """Problems that belong to no valid project id (a stray file in ``projects/``, a
+    register without a plan, a plan file whose name is not a valid id)."""
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every problem, the projects' first (what ``gevinst check`` lists)."""
+        return [i for issues in self.excluded.values() for i in issues] + self.other_issues
+
+    def only(self, ids: Iterable[str]) -> Loaded:
+        """The same workspace narrowed to the projects ``ids`` (valid or excluded);
+        an id that is neither is an :class:`InputError` (``unknown_project``)."""
+        wanted = list(dict.fromkeys(ids))
+        known = sorted({*self.plans, *self.excluded})
+        unknown = [i for i in wanted if i not in known]
+        if unknown:
+            raise InputError(
+                Issue(
+                    "unknown_project",
+                    file=display(Paths(self.root).projects),
+                    found=i,
+                    allowed=", ".join(known),
+                )
+                for i in unknown
+            )
+        return Loaded(
+            root=self.root,
+            workspace=self.workspace,
+            plans={i: self.plans[i] for i in wanted if i in self.plans},
+            measurements={i: self.measurements[i] for i in wanted if i in self.measurements},
+            excluded={i: self.excluded[i] for i in wanted if i in self.excluded},
+        )
 
 
-def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
-    """Load and validate everything in the workspace; every problem is collected."""
-    issues: list[Issue] = []
-    try:
-        workspace = load_config(root, lang=lang)
-    except InputError as exc:
-        return None, exc.issues
+def load_valid(root: Path, *, lang: str = "nb") -> Loaded:
+    """Load every project that is valid and set aside, with its errors, every one that
+    is not (:attr:`Loaded.excluded`), so that one broken plan does not stop the rest.
+
+    This is the loader of ``gevinst report``, ``status``, ``portfolio`` and the
+    portfolio notebook. Only a broken workspace config raises :class:`InputError`
+    (nothing can be computed without it). ``gevinst check`` (:func:`check`) and
+    :func:`load` refuse the workspace on any problem instead.
+    """
+    workspace = load_config(root, lang=lang)
     loaded = Loaded(root=root, workspace=workspace)
     paths = Paths(root)
     if paths.projects.is_dir():
@@ -345,7 +382,7 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
             if path.name.startswith(".") or path.is_dir():
                 continue
             if path.suffix != ".yaml":
-                issues.append(
+                loaded.other_issues.append(
                     Issue(
                         "invalid",
                         file=display(path),
@@ -354,7 +391,7 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
                 )
                 continue
             if not is_safe_id(path.stem, project=True):
-                issues.append(
+                loaded.other_issues.append(
                     Issue(
                         "unsafe_id",
                         file=display(path),
@@ -365,21 +402,16 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
                 continue
             try:
                 plan = load_plan(root, path.stem, workspace, lang=lang)
+                measurements = load_measurements(root, plan, lang=lang)
             except InputError as exc:
-                issues.extend(exc.issues)
+                loaded.excluded[path.stem] = list(exc.issues)
                 continue
             loaded.plans[plan.project.id] = plan
-            try:
-                loaded.measurements[plan.project.id] = load_measurements(root, plan, lang=lang)
-            except InputError as exc:
-                issues.extend(exc.issues)
+            loaded.measurements[plan.project.id] = measurements
     if paths.measurements_dir.is_dir():
         for path in sorted(paths.measurements_dir.glob("*.csv")):
-            if (
-                path.stem not in loaded.plans
-                and not (paths.projects / f"{path.stem}.yaml").exists()
-            ):
-                issues.append(
+            if not (paths.projects / f"{path.stem}.yaml").exists():
+                loaded.other_issues.append(
                     Issue(
                         "unknown_project",
                         file=display(path),
@@ -387,7 +419,19 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
                         allowed=", ".join(project_ids(root)),
                     )
                 )
-    return loaded, issues
+    return loaded
+
+
+def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
+    """Load and validate everything in the workspace; every problem is collected.
+
+    ``(None, issues)`` when the config itself is broken; else the loaded valid part
+    and every problem (empty when the workspace is fine)."""
+    try:
+        loaded = load_valid(root, lang=lang)
+    except InputError as exc:
+        return None, exc.issues
+    return loaded, loaded.issues
 
 
 def load(root: Path, *, lang: str = "nb") -> Loaded:

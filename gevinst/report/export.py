@@ -9,14 +9,24 @@ Two steps:
 2. :func:`finish_html`, which makes guarantees that do not depend on what a
    notebook displayed:
 
-   - no ``<script>``, ``<iframe>``, ``<object>``, ``<embed>``, ``<link>`` or
-     ``<base>`` element, no ``on…=`` event attribute, no ``javascript:`` URL;
-   - nothing is fetched from a network address: a ``src``-like attribute or a CSS
-     ``url()``/``@import`` that points outside the file is dropped (links in
-     ``<a href>`` stay: following them is the reader's choice);
+   - the body is cleaned by `nh3 <https://nh3.readthedocs.io>`_ (the binding to
+     the Ammonia sanitizer, which parses HTML as a browser does) with an
+     allowlist (:data:`ALLOWED_TAGS`, :data:`ALLOWED_ATTRIBUTES`): no script,
+     iframe, object, form, style or SVG element, no event attribute, no
+     ``javascript:`` URL however it is spelt (entities, tabs, case);
+   - nothing is fetched from anywhere: an ``<img src>`` must be a ``data:image/…``
+     URI; links (``<a href>``) may be ``http(s):``, ``mailto:``, relative
+     (``prosjekt.html`` next to the report) or ``#fragment`` – following them is
+     the reader's choice; inline ``style`` keeps only the properties of
+     :data:`STYLE_PROPERTIES` (none of them takes a URL) and is dropped whole if
+     it contains anything that could still load something (``url(``,
+     ``image-set(``, an escape ``\\``, ``@``);
+   - the head is the template's own: ``<meta>``, ``<title>`` and its ``<style>``
+     (checked the same way, CSS escapes decoded first); nothing else;
+   - an inline ``<svg>`` becomes an ``<img>`` with a ``data:image/svg+xml`` URI,
+     in which a browser runs no script and loads nothing;
    - every ``<img>`` has alt text – when a notebook gave none, the nearest
-     preceding heading («Figur: Nytte per år»); an inline ``<svg>`` gets
-     ``role="img"`` and an ``aria-label`` the same way;
+     preceding heading («Figur: Nytte per år»);
    - every table header cell has ``scope="col"`` or ``scope="row"`` so that a
      screen reader announces which column or row a value belongs to;
    - the ``¶`` anchor links nbconvert puts in headings are removed (a screen
@@ -27,6 +37,7 @@ The exporter is built once per process and reused (:func:`html_exporter`).
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 from typing import Any
@@ -50,23 +61,83 @@ JavaScript and no widget views: the report must work without scripts."""
 REMOVE_CELL_TAGS = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
 REMOVE_OUTPUT_TAGS = {"remove-output", "remove_output"}
 
-_DANGEROUS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link")
-_FETCHING_ATTRS = (
-    "src",
-    "srcset",
-    "poster",
-    "background",
-    "data",
-    "xlink:href",
-    "lowsrc",
-    "dynsrc",
+ALLOWED_TAGS = frozenset(
+    """a abbr article aside b bdi bdo blockquote br caption cite code col colgroup data dd del
+    details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hr i img ins kbd
+    li main mark nav ol p pre q s samp section small span strong sub summary sup table tbody td
+    tfoot th thead time tr u ul var wbr""".split()  # noqa: SIM905 - a word list reads better
 )
-_LINK_ATTRS = ("href", "action", "formaction")
-_SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|livescript)\s*:", re.IGNORECASE)
-_LOCAL_URL = re.compile(r"^\s*(data:|#|$)", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"@import[^;]*;?", re.IGNORECASE)
-_CSS_URL = re.compile(r"url\(\s*(?!['\"]?\s*(?:data:|#))[^)]*\)", re.IGNORECASE)
-_CSS_EXPRESSION = re.compile(r"expression\s*\(", re.IGNORECASE)
+"""The elements a report body may contain (what the template and the report helpers use)."""
+
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "title", "lang", "dir", "role", "style", "aria-hidden", "aria-label",
+          "aria-labelledby", "aria-describedby"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"scope", "colspan", "rowspan", "headers", "abbr"},
+    "td": {"colspan", "rowspan", "headers"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "details": {"open"},
+}  # fmt: skip
+"""Attributes allowed per element (``*``: on every element)."""
+
+STYLE_PROPERTIES = frozenset(
+    """text-align vertical-align white-space word-break overflow-wrap hyphens
+    width max-width min-width height max-height min-height
+    margin margin-top margin-right margin-bottom margin-left
+    padding padding-top padding-right padding-bottom padding-left
+    border border-top border-right border-bottom border-left border-color border-style
+    border-width border-collapse border-spacing border-radius
+    color background-color opacity font-weight font-style font-size font-variant-numeric
+    line-height text-decoration text-transform letter-spacing
+    display float clear list-style-type table-layout caption-side""".split()  # noqa: SIM905
+)
+"""Inline CSS properties kept: none of them can take a URL or an image."""
+
+URL_SCHEMES = frozenset({"http", "https", "mailto", "data"})
+"""Schemes nh3 lets through in ``href``/``src``; :func:`_attribute` narrows them per use."""
+
+_IMAGE_DATA = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
+_LINK_OK = re.compile(r"^(https?:|mailto:|#|[^:]*$)", re.IGNORECASE)
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
+_CSS_FETCH = re.compile(
+    r"url\s*\(|image-set\s*\(|image\s*\(|cross-fade\s*\(|element\s*\(|@import|expression\s*\(|"
+    r"javascript:|behavior\s*:|-moz-binding|src\s*\(",
+    re.IGNORECASE,
+)
+_DATA_URL = re.compile(r"""url\(\s*(["']?)\s*data:[^"')]*\1\s*\)""", re.IGNORECASE)
+_STYLE_SUSPECT = re.compile(r"[\\@<>]|/\*|&#?\w")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_SVG_ACTIVE = ["script", "foreignobject", "style", "animate", "set", "animatemotion",
+               "animatetransform", "discard", "handler", "listener"]  # fmt: skip
+"""SVG elements that run, load or change something: dropped before an SVG becomes an image."""
+_SVG_CAMEL = {
+    n.lower(): n
+    for n in [
+        "viewBox",
+        "preserveAspectRatio",
+        "gradientUnits",
+        "gradientTransform",
+        "patternUnits",
+        "patternContentUnits",
+        "patternTransform",
+        "clipPathUnits",
+        "markerWidth",
+        "markerHeight",
+        "markerUnits",
+        "refX",
+        "refY",
+        "textLength",
+        "lengthAdjust",
+        "baseProfile",
+        "attributeName",
+    ]
+}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 _EXPORTERS: dict[str, Any] = {}
@@ -106,50 +177,160 @@ def notebook_to_html(nb, *, templates: str | Path | None = None, title: str = ""
 
 
 def finish_html(html: str, *, lang: str = "nb") -> str:
-    """Make the HTML safe, offline and accessible whatever the notebook displayed."""
+    """Make the HTML safe, offline and accessible whatever the notebook displayed.
+
+    The accessibility repairs (alt text, ``th scope``) and the SVG conversion are
+    made first, on the parsed document; the sanitizer comes last, so that nothing
+    changes the body after it has been cleaned."""
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(_DANGEROUS):
-        tag.decompose()
-    for tag in soup.find_all("meta"):
-        if str(tag.get("http-equiv", "")).lower() == "refresh":
-            tag.decompose()
     for tag in soup.find_all("a", class_="anchor-link"):
         tag.decompose()
-    for tag in soup.find_all(True):
-        _clean_attributes(tag)
-    for style in soup.find_all("style"):
-        if style.string is not None:
-            style.string.replace_with(_clean_css(style.string))
+    for svg in soup.find_all("svg"):
+        if svg.find_parent("svg") is None:
+            _svg_to_img(svg)
+    for img in soup.find_all("img"):
+        if not _IMAGE_DATA.match(str(img.get("src", "")).strip()):
+            img.decompose()  # it would be refused: no broken-image icon either
     _alt_texts(soup, lang)
     for table in soup.find_all("table"):
         _scope_headers(table)
-    return str(soup)
+    doc_lang = str(soup.html.get("lang", "")) if soup.html is not None else ""
+    html_lang = doc_lang if _LANG.match(doc_lang) else lang
+    head = _template_head(soup.head)
+    if soup.head is not None:
+        soup.head.decompose()
+    body = soup.body if soup.body is not None else soup
+    inner = "".join(str(c) for c in body.contents)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n{head}</head>\n'
+        f"<body>\n{_cleaner().clean(inner)}\n</body>\n</html>\n"
+    )
 
 
-# --------------------------------------------------------------------------- helpers
+_CLEANER: list[Any] = []
 
 
-def _clean_attributes(tag: Tag) -> None:
-    for name in list(tag.attrs):
-        value = tag.attrs[name]
-        text = " ".join(value) if isinstance(value, list) else str(value)
-        lname = name.lower()
-        script_url = _SCRIPT_URL.match(text) and lname in (*_FETCHING_ATTRS, *_LINK_ATTRS)
-        if lname.startswith("on") or script_url:
-            del tag.attrs[name]
-        elif lname == "style":
-            tag.attrs[name] = _clean_css(text)
-        elif lname in _FETCHING_ATTRS and not _LOCAL_URL.match(text):
-            # a file next to the report would not travel with an e-mail either
-            del tag.attrs[name]
-        elif lname == "href" and tag.name != "a" and not _LOCAL_URL.match(text):
-            del tag.attrs[name]  # e.g. <image href> or <use href> inside an inline SVG
+def _cleaner():
+    """The nh3 cleaner with the report's allowlist (built once per process)."""
+    if not _CLEANER:
+        import nh3
+
+        _CLEANER.append(
+            nh3.Cleaner(
+                tags=set(ALLOWED_TAGS),
+                clean_content_tags={
+                    "script",
+                    "style",
+                    "template",
+                    "iframe",
+                    "object",
+                    "noscript",
+                    "svg",
+                    "math",
+                    "textarea",
+                    "select",
+                    "title",
+                },
+                attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                attribute_filter=_attribute,
+                url_schemes=set(URL_SCHEMES),
+                filter_style_properties=set(STYLE_PROPERTIES),
+                link_rel="noopener noreferrer",
+                strip_comments=True,
+            )
+        )
+    return _CLEANER[0]
 
 
-def _clean_css(css: str) -> str:
-    css = _CSS_IMPORT.sub("", css)
-    css = _CSS_URL.sub("none", css)
-    return _CSS_EXPRESSION.sub("(", css)
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """nh3's per-attribute check: images only from data: URIs, links never data:, and
+    inline CSS without anything that could load something."""
+    if name == "src":
+        return value if _IMAGE_DATA.match(value.strip()) else None
+    if name == "href":
+        v = "".join(value.split())  # a browser ignores tabs and newlines in a URL
+        return value if _LINK_OK.match(v) else None
+    if name == "style":
+        return None if _style_fetches(value) else value
+    return value
+
+
+def _style_fetches(css: str) -> bool:
+    """Whether CSS could load something or hides something (after decoding CSS escapes)."""
+    return bool(_CSS_FETCH.search(_decode_css(css)) or _STYLE_SUSPECT.search(css))
+
+
+def _template_css_fetches(css: str) -> bool:
+    """Whether the template's own CSS could load something: as :func:`_style_fetches`,
+    except that ``url(data:…)`` (an embedded image or font) is allowed there."""
+    decoded = _DATA_URL.sub("", _decode_css(css))
+    return bool(_CSS_FETCH.search(decoded))
+
+
+def _decode_css(css: str) -> str:
+    """CSS with its escapes decoded (``u\\72l`` → ``url``), as a browser reads it."""
+
+    def char(m: re.Match[str]) -> str:
+        if m[2] is not None:
+            return m[2]
+        code = int(m[1], 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _CSS_ESCAPE.sub(char, css)
+
+
+def _template_head(head: Tag | None) -> str:
+    """The template's head, rebuilt from what it may hold: ``meta`` (not
+    ``http-equiv``), ``title`` (as text) and ``style`` (refused whole if it could
+    load anything)."""
+    if head is None:
+        return '<meta charset="utf-8">\n'
+    from html import escape
+
+    out = []
+    for tag in head.find_all(["meta", "title", "style"], recursive=False):
+        if tag.name == "meta":
+            attrs = {k: v for k, v in tag.attrs.items() if k in ("charset", "name", "content")}
+            if "charset" in attrs or ("name" in attrs and "http-equiv" not in tag.attrs):
+                out.append(
+                    "<meta "
+                    + " ".join(f'{k}="{escape(str(v), quote=True)}"' for k, v in attrs.items())
+                    + ">"
+                )
+        elif tag.name == "title":
+            out.append(f"<title>{escape(tag.get_text())}</title>")
+        else:
+            css = tag.get_text()
+            if not _template_css_fetches(css) and "</" not in css:
+                out.append(f"<style>{css}</style>")
+    return "".join(line + "\n" for line in out)
+
+
+def _svg_to_img(svg: Tag) -> None:
+    """An inline SVG becomes an ``<img>`` with a data: URI: as an image, a browser
+    runs none of its scripts and loads none of its references."""
+    label = svg.get("aria-label") or ""
+    title = svg.find("title")
+    if not label and title is not None:
+        label = title.get_text(" ", strip=True)
+    if not svg.get("xmlns"):
+        svg["xmlns"] = "http://www.w3.org/2000/svg"
+    for tag in svg.find_all(_SVG_ACTIVE):
+        tag.decompose()  # belt and braces: an image runs and loads nothing anyway
+    for tag in [svg, *svg.find_all(True)]:
+        for name in list(tag.attrs):
+            value = str(tag.attrs[name]).strip()
+            if name.startswith("on") or (
+                name in ("href", "xlink:href", "src") and not value.startswith("#")
+            ):
+                del tag.attrs[name]
+            elif name in _SVG_CAMEL:  # html.parser lowercased SVG's camelCase names
+                tag.attrs[_SVG_CAMEL[name]] = tag.attrs.pop(name)
+    data = base64.b64encode(str(svg).encode("utf-8")).decode("ascii")
+    img = BeautifulSoup("", "html.parser").new_tag("img", src=f"data:image/svg+xml;base64,{data}")
+    if label:
+        img["alt"] = label
+    svg.replace_with(img)
 
 
 def _alt_texts(soup: BeautifulSoup, lang: str) -> None:

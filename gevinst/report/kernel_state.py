@@ -12,6 +12,9 @@ a fresh kernel whose imports are already done (:func:`reset`):
   they had after start-up (the inline backend's settings included);
 - pandas options, warning filters, ``sys.path`` and the working folder are restored.
 
+The kernel also guards itself (:func:`guard_parent`): when the worker that
+started it dies, it removes its connection file and socket folder and exits.
+
 Imported modules stay in ``sys.modules``: that is the point. A notebook that
 changes a module's globals (monkey-patching) would leak into the next one; report
 notebooks only call functions, and ``tests/test_report_runner.py`` checks that a
@@ -66,6 +69,34 @@ def warm_up(modules: tuple[str, ...] = WARM_MODULES) -> None:
     gc.collect()
     gc.freeze()
     snapshot()
+
+
+def guard_parent(worker: int, folder: str | None = None) -> None:
+    """End this kernel when the worker process ``worker`` (its parent) dies: a
+    parent-death signal (Linux), and on SIGTERM the connection file and the private
+    socket ``folder`` are removed before the kernel exits. ipykernel's own parent
+    poller (``JPY_PARENT_PID``) exits within a second too, but leaves the files."""
+    import shutil
+    import signal
+
+    from gevinst.report import lifecycle
+
+    def cleanup() -> None:
+        try:
+            from ipykernel.kernelapp import IPKernelApp
+
+            connection_file = IPKernelApp.instance().abs_connection_file
+        except Exception:
+            connection_file = ""
+        if connection_file and os.path.exists(connection_file):
+            os.remove(connection_file)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: lifecycle.on_terminate(cleanup, signum))
+    lifecycle.set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != worker:  # the worker died before the signal was set
+        lifecycle.on_terminate(cleanup, signal.SIGTERM)
 
 
 def snapshot() -> None:

@@ -3,7 +3,11 @@
 :func:`run_reports` is what ``gevinst report`` calls (and what a scheduler such as
 Airflow can call directly). It
 
-1. validates the workspace (bad input → :class:`~gevinst.errors.InputError`);
+1. loads the workspace with :func:`gevinst.io.workspace.load_valid`: a project
+   whose plan or register has errors is *excluded* – its report fails with those
+   errors, nothing of it is run – and every other report is made; the portfolio
+   report is made from the valid projects and names the excluded ones (only a
+   broken workspace config or an unknown id is :class:`~gevinst.errors.InputError`);
 2. takes a lock on ``OUT/.gevinst.lock`` so that two runs cannot write the same
    folder at once (the second gets :class:`ReportsLocked`);
 3. runs ``prosjektrapport.ipynb`` once per project and ``porteføljerapport.ipynb``
@@ -48,12 +52,14 @@ from pathlib import Path
 from typing import Any
 
 from gevinst import __version__
-from gevinst.errors import InputError, Issue
+from gevinst.errors import ENVIRONMENT_ERRNOS, EnvironmentFault, InputError, Issue
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
-from gevinst.report import locate
+from gevinst.report import lifecycle, locate
 from gevinst.report.fingerprint import input_digest
-from gevinst.report.text import fmt_date, parse_as_of
+from gevinst.report.lifecycle import RunInterrupted
+from gevinst.report.runlock import ReportsLocked, RunLock
+from gevinst.report.text import fmt_date, parse_as_of, t
 
 PORTFOLIO_KEY = "portefolje"
 """File stem of the portfolio report (``portefolje.html``)."""
@@ -62,25 +68,8 @@ FAILED_DIR = "failed"
 DEFAULT_OUT = "reports"
 DEFAULT_TIMEOUT = 600.0
 """Seconds one notebook cell may run before the report is given up."""
-
-
-class ReportsLocked(Exception):
-    """Another run holds the lock on the output folder."""
-
-    def __init__(self, lock_path: Path):
-        self.lock_path = lock_path
-        super().__init__(f"another gevinst report run holds {lock_path}")
-
-    def format(self, lang: str = "nb") -> str:
-        if lang == "en":
-            return (
-                f"Another report run is writing to {self.lock_path.parent} right now "
-                f"(lock: {self.lock_path}). Wait until it has finished and try again."
-            )
-        return (
-            f"En annen rapportkjøring skriver til {self.lock_path.parent} akkurat nå "
-            f"(lås: {self.lock_path}). Vent til den er ferdig, og prøv igjen."
-        )
+DASK_CONNECT_TIMEOUT = 30.0
+"""Seconds to wait for a dask scheduler (``--scheduler``) before giving up."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +116,10 @@ class ReportResult:
     """The executed notebook; on failure ``OUT/<as-of>/failed/<key>.ipynb``."""
     error: str = ""
     seconds: float = 0.0
+    issues: list[Issue] = field(default_factory=list)
+    """For a project excluded because its input has errors: those errors (nothing was run)."""
+    fault: EnvironmentFault | None = None
+    """The report was made but could not be written: a fault of the machine (disk full)."""
 
 
 @dataclass
@@ -135,18 +128,32 @@ class RunSummary:
     as_of: dt.date
     results: list[ReportResult] = field(default_factory=list)
     seconds: float = 0.0
+    workspace_issues: list[Issue] = field(default_factory=list)
+    """Problems in the workspace that belong to no project (a stray file in projects/)."""
+    stale_lock: dict[str, Any] = field(default_factory=dict)
+    """Who held the output folder's lock last without releasing it (a run that was killed)."""
+
+    @property
+    def environment_faults(self) -> list[ReportResult]:
+        """Reports that could not be written because of the machine (disk full, read-only)."""
+        return [r for r in self.results if r.fault is not None]
 
     @property
     def failed(self) -> list[ReportResult]:
         return [r for r in self.results if not r.ok]
 
     @property
+    def excluded(self) -> list[ReportResult]:
+        """The failed reports of projects whose input has errors (not run at all)."""
+        return [r for r in self.results if r.issues]
+
+    @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.workspace_issues
 
     @property
     def exit_code(self) -> int:
-        """0 when every report was written, 1 when at least one failed."""
+        """0 when every report was written and the workspace is clean, else 1."""
         return 0 if self.ok else 1
 
     @property
@@ -187,32 +194,32 @@ def run_reports(
     ``executor`` is given. ``progress=None`` shows a progress bar when stderr is a
     terminal.
 
-    Raises :class:`~gevinst.errors.InputError` for bad input (the workspace, an
-    unknown project id, the notebooks or template not found) and
-    :class:`ReportsLocked` when another run holds the output folder. Failed
-    reports do not raise: see :attr:`RunSummary.failed` and
-    :attr:`RunSummary.exit_code`.
+    Raises :class:`~gevinst.errors.InputError` for bad input (the workspace
+    config, an unknown project id, the notebooks or template not found) and
+    :class:`ReportsLocked` when another run holds the output folder,
+    :class:`~gevinst.errors.EnvironmentFault` when the output folder cannot be
+    written (read-only, disk full, no permission) or the dask scheduler cannot
+    be reached, and :class:`~gevinst.report.lifecycle.RunInterrupted` after
+    SIGTERM, SIGINT or SIGHUP (the workers and kernels are stopped first). Failed
+    reports – including those of projects whose plan or register has errors
+    (:attr:`RunSummary.excluded`) – do not raise: see :attr:`RunSummary.failed`
+    and :attr:`RunSummary.exit_code`.
     """
     started = time.perf_counter()
     if lang not in ("nb", "en"):
         raise InputError([Issue("not_allowed", field="lang", found=lang, allowed="nb, en")])
     day = _as_of(as_of)
     root = Path(workspace).resolve()
-    loaded, issues = ws.check(root, lang=lang)
-    if issues or loaded is None:
-        raise InputError(issues)
+    loaded = ws.load_valid(root, lang=lang)
     if project_ids is None:
-        ids = sorted(loaded.plans)
+        ids = sorted({*loaded.plans, *loaded.excluded})
         with_portfolio = True if portfolio is None else portfolio
+        workspace_issues = loaded.other_issues
     else:
         ids = list(dict.fromkeys(project_ids))
-        unknown = [i for i in ids if i not in loaded.plans]
-        if unknown:
-            raise InputError(
-                Issue("unknown_project", found=i, allowed=", ".join(sorted(loaded.plans)))
-                for i in unknown
-            )
+        loaded = loaded.only(ids)  # an unknown id is bad input
         with_portfolio = bool(portfolio)
+        workspace_issues = []
     nb_dir = locate.notebooks_dir(notebooks).resolve()
     tpl_dir = locate.templates_dir(templates).resolve()
     if with_portfolio and not (nb_dir / locate.PORTFOLIO_NOTEBOOK).exists():
@@ -220,37 +227,54 @@ def run_reports(
 
     out_root = Path(out).resolve()
     out_dir = out_root / day.isoformat()
-    out_root.mkdir(parents=True, exist_ok=True)
     keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
-    summary = RunSummary(out_dir=out_dir, as_of=day)
-    with _locked(out_root / LOCK_NAME, lock_timeout), contextlib.ExitStack() as stack:
-        if not keys:
-            return summary
-        local = executor is None and not scheduler
-        if local:  # start the workers (and their kernels) first: they boot while we prepare
-            executor = stack.enter_context(_local_pool(min(jobs, len(keys)), tpl_dir))
-        elif executor is None:
-            executor = stack.enter_context(_dask_client(scheduler)).get_executor(pure=False)
-        context = _Context(
-            loaded=loaded,
-            root=root,
-            notebooks=nb_dir,
-            templates=tpl_dir,
-            out_dir=out_dir,
-            day=day,
-            lang=lang,
-            run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
-            timeout=timeout,
-            warm=local,
-        )
-        tasks = [_task(context, None if key == PORTFOLIO_KEY else key) for key in keys]
+    runnable = [k for k in keys if k not in loaded.excluded]
+    summary = RunSummary(out_dir=out_dir, as_of=day, workspace_issues=list(workspace_issues))
+    with _writable(out_root):
+        out_root.mkdir(parents=True, exist_ok=True)
+        lock = RunLock(out_root / LOCK_NAME, lock_timeout).acquire()
+    with lock, lifecycle.interruptible(), contextlib.ExitStack() as stack:
+        summary.stale_lock = lock.stale
         results = {
-            r.key: r
-            for r in _execute(tasks, executor, out_dir, _progress_bar(len(tasks), progress, lang))
+            pid: _excluded(pid, issues, out_dir, lang) for pid, issues in loaded.excluded.items()
         }
+        if runnable:
+            local = executor is None and not scheduler
+            if local:  # start the workers (and their kernels) first: they boot while we prepare
+                pool = stack.enter_context(_LocalPool(min(jobs, len(runnable)), tpl_dir, lock))
+                executor = pool.executor
+            elif executor is None:
+                executor = stack.enter_context(_dask_client(scheduler)).get_executor(pure=False)
+            context = _Context(
+                loaded=loaded,
+                root=root,
+                notebooks=nb_dir,
+                templates=tpl_dir,
+                out_dir=out_dir,
+                day=day,
+                lang=lang,
+                run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
+                timeout=timeout,
+                warm=local,
+            )
+            tasks = [_task(context, None if key == PORTFOLIO_KEY else key) for key in runnable]
+            bar = _progress_bar(len(tasks), progress, lang)
+            results.update((r.key, r) for r in _execute(tasks, executor, out_dir, bar))
         summary.results = [results[k] for k in keys]
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+@contextlib.contextmanager
+def _writable(path: Path):
+    """An OSError of the environment (read-only, disk full, no permission) while
+    preparing ``path`` becomes an :class:`EnvironmentFault` naming it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in ENVIRONMENT_ERRNOS:
+            raise
+        raise EnvironmentFault.from_oserror(exc, str(exc.filename or path)) from None
 
 
 def _as_of(value: dt.date | str | None) -> dt.date:
@@ -260,21 +284,6 @@ def _as_of(value: dt.date | str | None) -> dt.date:
         raise InputError(
             [Issue("bad_date", field="as_of", found=value, allowed="ÅÅÅÅ-MM-DD")]
         ) from None
-
-
-@contextlib.contextmanager
-def _locked(path: Path, timeout: float):
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(path), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise ReportsLocked(path) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @dataclass(frozen=True)
@@ -383,7 +392,9 @@ def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) ->
 
 
 def _dask_client(address: str):
-    """A dask.distributed client for ``--scheduler``; bad address → InputError."""
+    """A dask.distributed client for ``--scheduler``. A malformed address is bad input
+    (:class:`InputError`); a scheduler that cannot be reached is a fault of the
+    environment (:class:`EnvironmentFault`): the same command may work later."""
 
     def bad(detail: str) -> InputError:
         return InputError([Issue("invalid", field="scheduler", found=address, detail=detail)])
@@ -393,9 +404,17 @@ def _dask_client(address: str):
     except ImportError:
         raise bad("--scheduler krever dask.distributed: pip install 'gevinst[dask]'") from None
     try:
-        return Client(address, timeout=30)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise bad(f"fikk ikke kontakt med dask-klyngen ({type(exc).__name__}: {exc})") from None
+        return Client(address, timeout=DASK_CONNECT_TIMEOUT)
+    except ValueError as exc:  # no such scheme, no port, ...
+        raise bad(f"ikke en gyldig adresse til en dask-klynge ({exc})") from None
+    except (OSError, TimeoutError) as exc:
+        raise EnvironmentFault(
+            f"fikk ikke kontakt med dask-klyngen innen {DASK_CONNECT_TIMEOUT:g} s "
+            f"({type(exc).__name__}: {exc})",
+            f"could not reach the dask cluster within {DASK_CONNECT_TIMEOUT:g} s "
+            f"({type(exc).__name__}: {exc})",
+            path=address,
+        ) from None
 
 
 def _progress_bar(total: int, progress: bool | None, lang: str):
@@ -412,22 +431,71 @@ def _progress_bar(total: int, progress: bool | None, lang: str):
     )
 
 
-def _local_pool(workers: int, tpl_dir: Path) -> ProcessPoolExecutor:
-    """Long-lived worker processes, started at once so that their kernels boot while
-    the run is prepared. fork is fastest (the workers inherit what is imported), but
-    forking a process that runs other threads is unsafe: then forkserver."""
-    if sys.platform.startswith("linux"):
-        method = "fork" if threading.active_count() == 1 else "forkserver"
-    else:
-        method = "spawn"
-    ctx = multiprocessing.get_context(method)
-    if method == "forkserver":
-        ctx.set_forkserver_preload(["gevinst.report.runner"])
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(str(tpl_dir), True)
+class _LocalPool:
+    """The run's worker processes, and the guarantee that none outlives the run.
+
+    Started at once so that their kernels boot while the run is prepared. fork is
+    fastest (the workers inherit what is imported), but forking a process that runs
+    other threads is unsafe: then forkserver. The workers join one process group
+    (:func:`lifecycle.join_run_group`), written into the lock file. A normal end
+    shuts the pool down and waits; any exception – :class:`RunInterrupted` from a
+    signal included – stops the workers (and through them their kernels) first.
+    """
+
+    def __init__(self, workers: int, tpl_dir: Path, lock: RunLock | None = None):
+        if sys.platform.startswith("linux"):
+            method = "fork" if threading.active_count() == 1 else "forkserver"
+        else:
+            method = "spawn"
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload(["gevinst.report.runner"])
+        self.group = ctx.Value("i", 0)
+        _PARENT["lock_fd"] = lock.fd if lock is not None and method == "fork" else None
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=init_worker,
+            initargs=(str(tpl_dir), True, self.group, os.getpid()),
+        )
+        first = self.executor.submit(os.getpid)  # starts the workers
+        if lock is not None:  # once a worker is up, the group exists: note it in the lock
+            first.add_done_callback(lambda _: lock.update(group=self.group.value))
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in (getattr(self.executor, "_processes", None) or {}).values()]
+
+    def stop(self) -> None:
+        """Stop every worker now (SIGTERM, then SIGKILL after a grace period)."""
+        pids = self.pids()
+        lifecycle.stop_group(self.group.value, pids)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> _LocalPool:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.executor.shutdown(wait=True)
+        else:
+            self.stop()
+
+
+_PARENT: dict[str, Any] = {"lock_fd": None}
+"""What a forked worker inherited from the main process and must let go of."""
+
+
+def _excluded(project_id: str, issues: list[Issue], out_dir: Path, lang: str) -> ReportResult:
+    """The failed result of a project whose plan or register has errors (nothing run);
+    the previous good report, if any, stays in place."""
+    html_path = out_dir / f"{project_id}.html"
+    error = t(
+        lang,
+        f"planen eller målingene har {len(issues)} feil; rapporten er ikke laget",
+        f"the plan or the measurements have {len(issues)} errors; the report was not made",
     )
-    pool.submit(os.getpid)  # the first submit starts the worker processes
-    return pool
+    previous = html_path if html_path.exists() else None
+    return ReportResult(project_id, project_id, False, previous, None, error, issues=list(issues))
 
 
 def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResult:
@@ -437,11 +505,13 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
     failed_path = out_dir / FAILED_DIR / f"{task.key}.ipynb"
     title = task.metadata.get("title", task.key)
 
-    def failed(error: str, notebook: Path | None = None) -> ReportResult:
+    def failed(
+        error: str, notebook: Path | None = None, fault: EnvironmentFault | None = None
+    ) -> ReportResult:
         """The previous good report (if any) stays in place."""
         previous = html_path if html_path.exists() else None
         return ReportResult(
-            task.key, title, False, previous, notebook, error=error, seconds=outcome.seconds
+            task.key, title, False, previous, notebook, error, outcome.seconds, fault=fault
         )
 
     if outcome.ok:
@@ -449,6 +519,9 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
             atomic.write_bytes(ipynb_path, outcome.ipynb)
             atomic.write_bytes(html_path, outcome.html)
         except OSError as exc:
+            if exc.errno in ENVIRONMENT_ERRNOS:
+                fault = EnvironmentFault.from_oserror(exc, str(exc.filename or html_path))
+                return failed(fault.format(task.parameters.get("lang", "nb")), fault=fault)
             return failed(f"{type(exc).__name__}: {exc}")
         with contextlib.suppress(FileNotFoundError):
             failed_path.unlink()
@@ -469,23 +542,37 @@ _WORKER: dict[str, Any] = {"kernels": {}, "notebooks": {}, "warm_failed": False}
 _WORKER_LOCK = threading.Lock()
 
 
-def init_worker(templates: str | None = None, warm: bool = True) -> None:
+def init_worker(
+    templates: str | None = None, warm: bool = True, group: Any = None, main: int | None = None
+) -> None:
     """Prepare a long-lived local worker: one kernel started and warm, exporter built.
 
-    The kernel is launched first; papermill and nbconvert are imported (and the
-    exporter built) while it boots. Never raises: a worker whose kernel will not
-    start falls back to a fresh kernel per notebook, whose report then shows the
-    real error.
+    First the worker joins the run's process group (``group``, see
+    :func:`lifecycle.join_run_group`), lets go of the lock inherited through fork,
+    and arranges to stop its kernels and exit when the main process ``main`` dies
+    or it gets SIGTERM (:func:`lifecycle.guard_parent`). Then the kernel is
+    launched; papermill and nbconvert are imported (and the exporter built) while
+    it boots. Never raises: a worker whose kernel will not start falls back to a
+    fresh kernel per notebook, whose report then shows the real error.
     """
     from gevinst.report.warmkernel import DEFAULT_KERNEL, WarmKernel
 
-    asyncio.set_event_loop(asyncio.new_event_loop())  # not one inherited through fork
+    if group is not None:
+        with contextlib.suppress(OSError):
+            lifecycle.join_run_group(group)
+    if _PARENT.get("lock_fd") is not None:
+        with contextlib.suppress(OSError):
+            os.close(_PARENT["lock_fd"])  # the lock stays the main process's alone
+        _PARENT["lock_fd"] = None
     _WORKER.update(kernels={}, notebooks={}, warm_failed=False)
+    if main is not None:
+        lifecycle.guard_parent(kill_kernels, main=main)
+    asyncio.set_event_loop(asyncio.new_event_loop())  # not one inherited through fork
     multiprocessing.util.Finalize(None, shutdown_worker, exitpriority=10)
     kernel = None
     if warm:
         try:
-            kernel = WarmKernel().launch()
+            kernel = _WORKER["booting"] = WarmKernel().launch()
         except Exception:
             _WORKER["warm_failed"] = True
     # jsonschema (imported by nbformat) compiles a grammar for its optional IRI format
@@ -499,6 +586,8 @@ def init_worker(templates: str | None = None, warm: bool = True) -> None:
             _WORKER["kernels"][DEFAULT_KERNEL] = kernel.ready()
         except Exception:
             _WORKER["warm_failed"] = True
+        finally:
+            _WORKER.pop("booting", None)
 
 
 def _warm_exporter(templates: str | None) -> None:
@@ -518,6 +607,14 @@ def shutdown_worker() -> None:
         _, k = kernels.popitem()
         with contextlib.suppress(Exception):
             k.shutdown()
+
+
+def kill_kernels() -> None:
+    """Kill this worker's kernels at once and remove their files (from a signal handler)."""
+    booting = _WORKER.get("booting")
+    for k in [*_WORKER.get("kernels", {}).values(), *([booting] if booting else [])]:
+        with contextlib.suppress(Exception):
+            k.kill_now()
 
 
 def _warm_kernel(name: str):
@@ -596,3 +693,17 @@ def _restart_or_drop(kernel) -> None:
                 del _WORKER["kernels"][name]
         with contextlib.suppress(Exception):
             kernel.shutdown()
+
+
+__all__ = [
+    "PORTFOLIO_KEY",
+    "ReportResult",
+    "ReportTask",
+    "ReportsLocked",
+    "RunInterrupted",
+    "RunSummary",
+    "TaskOutcome",
+    "init_worker",
+    "run_reports",
+    "run_task",
+]

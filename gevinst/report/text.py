@@ -862,3 +862,53 @@ def portfolio_sentences(
             )
         )
     return out
+
+
+def excluded_lines(loaded: Any, lang: str = "nb") -> list[str]:
+    """One line per project left out of a report because its input has errors
+    (:attr:`gevinst.io.workspace.Loaded.excluded`), with the first error, and one
+    for each problem that belongs to no project."""
+    lines = []
+    for pid, issues in loaded.excluded.items():
+        first = issues[0].format(lang) if issues else ""
+        more = len(issues) - 1
+        rest = t(lang, f" (og {more} feil til)", f" (and {more} more)") if more > 0 else ""
+        lines.append(f"{pid}: {first}{rest}")
+    lines.extend(i.format(lang) for i in loaded.other_issues)
+    return lines
+
+
+def excluded_html(loaded: Any, lang: str = "nb") -> str:
+    """A visible warning naming the projects left out (``""`` when none is)."""
+    lines = excluded_lines(loaded, lang)
+    if not lines:
+        return ""
+    n = len(loaded.excluded)
+    head = t(
+        lang,
+        f"⚠ {n} {'prosjekt' if n == 1 else 'prosjekter'} er utelatt fra porteføljen fordi planen "
+        "eller målingene har feil. Tallene nedenfor gjelder bare de andre prosjektene. "
+        "Kjør «gevinst check» for alle feilene.",
+        f"⚠ {n} {'project is' if n == 1 else 'projects are'} left out of the portfolio because "
+        "the plan or the measurements have errors. The figures below cover the other projects "
+        "only. Run 'gevinst check' for every error.",
+    )
+    if n == 0:  # only problems that belong to no project (a stray file)
+        head = t(
+            lang,
+            "⚠ Arbeidsområdet har feil som ikke hører til noe prosjekt; kjør «gevinst check».",
+            "⚠ The workspace has errors that belong to no project; run 'gevinst check'.",
+        )
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return (
+        '<div class="gevinst-advarsel" role="note" style="border-left:4px solid #b35900;'
+        'padding:0.4rem 0.9rem;margin:1rem 0;background-color:#fff4e5">'
+        f"<p><strong>{html.escape(head)}</strong></p><ul>{items}</ul></div>"
+    )
+
+
+def show_excluded(loaded: Any, lang: str = "nb") -> None:
+    """Display :func:`excluded_html` (nothing when every project could be read)."""
+    markup = excluded_html(loaded, lang)
+    if markup:
+        display_html(markup, "\n".join(excluded_lines(loaded, lang)))

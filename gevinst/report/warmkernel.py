@@ -7,14 +7,22 @@ and then, before each notebook, reset to a clean namespace
 (:func:`gevinst.report.kernel_state.reset`); a kernel that died is replaced.
 The papermill engine in :mod:`gevinst.report.engine` runs the cells on it.
 
+Nothing of a kernel outlives its worker: on Linux its sockets *and* its
+connection file (which holds the key that signs the kernel's messages) live in a
+private folder (mode 0700) that :meth:`WarmKernel.shutdown` and
+:meth:`WarmKernel.kill_now` remove, and the kernel ends itself when the worker
+dies (:func:`gevinst.report.kernel_state.guard_parent`, set up in :meth:`ready`).
+
 This module imports neither papermill nor nbconvert, so that a worker can launch
 its kernel first and import those while the kernel boots.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -52,7 +60,10 @@ class WarmKernel:
         if sys.platform.startswith("linux"):
             self._sockets = tempfile.mkdtemp(prefix="gevinst-kernel-")
             km = AsyncKernelManager(
-                kernel_name=self.kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k")
+                kernel_name=self.kernel_name,
+                transport="ipc",
+                ip=os.path.join(self._sockets, "k"),
+                connection_file=os.path.join(self._sockets, "kernel.json"),
             )
         else:
             km = AsyncKernelManager(kernel_name=self.kernel_name)
@@ -74,7 +85,11 @@ class WarmKernel:
         try:
             run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
             kc.allow_stdin = False
-            self.run("from gevinst.report import kernel_state as _gk\n_gk.warm_up()\ndel _gk")
+            self.run(
+                "from gevinst.report import kernel_state as _gk\n"
+                f"_gk.guard_parent({os.getpid()}, {self._sockets or None!r})\n"
+                "_gk.warm_up()\ndel _gk"
+            )
         except Exception:
             self.shutdown()
             raise
@@ -94,6 +109,28 @@ class WarmKernel:
                     run_sync(km.shutdown_kernel)(now=True)
             finally:
                 run_sync(km.cleanup_resources)()
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = ""
+
+    def kill_now(self) -> None:
+        """Kill the kernel at once and remove its files; synchronous, safe in a signal
+        handler (no event loop, no messages). The object is unusable afterwards."""
+        km, self.km, self.kc = self.km, None, None
+        provisioner = getattr(km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        pid = getattr(process, "pid", None)
+        if pid:
+            pgid = getattr(provisioner, "pgid", None)
+            with contextlib.suppress(OSError):
+                if pgid and hasattr(os, "killpg") and pgid != os.getpgrp():
+                    os.killpg(pgid, signal.SIGKILL)
+                else:
+                    os.kill(pid, signal.SIGKILL)
+        connection_file = getattr(km, "connection_file", "")
+        if connection_file:
+            with contextlib.suppress(OSError):
+                os.remove(connection_file)
         if self._sockets:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = ""
