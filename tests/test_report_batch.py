@@ -103,7 +103,7 @@ def test_a_broken_plan_fails_only_its_own_report(small: Path, tmp_path: Path) ->
     assert "Utelatt fordi planen eller målingene har feil: alfa." in status.output
     status_json = cli_runner.invoke(cli, ["status", *args, "--as-of", AS_OF, "--json"])
     assert status_json.exit_code == 1
-    assert {s["project"] for s in json.loads(status_json.stdout)} == {"bravo"}
+    assert {s["project"] for s in json.loads(status_json.stdout)["items"]} == {"bravo"}
     assert cli_runner.invoke(cli, ["status", "bravo", *args, "--as-of", AS_OF]).exit_code == 0
     assert cli_runner.invoke(cli, ["status", "nope", *args]).exit_code == 2
 
