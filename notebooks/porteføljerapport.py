@@ -20,24 +20,22 @@
 # ikke her).
 
 # %%
-import datetime as dt
-from pathlib import Path
-
 from gevinst.io.workspace import load
 from gevinst.model import cba, portfolio, tracking
-from gevinst.report import figures, tables, text
+from gevinst.report import figures, params, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
 # %% tags=["parameters"]
-project_id = "digital-dialog"
-workspace = "data"
-as_of = ""
-lang = "nb"
+project_id: str = "digital-dialog"  # prosjektets ID (filnavnet i projects/ uten .yaml); brukes ikke i porteføljerapporten
+workspace: str = ""  # arbeidsområdet; tomt: $GEVINST_WORKSPACE, ellers nærmeste data/ med gevinst.yaml herfra og oppover
+as_of: str = ""  # per dato, ÅÅÅÅ-MM-DD; tomt: i dag
+lang: str = "nb"  # språk: nb (bokmål) eller en (English)
 
 # %%
-as_of_date = text.parse_as_of(as_of, dt.date.today())
-loaded = load(Path(workspace), lang=lang)
+p = params.notebook_parameters(project_id=project_id, workspace=workspace, as_of=as_of, lang=lang, needs_project=False)
+as_of_date, lang = p.as_of, p.lang
+loaded = load(p.root, lang=lang)
 ws, plans = loaded.workspace, loaded.plans
 results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}
