@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from gevinst import __version__
-from gevinst.cli import cba, excel, report, tracking, workspace
+from gevinst.cli import cba, excel, explore, report, tracking, workspace
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,7 +17,7 @@ def cli() -> None:
     """gevinst – gevinstrealisering og kost/nytte for digitaliseringsprosjekter."""
 
 
-for module in (workspace, excel, cba, tracking, report):
+for module in (workspace, excel, cba, tracking, report, explore):
     for command in module.COMMANDS:
         cli.add_command(command)
 

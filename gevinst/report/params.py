@@ -89,9 +89,9 @@ def check_as_of(as_of: object, today: dt.date, lang: str = "nb") -> dt.date:
 
 def check_projects(ids: Iterable[str], known: Iterable[str], lang: str = "nb") -> list[str]:
     """``ids`` (duplicates dropped) if every one is a project of the workspace."""
-    chosen = list(dict.fromkeys(ids))
+    chosen, known = list(dict.fromkeys(ids)), set(known)
     allowed = ", ".join(sorted(known))
-    unknown = [i for i in chosen if i not in set(known)]
+    unknown = [i for i in chosen if i not in known]
     if unknown:
         raise ParameterError(
             [_issue("project_id", "unknown_project", i, allowed) for i in unknown], lang

@@ -51,9 +51,9 @@ from gevinst import __version__
 from gevinst.errors import InputError, Issue
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
-from gevinst.report import locate
+from gevinst.report import locate, params
 from gevinst.report.fingerprint import input_digest
-from gevinst.report.text import fmt_date, parse_as_of
+from gevinst.report.text import fmt_date
 
 PORTFOLIO_KEY = "portefolje"
 """File stem of the portfolio report (``portefolje.html``)."""
@@ -161,7 +161,7 @@ class RunSummary:
 
 
 def run_reports(
-    workspace: str | os.PathLike[str],
+    workspace: str | os.PathLike[str] | None,
     project_ids: Sequence[str] | None = None,
     *,
     portfolio: bool | None = None,
@@ -194,10 +194,10 @@ def run_reports(
     :attr:`RunSummary.exit_code`.
     """
     started = time.perf_counter()
-    if lang not in ("nb", "en"):
-        raise InputError([Issue("not_allowed", field="lang", found=lang, allowed="nb, en")])
-    day = _as_of(as_of)
-    root = Path(workspace).resolve()
+    # the notebooks' own parameter checks, before anything runs: bad input, exit 2
+    lang = params.check_lang(lang)
+    day = params.check_as_of(as_of, dt.date.today(), lang)
+    root = ws.resolve_root(workspace).resolve()
     loaded, issues = ws.check(root, lang=lang)
     if issues or loaded is None:
         raise InputError(issues)
@@ -205,13 +205,7 @@ def run_reports(
         ids = sorted(loaded.plans)
         with_portfolio = True if portfolio is None else portfolio
     else:
-        ids = list(dict.fromkeys(project_ids))
-        unknown = [i for i in ids if i not in loaded.plans]
-        if unknown:
-            raise InputError(
-                Issue("unknown_project", found=i, allowed=", ".join(sorted(loaded.plans)))
-                for i in unknown
-            )
+        ids = params.check_projects(project_ids, loaded.plans, lang)
         with_portfolio = bool(portfolio)
     nb_dir = locate.notebooks_dir(notebooks).resolve()
     tpl_dir = locate.templates_dir(templates).resolve()
@@ -251,15 +245,6 @@ def run_reports(
         summary.results = [results[k] for k in keys]
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _as_of(value: dt.date | str | None) -> dt.date:
-    try:
-        return parse_as_of(value, dt.date.today())
-    except ValueError:
-        raise InputError(
-            [Issue("bad_date", field="as_of", found=value, allowed="ÅÅÅÅ-MM-DD")]
-        ) from None
 
 
 @contextlib.contextmanager
