@@ -22,7 +22,7 @@
 # %%
 from gevinst.io.workspace import load
 from gevinst.model import cba, portfolio, tracking
-from gevinst.report import figures, params, tables, text
+from gevinst.report import figures, meta, params, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -36,6 +36,7 @@ lang: str = "nb"  # språk: nb (bokmål) eller en (English)
 p = params.notebook_parameters(project_id=project_id, workspace=workspace, as_of=as_of, lang=lang, needs_project=False)
 as_of_date, lang = p.as_of, p.lang
 loaded = load(p.root, lang=lang)
+meta.show_portfolio(loaded.workspace, p)
 ws, plans = loaded.workspace, loaded.plans
 results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}

@@ -21,7 +21,7 @@
 # %%
 from gevinst.io.workspace import load_project
 from gevinst.model import cba, tracking
-from gevinst.report import figures, params, tables, text
+from gevinst.report import figures, meta, params, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -35,6 +35,7 @@ lang: str = "nb"  # språk: nb (bokmål) eller en (English)
 p = params.notebook_parameters(project_id=project_id, workspace=workspace, as_of=as_of, lang=lang)
 as_of_date, lang = p.as_of, p.lang
 ws, plan, measurements = load_project(p.root, p.project_id, lang=lang)
+meta.show_project(plan, p)
 statuses = tracking.project_status(plan, measurements, as_of_date, ws)
 result = cba.analyse(plan, ws)
 h = text.headings(lang)

@@ -225,9 +225,7 @@ def test_explorer_in_jupyterlab(tmp_path: Path) -> None:
         handle = hourly.find_element(By.CSS_SELECTOR, ".noUi-handle")
         handle.click()
         handle.send_keys(Keys.ARROW_RIGHT)
-        wait_for(
-            d, lambda d: (k := key_figures(d)) and k != second, "new figures for the slider"
-        )
+        wait_for(d, lambda d: (k := key_figures(d)) and k != second, "new figures for the slider")
         readout = hourly.find_element(By.XPATH, "following-sibling::*[1]").text
         assert readout == "730,00", readout
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from gevinst.report import locate
+from gevinst.report import locate, meta
 
 DATA_PRIORITY = [
     "text/html",
@@ -99,7 +99,7 @@ def html_exporter(templates: str | Path | None = None):
 
 def notebook_to_html(nb, *, templates: str | Path | None = None, title: str = "") -> str:
     """Export an executed notebook (a ``NotebookNode``) to the finished report HTML."""
-    lang = (nb.metadata.get("gevinst") or {}).get("lang", "nb")
+    lang = meta.from_notebook(nb).get("lang", "nb")
     resources = {"metadata": {"name": title or "Rapport"}}
     body, _ = html_exporter(templates).from_notebook_node(nb, resources=resources)
     return finish_html(body, lang=lang)
