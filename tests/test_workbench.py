@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -79,7 +80,7 @@ def test_bad_parameters_give_one_line_in_the_notebooks_language(workspace):
     with pytest.raises(params.ParameterError) as err:
         params.notebook_parameters(workspace=workspace, lang="de", today=today)
     assert err.value.message() == (
-        "Ugyldig parameter: felt «lang»: verdien er ikke tillatt; funnet: 'de'; tillatt: nb, en"
+        "Ugyldig parameter: felt «lang»: verdien er ikke tillatt; fant: 'de'; tillatt: nb, en"
     )
     with pytest.raises(params.ParameterError) as err:
         params.notebook_parameters(workspace=workspace, as_of="25.11.2026", lang="en")
@@ -108,7 +109,7 @@ def test_papermill_help_shows_typed_described_parameters():
     assert "Unknown type" not in out
     for name in ("project_id", "workspace", "as_of", "lang"):
         line = next(x for x in out.splitlines() if x.strip().startswith(name + ":"))
-        assert "(str)" in line, line
+        assert line.strip().startswith(f"{name}: str (default"), line
     assert "nb (bokmål) eller en (English)" in out
     assert "ÅÅÅÅ-MM-DD" in out
 
@@ -132,7 +133,7 @@ def _papermill(name: str, out: Path, cwd: Path, **parameters) -> nbformat.Notebo
 @pytest.mark.parametrize(
     ("value", "line"),
     [
-        ({"lang": "de"}, "Ugyldig parameter: felt «lang»: verdien er ikke tillatt; funnet: 'de'"),
+        ({"lang": "de"}, "Ugyldig parameter: felt «lang»: verdien er ikke tillatt; fant: 'de'"),
         ({"as_of": "25.11.2026", "lang": "en"}, "Bad parameter: field «as_of»: not a valid date"),
         ({"project_id": "finnes-ikke"}, "Ugyldig parameter: felt «project_id»: ukjent prosjekt"),
     ],
@@ -150,7 +151,10 @@ def test_a_bad_parameter_stops_the_notebook_at_its_first_cell(workspace, tmp_pat
     ]
     assert len(errors) == 1
     index, error = errors[0]
-    tags = nb.cells[index - 1].metadata.get("tags", [])
+    before = [
+        c for c in nb.cells[:index] if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+    ]
+    tags = before[-1].metadata.get("tags", [])
     assert "injected-parameters" in tags  # the first cell after the parameters
     assert error.ename == "ParameterError"
     assert len(error.traceback) == 1 and error.traceback[0].startswith(line), error.traceback
@@ -196,7 +200,8 @@ def test_each_notebook_runs_from_notebooks_with_its_defaults(name, tmp_path, mon
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("text/html" in o.get("data", {}) for o in outputs)
     plain = [o["data"]["text/plain"] for o in outputs if "text/plain" in o.get("data", {})]
-    assert all(len(p) < 2000 for p in plain), "an object repr in the outputs"
+    reprs = [p for p in plain if re.match(r"^[A-Z]\w*\(", p)]
+    assert reprs == [], "an object repr in the outputs"
     # the tracked notebook was not touched
     assert nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4).cells[1].get("outputs") == []
 
