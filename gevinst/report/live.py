@@ -72,6 +72,8 @@ class LiveChart:
 
     title_nb = ""
     title_en = ""
+    PAD = 0.2
+    """Room around the data when the limits are set (share of the data's span)."""
 
     def __init__(self, lang: str = "nb") -> None:
         self.lang = lang
@@ -133,7 +135,7 @@ class LiveChart:
                 self._background = None
             ax = self.fig.axes[0]
             self.move(ax, data)
-            if _refit(ax, self.ranges(data)) or self._background is None:
+            if _refit(ax, self.ranges(data), self.PAD) or self._background is None:
                 self.fig.canvas.draw()
                 self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
                 self.full_draws += 1
@@ -158,9 +160,9 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
     return buf.getvalue()
 
 
-def _refit(ax: Any, ranges: dict[str, tuple[float, float]]) -> bool:
+def _refit(ax: Any, ranges: dict[str, tuple[float, float]], room: float = 0.2) -> bool:
     """New axis limits when the data leave the current ones or fill less than 40 % of
-    them (with 20 % room); True when a limit changed (the background must be redrawn)."""
+    them (with ``room`` × the span around them); True when a limit changed (the background must be redrawn)."""
     changed = False
     for axis, (lo, hi) in ranges.items():
         get, set_ = (ax.get_ylim, ax.set_ylim) if axis == "y" else (ax.get_xlim, ax.set_xlim)
@@ -170,8 +172,9 @@ def _refit(ax: Any, ranges: dict[str, tuple[float, float]]) -> bool:
         inside = cur_lo <= lo and hi <= cur_hi
         if inside and span >= 0.4 * (cur_hi - cur_lo):
             continue
-        pad = 0.2 * span
-        set_(lo - pad, hi + pad)
+        pad = room * span
+        # a y axis whose data start at 0 (counts, benefits only) starts at 0: no empty band below
+        set_(lo if axis == "y" and lo == 0 else lo - pad, hi + pad)
         changed = True
     return changed
 
@@ -367,6 +370,7 @@ class MonteCarloChart(LiveChart):
 
     title_nb = "Usikkerhet i netto nåverdi (Monte Carlo)"
     title_en = "Uncertainty in the NPV (Monte Carlo)"
+    PAD = 0.5  # the distribution slides with every assumption: leave it room to move
 
     def data(self, result):
         mc = result.monte_carlo
