@@ -378,3 +378,21 @@ def test_gevinst_explore_serves_the_explorer_with_voila(workspace, tmp_path):
     assert "Kongsbergregionen" in page
     assert "notebook_parameters" not in page  # no code shown
     assert "ParameterError" not in page and "Traceback" not in page
+
+
+def test_gevinst_explore_checks_its_input_and_parameterises_a_copy(workspace, tmp_path):
+    from gevinst.cli.explore import parameterised_copy
+
+    bad = CliRunner().invoke(
+        cli, ["explore", "--workspace", str(workspace), "--project", "finnes-ikke"]
+    )
+    assert bad.exit_code == 2 and "ukjent prosjekt" in bad.output
+    missing = CliRunner().invoke(cli, ["explore", "--workspace", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "gevinst.yaml" in missing.output
+    copy = parameterised_copy(
+        NOTEBOOKS / "utforsk.ipynb", {"lang": "en", "workspace": str(workspace)}, tmp_path
+    )
+    nb = nbformat.read(copy, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "lang = 'en'" in injected[0].source.replace('"', "'")
+    assert copy.parent == tmp_path and nbformat.read(NOTEBOOKS / "utforsk.ipynb", as_version=4)

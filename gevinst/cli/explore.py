@@ -4,8 +4,10 @@ Serves ``notebooks/utforsk.ipynb`` with Voilà on 127.0.0.1: the same widgets as
 JupyterLab, no code cells, and the browser cannot run code of its own (Voilà
 refuses execute requests). Each browser tab gets its own kernel. The workspace is
 found as everywhere else (``--workspace``, ``$GEVINST_WORKSPACE``, the nearest
-``data/`` with a ``gevinst.yaml``) and handed to the kernel as
-``$GEVINST_WORKSPACE``. Stop it with Ctrl+C.
+``data/`` with a ``gevinst.yaml``); it, ``--lang`` and ``--project`` are checked
+first (bad input: exit 2) and then given to the notebook as its parameters, the
+way papermill does (a parameterised copy in a temporary folder, which Voilà
+serves). Stop it with Ctrl+C.
 
 On a JupyterHub, see docs/explorer.md: there Voilà runs as a server extension of
 the user's own server (``/user/<name>/voila/render/notebooks/utforsk.ipynb``).
@@ -13,7 +15,7 @@ the user's own server (``/user/<name>/voila/render/notebooks/utforsk.ipynb``).
 
 from __future__ import annotations
 
-import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -65,9 +67,21 @@ def voila_argv(notebook: Path, port: int, *, browser: bool) -> list[str]:
     default=None,
     help="Mappen med utforsk.ipynb. Standard: $GEVINST_NOTEBOOKS eller notebooks/ i prosjektet.",
 )
+@click.option(
+    "--project",
+    "project_id",
+    default=None,
+    metavar="ID",
+    help="Prosjektet som vises først. Standard: notatbokens.",
+)
 @lang_option
 def explore_cmd(
-    workspace: Path | None, port: int, browser: bool, notebooks: Path | None, lang: str
+    workspace: Path | None,
+    port: int,
+    browser: bool,
+    notebooks: Path | None,
+    project_id: str | None,
+    lang: str,
 ) -> None:
     """Start utforskeren som app (Voilà) på http://127.0.0.1:PORT/ – uten kode.
 
@@ -76,6 +90,8 @@ def explore_cmd(
     """
     try:
         root = params.check_workspace(workspace, lang).resolve()
+        if project_id is not None:
+            params.check_projects([project_id], ws.project_ids(root), lang)
         nb_dir = locate.notebooks_dir(notebooks).resolve()
     except InputError as exc:
         fail_input(exc, lang)
@@ -84,9 +100,11 @@ def explore_cmd(
     if not notebook.exists():
         fail_input(InputError([Issue("file_missing", file=str(notebook))]), lang)
         return
-    os.environ[ws.ENV_VAR] = str(root)  # the kernels inherit it: the notebook finds the workspace
     from voila.app import Voila
 
+    values = {"workspace": str(root), "lang": lang}
+    if project_id is not None:
+        values["project_id"] = project_id
     click.echo(
         say(
             lang,
@@ -95,9 +113,23 @@ def explore_cmd(
         ),
         err=True,
     )
-    Voila.launch_instance(argv=voila_argv(notebook, port, browser=browser))
+    with tempfile.TemporaryDirectory(prefix="gevinst-explore-") as folder:
+        app_notebook = parameterised_copy(notebook, values, Path(folder))
+        Voila.launch_instance(argv=voila_argv(app_notebook, port, browser=browser))
+
+
+def parameterised_copy(notebook: Path, values: dict[str, str], folder: Path) -> Path:
+    """``notebook`` with ``values`` injected after its parameters cell (as papermill does)."""
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(str(notebook)), values)
+    target = folder / notebook.name
+    nbformat.write(nb, target)
+    return target
 
 
 COMMANDS = [explore_cmd]
 
-__all__ = ["COMMANDS", "explore_cmd", "voila_argv"]
+__all__ = ["COMMANDS", "explore_cmd", "parameterised_copy", "voila_argv"]
