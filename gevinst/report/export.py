@@ -47,8 +47,9 @@ DATA_PRIORITY = [
 """Which representation of an output the HTML shows (first present wins). No
 JavaScript and no widget views: the report must work without scripts."""
 
-REMOVE_CELL_TAGS = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
-REMOVE_OUTPUT_TAGS = {"remove-output", "remove_output"}
+# Cells tagged remove-cell/parameters/injected-parameters and outputs tagged remove-output
+# are left out by the template itself (templates/gevinst_html), so that a report converted
+# by hand with `jupyter nbconvert --template` leaves out the same cells.
 
 _DANGEROUS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link")
 _FETCHING_ATTRS = (
@@ -89,9 +90,6 @@ def html_exporter(templates: str | Path | None = None):
         c.HTMLExporter.exclude_output_prompt = True
         c.HTMLExporter.embed_images = True
         c.NbConvertBase.display_data_priority = DATA_PRIORITY
-        c.TagRemovePreprocessor.enabled = True
-        c.TagRemovePreprocessor.remove_cell_tags = REMOVE_CELL_TAGS
-        c.TagRemovePreprocessor.remove_all_outputs_tags = REMOVE_OUTPUT_TAGS
         exporter = HTMLExporter(config=c)
         _EXPORTERS[key] = exporter
     return exporter
