@@ -396,3 +396,33 @@ def test_gevinst_explore_checks_its_input_and_parameterises_a_copy(workspace, tm
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "lang = 'en'" in injected[0].source.replace('"', "'")
     assert copy.parent == tmp_path and nbformat.read(NOTEBOOKS / "utforsk.ipynb", as_version=4)
+
+
+def test_the_template_leaves_out_tagged_cells_and_reads_the_report_metadata():
+    from gevinst.report import export
+
+    v4 = nbformat.v4
+    data = {meta.MIME: {"lang": "en", "title": "T <b>", "as_of": AS_OF, "fingerprint": "abc"}}
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# Intro for analysts", metadata={"tags": ["remove-cell"]}),
+            v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            v4.new_code_cell(
+                "", outputs=[v4.new_output("display_data", {**data, "text/plain": ""})]
+            ),
+            v4.new_code_cell(
+                "",
+                metadata={"tags": ["remove-output"]},
+                outputs=[v4.new_output("display_data", {"text/html": "<p>hidden output</p>"})],
+            ),
+            v4.new_code_cell(
+                "", outputs=[v4.new_output("display_data", {"text/html": "<p>shown</p>"})]
+            ),
+        ]
+    )
+    markup = export.notebook_to_html(nb)
+    soup = BeautifulSoup(markup, "html.parser")
+    assert soup.html["lang"] == "en" and soup.title.get_text() == "T <b>"
+    assert "Intro for analysts" not in markup and "hidden output" not in markup
+    assert "x = 1" not in markup and "shown" in markup
+    assert soup.find("footer").find("time")["datetime"] == AS_OF
