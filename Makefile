@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= reports
 
-.PHONY: example test bench clean
+.PHONY: example test bench lab explore hooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,25 @@ bench: $(BIN)/python
 	$(BIN)/python bench/bench_montecarlo.py
 	$(BIN)/python bench/bench_report.py
 	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_explore.py
+
+# The analyst's workbench: JupyterLab in the checkout, the explorer opened
+# (outputs are stripped from notebooks when they are committed: see `hooks`).
+lab: $(BIN)/python hooks
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/jupyter lab notebooks/utforsk.ipynb
+
+# The explorer as an app (Voila, no code) on http://127.0.0.1:8866/
+explore: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/gevinst explore
+
+# Git strips notebook outputs on commit (clean filter named in .gitattributes).
+hooks:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.gevinst-strip-outputs.clean "python3 tools/strip_outputs.py"; \
+	  git config filter.gevinst-strip-outputs.smudge cat; \
+	fi
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis

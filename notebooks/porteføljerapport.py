@@ -22,24 +22,23 @@
 # ikke her).
 
 # %%
-import datetime as dt
-from pathlib import Path
-
 from gevinst.io.workspace import load_valid
 from gevinst.model import cba, portfolio, tracking
-from gevinst.report import cba_text, figures, tables, text
+from gevinst.report import cba_text, figures, meta, params, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
 # %% tags=["parameters"]
-project_id = "digital-dialog"
-workspace = "data"
-as_of = ""
-lang = "nb"
+project_id: str = "digital-dialog"  # prosjektets ID (filnavnet i projects/ uten .yaml); brukes ikke i porteføljerapporten
+workspace: str = ""  # arbeidsområdet; tomt: $GEVINST_WORKSPACE, ellers nærmeste data/ med gevinst.yaml herfra og oppover
+as_of: str = ""  # per dato, ÅÅÅÅ-MM-DD; tomt: i dag
+lang: str = "nb"  # språk: nb (bokmål) eller en (English)
 
 # %%
-as_of_date = text.parse_as_of(as_of, dt.date.today())
-loaded = load_valid(Path(workspace), lang=lang)  # a project with errors is left out, named
+p = params.notebook_parameters(project_id=project_id, workspace=workspace, as_of=as_of, lang=lang, needs_project=False)
+as_of_date, lang = p.as_of, p.lang
+loaded = load_valid(p.root, lang=lang)  # a project with errors is left out, named
+meta.show_portfolio(loaded.workspace, p)
 ws, plans = loaded.workspace, loaded.plans
 results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}
@@ -51,7 +50,7 @@ roll = portfolio.rollup(
 ranked = portfolio.prioritise(plans, ws, npv, nnb_by_project=nnb)
 portfolio_mc = portfolio.portfolio_monte_carlo(results, ws)
 claims = portfolio.double_claims(plans)
-late = tracking.overdue(plans, loaded.measurements, as_of_date)
+late = tracking.overdue(plans, loaded.measurements, as_of_date, ws)
 h = text.headings(lang)
 
 # %%

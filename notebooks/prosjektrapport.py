@@ -21,24 +21,23 @@
 # tom `as_of` betyr i dag. All utregning og alle figurer kommer fra pakken `gevinst`.
 
 # %%
-import datetime as dt
-from pathlib import Path
-
 from gevinst.io.workspace import load_project
 from gevinst.model import cba, tracking
-from gevinst.report import cba_text, figures, tables, text
+from gevinst.report import cba_text, figures, meta, params, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
 # %% tags=["parameters"]
-project_id = "digital-dialog"
-workspace = "data"
-as_of = ""
-lang = "nb"
+project_id: str = "digital-dialog"  # prosjektets ID (filnavnet i projects/ uten .yaml)
+workspace: str = ""  # arbeidsområdet; tomt: $GEVINST_WORKSPACE, ellers nærmeste data/ med gevinst.yaml herfra og oppover
+as_of: str = ""  # per dato, ÅÅÅÅ-MM-DD; tomt: i dag
+lang: str = "nb"  # språk: nb (bokmål) eller en (English)
 
 # %%
-as_of_date = text.parse_as_of(as_of, dt.date.today())
-ws, plan, measurements = load_project(Path(workspace), project_id, lang=lang)
+p = params.notebook_parameters(project_id=project_id, workspace=workspace, as_of=as_of, lang=lang)
+as_of_date, lang = p.as_of, p.lang
+ws, plan, measurements = load_project(p.root, p.project_id, lang=lang)
+meta.show_project(plan, p)
 statuses = tracking.project_status(plan, measurements, as_of_date, ws)
 result = cba.analyse(plan, ws)
 h = text.headings(lang)

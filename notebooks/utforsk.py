@@ -16,33 +16,26 @@
 #
 # Velg prosjekt og flytt glidebryterne: kalkulasjonsrente, timekostnad, forsinket
 # realisering, skalering av gevinstene og kostnadsoverskridelse. Nøkkeltall og
-# figurer regnes på nytt under kontrollene. Nederst står resultatet med
-# utgangsverdiene, slik at notatboken også kan kjøres uten skjerm (papermill).
+# figurer vises med en gang og regnes på nytt under kontrollene ved hver endring.
+# Kjørt uten skjerm (papermill) viser utdataene resultatet med utgangsverdiene.
+# Som app for kolleger som ikke koder: `gevinst explore` (Voilà).
 
 # %%
-import datetime as dt
-from pathlib import Path
-
 from gevinst.io.workspace import load
-from gevinst.report import explore, text
+from gevinst.report import explore, params, text
 
 # %% tags=["parameters"]
-project_id = "digital-dialog"
-workspace = "data"
-as_of = ""
-lang = "nb"
+project_id: str = "digital-dialog"  # prosjektets ID (filnavnet i projects/ uten .yaml); prosjektet som vises først
+workspace: str = ""  # arbeidsområdet; tomt: $GEVINST_WORKSPACE, ellers nærmeste data/ med gevinst.yaml herfra og oppover
+as_of: str = ""  # per dato, ÅÅÅÅ-MM-DD; tomt: i dag
+lang: str = "nb"  # språk: nb (bokmål) eller en (English)
 
 # %%
-as_of_date = text.parse_as_of(as_of, dt.date.today())
-loaded = load(Path(workspace), lang=lang)
-h = text.headings(lang)
+p = params.notebook_parameters(project_id=project_id, workspace=workspace, as_of=as_of, lang=lang)
+as_of_date, lang = p.as_of, p.lang
+loaded = load(p.root, lang=lang)
 
 # %%
 text.show_explore_title(loaded.workspace, as_of_date, lang)
-text.show_heading(h.assumptions)
-app = explore.Explorer(loaded.plans, loaded.workspace, project_id, lang)
-app.display()
-
-# %%
-text.show_heading(h.results_now)
-app.update()
+app = explore.Explorer(loaded.plans, loaded.workspace, p.project_id, lang)
+app.show()

@@ -52,7 +52,7 @@ def test_parameters_cell_is_tagged_and_is_the_only_place_with_literals(name):
     nb = jupytext.read(NOTEBOOKS / f"{name}.py")
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    names = set(re.findall(r"^(\w+)\s*=", tagged[0].source, flags=re.M))
+    names = set(re.findall(r"^(\w+)\s*(?::\s*\w+\s*)?=", tagged[0].source, flags=re.M))
     assert names == PARAMETERS
     for cell in nb.cells:
         if cell.cell_type != "code" or cell is tagged[0]:

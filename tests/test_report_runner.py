@@ -29,11 +29,11 @@ from gevinst.io import workspace as ws
 from gevinst.io.yamlfile import load_yaml
 from gevinst.report import locate
 from gevinst.report.fingerprint import input_digest, input_files, input_fingerprint
+from gevinst.report.params import check_as_of
 from gevinst.report.runner import (
     LOCK_NAME,
     PORTFOLIO_KEY,
     ReportsLocked,
-    _as_of,
     run_reports,
 )
 from gevinst.report.warmkernel import WarmKernel
@@ -267,8 +267,8 @@ def test_ids_and_arguments_are_checked(small: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["report", "--workspace", str(small)]).exit_code == 2
     assert runner.invoke(cli, ["report", "alfa", "--all", "--workspace", str(small)]).exit_code == 2
-    assert _as_of(None) == dt.date.today()
-    assert _as_of("2026-01-31") == dt.date(2026, 1, 31)
+    assert check_as_of(None, dt.date.today()) == dt.date.today()
+    assert check_as_of("2026-01-31", dt.date.today()) == dt.date(2026, 1, 31)
 
 
 def test_some_projects_only_and_the_open_hint(small: Path, tmp_path: Path) -> None:

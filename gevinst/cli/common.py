@@ -37,7 +37,7 @@ def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "workspace",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Arbeidsområdet (mappe). Standard: $GEVINST_WORKSPACE eller ./data",
+        help="Arbeidsområdet (mappe). Standard: $GEVINST_WORKSPACE, ellers nærmeste data/ med gevinst.yaml herfra og oppover",
     )(func)
 
 

@@ -24,6 +24,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "tracking": ("status", "measure", "owners", "portfolio"),
     "report": ("report",),
     "synth": ("synth",),
+    "explore": ("explore",),
 }
 """Module under :mod:`gevinst.cli` → the names of the commands in its ``COMMANDS``."""
 

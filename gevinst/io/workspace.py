@@ -45,12 +45,31 @@ MEASUREMENT_COLUMNS: list[str] = list(Measurement.model_fields)
 ENV_VAR = "GEVINST_WORKSPACE"
 
 
-def resolve_root(arg: str | os.PathLike[str] | None = None) -> Path:
-    """``--workspace`` if given, else ``$GEVINST_WORKSPACE``, else ``./data``."""
+def resolve_root(
+    arg: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None
+) -> Path:
+    """Where the workspace is – the one rule that the CLI, the runner and the notebooks follow.
+
+    1. ``arg`` (``--workspace``, the notebooks' ``workspace`` parameter) when given;
+    2. else ``$GEVINST_WORKSPACE`` when set;
+    3. else the nearest ``data/`` holding a ``gevinst.yaml``, looking in ``start`` (the
+       working directory by default) and then in each folder above it – so a notebook
+       whose kernel starts in ``notebooks/`` finds the checkout's ``data/``;
+    4. else ``data`` (relative: the error then names ``data/gevinst.yaml``).
+
+    A workspace found in the working directory itself is returned as ``data``
+    (relative, as the user would type it); one found higher up as an absolute path.
+    """
     if arg:
         return Path(arg)
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
+    here = Path(start) if start is not None else Path.cwd()
+    here = here.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "data"
+        if (candidate / CONFIG_NAME).is_file():
+            return Path("data") if start is None and folder == here else candidate
     return Path("data")
 
 

@@ -44,7 +44,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from gevinst.report import locate
+from gevinst.report import locate, meta
 
 DATA_PRIORITY = [
     "text/html",
@@ -58,8 +58,9 @@ DATA_PRIORITY = [
 """Which representation of an output the HTML shows (first present wins). No
 JavaScript and no widget views: the report must work without scripts."""
 
-REMOVE_CELL_TAGS = {"remove-cell", "remove_cell", "parameters", "injected-parameters"}
-REMOVE_OUTPUT_TAGS = {"remove-output", "remove_output"}
+# Cells tagged remove-cell/parameters/injected-parameters and outputs tagged remove-output
+# are left out by the template itself (templates/gevinst_html), so that a report converted
+# by hand with `jupyter nbconvert --template` leaves out the same cells.
 
 ALLOWED_TAGS = frozenset(
     """a abbr article aside b bdi bdo blockquote br caption cite code col colgroup data dd del
@@ -160,9 +161,6 @@ def html_exporter(templates: str | Path | None = None):
         c.HTMLExporter.exclude_output_prompt = True
         c.HTMLExporter.embed_images = True
         c.NbConvertBase.display_data_priority = DATA_PRIORITY
-        c.TagRemovePreprocessor.enabled = True
-        c.TagRemovePreprocessor.remove_cell_tags = REMOVE_CELL_TAGS
-        c.TagRemovePreprocessor.remove_all_outputs_tags = REMOVE_OUTPUT_TAGS
         exporter = HTMLExporter(config=c)
         _EXPORTERS[key] = exporter
     return exporter
@@ -170,7 +168,7 @@ def html_exporter(templates: str | Path | None = None):
 
 def notebook_to_html(nb, *, templates: str | Path | None = None, title: str = "") -> str:
     """Export an executed notebook (a ``NotebookNode``) to the finished report HTML."""
-    lang = (nb.metadata.get("gevinst") or {}).get("lang", "nb")
+    lang = meta.from_notebook(nb).get("lang", "nb")
     resources = {"metadata": {"name": title or "Rapport"}}
     body, _ = html_exporter(templates).from_notebook_node(nb, resources=resources)
     return finish_html(body, lang=lang)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import html
 import io
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
@@ -49,6 +48,7 @@ from gevinst.report.text import (
     STATUS_SYMBOL,
     count_words,
     display_html,
+    esc,
     fmt_date,
     fmt_nok,
     fmt_number,
@@ -221,14 +221,19 @@ def figure_html(
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     width_px = round(fig.get_figwidth() * 96)  # CSS pixels at the figure's size in inches
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return image_html(buf.getvalue(), alt, width=width_px, caption=caption)
+
+
+def image_html(png: bytes, alt: str, *, width: int, caption: str | None = None) -> str:
+    """A PNG as an HTML ``<figure>`` (``data:`` URI) with escaped alt text and caption."""
+    data = base64.b64encode(png).decode("ascii")
     parts = [
         '<figure class="gevinst-figure">',
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-        f'style="max-width:100%;height:auto" width="{width_px}">',
+        f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}" '
+        f'style="max-width:100%;height:auto" width="{int(width)}">',
     ]
     if caption:
-        parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
+        parts.append(f"<figcaption>{esc(caption)}</figcaption>")
     parts.append("</figure>")
     return "".join(parts)
 

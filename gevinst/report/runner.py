@@ -51,15 +51,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gevinst import __version__
 from gevinst.errors import ENVIRONMENT_ERRNOS, EnvironmentFault, InputError, Issue
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
-from gevinst.report import lifecycle, locate
-from gevinst.report.fingerprint import input_digest
+from gevinst.report import lifecycle, locate, meta, params
 from gevinst.report.lifecycle import RunInterrupted
 from gevinst.report.runlock import ReportsLocked, RunLock
-from gevinst.report.text import fmt_date, parse_as_of, t
+from gevinst.report.text import t
 
 PORTFOLIO_KEY = "portefolje"
 """File stem of the portfolio report (``portefolje.html``)."""
@@ -168,7 +166,7 @@ class RunSummary:
 
 
 def run_reports(
-    workspace: str | os.PathLike[str],
+    workspace: str | os.PathLike[str] | None,
     project_ids: Sequence[str] | None = None,
     *,
     portfolio: bool | None = None,
@@ -206,10 +204,10 @@ def run_reports(
     and :attr:`RunSummary.exit_code`.
     """
     started = time.perf_counter()
-    if lang not in ("nb", "en"):
-        raise InputError([Issue("not_allowed", field="lang", found=lang, allowed="nb, en")])
-    day = _as_of(as_of)
-    root = Path(workspace).resolve()
+    # the notebooks' own parameter checks, before anything runs: bad input, exit 2
+    lang = params.check_lang(lang)
+    day = params.check_as_of(as_of, dt.date.today(), lang)
+    root = ws.resolve_root(workspace).resolve()
     loaded = ws.load_valid(root, lang=lang)
     if project_ids is None:
         ids = sorted({*loaded.plans, *loaded.excluded})
@@ -277,15 +275,6 @@ def _writable(path: Path):
         raise EnvironmentFault.from_oserror(exc, str(exc.filename or path)) from None
 
 
-def _as_of(value: dt.date | str | None) -> dt.date:
-    try:
-        return parse_as_of(value, dt.date.today())
-    except ValueError:
-        raise InputError(
-            [Issue("bad_date", field="as_of", found=value, allowed="ÅÅÅÅ-MM-DD")]
-        ) from None
-
-
 @dataclass(frozen=True)
 class _Context:
     """What every task of one run shares."""
@@ -303,31 +292,24 @@ class _Context:
 
 
 def _task(c: _Context, project_id: str | None) -> ReportTask:
-    en = c.lang == "en"
     if project_id is None:
         key = PORTFOLIO_KEY
         notebook = c.notebooks / locate.PORTFOLIO_NOTEBOOK
-        org = c.loaded.workspace.organisation
-        title = f"Portfolio report: {org}" if en else f"Porteføljerapport: {org}"
+        kind, name = "portfolio", c.loaded.workspace.organisation
     else:
         key = project_id
         notebook = c.notebooks / locate.PROJECT_NOTEBOOK
-        name = c.loaded.plans[project_id].project.name
-        title = f"Project report: {name}" if en else f"Prosjektrapport: {name}"
-    digest = input_digest(c.root, project_id)
-    metadata = {
-        "kind": "portfolio" if project_id is None else "project",
-        "project_id": project_id or "",
-        "title": title,
-        "lang": c.lang,
-        "as_of": c.day.isoformat(),
-        "as_of_text": _date_text(c.day, c.lang),
-        "fingerprint": digest[:12],
-        "fingerprint_sha256": digest,
-        "version": __version__,
-        "run_at": c.run_at.isoformat(),
-        "run_at_text": _time_text(c.run_at, c.lang),
-    }
+        kind, name = "project", c.loaded.plans[project_id].project.name
+    # the same metadata the notebook displays for the template (gevinst.report.meta)
+    metadata = meta.report_metadata(
+        kind=kind,
+        name=name,
+        root=c.root,
+        project_id=project_id,
+        as_of=c.day,
+        lang=c.lang,
+        run_at=c.run_at,
+    )
     parameters = {
         "project_id": project_id or "",
         "workspace": str(c.root),
@@ -359,17 +341,6 @@ def _cost(loaded: ws.Loaded, project_id: str | None) -> float:
         return 6 + 0.5 * len(loaded.plans)
     plan = loaded.plans[project_id]
     return 12 + len(plan.benefits) + len(plan.disbenefits) + 0.5 * len(plan.result_goals)
-
-
-def _date_text(day: dt.date, lang: str) -> str:
-    """The footer's date: Norwegian as in the report body (25.11.2026), English in ISO 8601."""
-    return day.isoformat() if lang == "en" else fmt_date(day, lang)
-
-
-def _time_text(t: dt.datetime, lang: str) -> str:
-    if lang == "en":
-        return t.strftime("%Y-%m-%d %H:%M %Z").strip()
-    return f"{fmt_date(t.date(), lang)} kl. {t:%H.%M}"
 
 
 def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) -> list[ReportResult]:

@@ -15,7 +15,6 @@ a notebook.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from gevinst.model import tracking
 from gevinst.model.schema import IMPACT_SYMBOLS, Plan
 from gevinst.report.text import (
     display_html,
+    esc,
     fmt_date,
     fmt_nok,
     fmt_number,
@@ -738,7 +738,7 @@ def table_html(
     caption and the empty-table sentence default to the table's own
     (``df.attrs["caption"]``, ``df.attrs["empty"]``).
     """
-    e = html.escape
+    e = esc
     caption = caption if caption is not None else df.attrs.get("caption", "")
     if df.empty:
         note = empty or df.attrs.get("empty") or t(lang, "Ingen rader.", "No rows.")

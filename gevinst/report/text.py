@@ -65,6 +65,21 @@ MONTHS = {
 }
 
 
+def esc(text: object) -> str:
+    """Plan text → HTML text: the one escaping helper for everything that reaches an output.
+
+    ``&``, ``<``, ``>``, ``"`` and ``'`` become entities, so a project name such as
+    ``<img src=x onerror=alert(1)>`` is shown as text, in element content and in
+    attribute values alike. Every HTML fragment the package builds (headings,
+    paragraphs, tables, figures' alt text, the explorer) escapes through this
+    function; ``tests/test_safe_rendering.py`` checks that nothing else does.
+
+    >>> esc('<b title="x">Tinn & Notodden</b>')
+    '&lt;b title=&quot;x&quot;&gt;Tinn &amp; Notodden&lt;/b&gt;'
+    """
+    return html.escape(str(text), quote=True)
+
+
 def t(lang: str, nb: str, en: str) -> str:
     """Pick the Norwegian or the English text."""
     return en if lang == "en" else nb
@@ -385,7 +400,7 @@ class Summary:
 
     def to_html(self) -> str:
         """Accessible HTML: headings, a table of key figures with row headers; all text escaped."""
-        e = html.escape
+        e = esc
         lang = self.lang
         out = [f'<section class="gevinst-summary" lang="{e(lang)}">']
         out.append(
@@ -643,14 +658,18 @@ def headings(lang: str = "nb") -> SimpleNamespace:
 def heading_html(title: str, level: int = 2) -> str:
     """A real HTML heading ``<h1>``–``<h6>``; the title is escaped."""
     level = min(6, max(1, int(level)))
-    return f"<h{level}>{html.escape(title)}</h{level}>"
+    return f"<h{level}>{esc(title)}</h{level}>"
 
 
-def display_html(markup: str, plain: str) -> None:
-    """Display HTML in a notebook, with a plain-text fallback (what every ``show_*`` does)."""
+def display_html(markup: str, plain: str, *, extra: dict[str, Any] | None = None) -> None:
+    """Display HTML in a notebook, with a plain-text fallback (what every ``show_*`` does).
+
+    ``extra`` adds representations to the same output (the explorer adds its widget view,
+    which JupyterLab and Voilà show in place of the HTML).
+    """
     from IPython.display import display
 
-    display({"text/html": markup, "text/plain": plain}, raw=True)
+    display({**(extra or {}), "text/html": markup, "text/plain": plain}, raw=True)
 
 
 def show_heading(key_or_title: str, lang: str = "nb", level: int = 2) -> None:
@@ -673,7 +692,7 @@ def _title(plan: Any, as_of: dt.date, lang: str, kind: str) -> tuple[str, str]:
 
 
 def _title_markup(head: str, sub: str) -> str:
-    return f'{heading_html(head, 1)}<p class="gevinst-subtitle">{html.escape(sub)}</p>'
+    return f'{heading_html(head, 1)}<p class="gevinst-subtitle">{esc(sub)}</p>'
 
 
 def title_html(plan: Any, as_of: dt.date, lang: str = "nb", *, kind: str = "project_report") -> str:
@@ -707,7 +726,7 @@ def _show_title(head: str, organisation: str, as_of: dt.date, lang: str) -> None
 def paragraph_html(sentences: str | Sequence[str]) -> str:
     """``<p>`` with the text escaped."""
     text = sentences if isinstance(sentences, str) else " ".join(sentences)
-    return f"<p>{html.escape(text)}</p>"
+    return f"<p>{esc(text)}</p>"
 
 
 def show_text(sentences: str | Sequence[str]) -> None:
