@@ -39,7 +39,8 @@ budget saving, lowers them):
 * ``costs`` = the three categories + ``tax_financing_cost``;
 * ``benefits_gross`` (gevinster), ``disbenefits`` (ulemper, positive),
   ``benefits`` = gevinster − ulemper; ``cash_benefits`` = cash gevinster − cash
-  ulemper;
+  ulemper; ``cash_benefits_gross`` = cash gevinster alone (part of
+  ``benefits_gross``, so never more than it);
 * ``net`` = ``benefits`` − ``costs``; ``present_value`` = ``net`` ·
   ``discount_factor``; ``cumulative_present_value``; ``cumulative_net``;
 * ``take_outs``: planned uttak (the budget picture, not in the NPV).
@@ -102,6 +103,7 @@ PER_YEAR_COLUMNS = [
     "disbenefits",
     "benefits",
     "cash_benefits",
+    "cash_benefits_gross",
     "budget_cost",
     "net",
     "cumulative_net",
@@ -380,7 +382,8 @@ def per_year_table(
     internal = total(lines.category_mask(CostCategory.INTERNAL.value))
     gross = total(lines.is_benefit)
     dis = total(lines.is_disbenefit)
-    cash = total(lines.is_cash & lines.is_benefit) - total(lines.is_cash & lines.is_disbenefit)
+    cash_gross = total(lines.is_cash & lines.is_benefit)
+    cash = cash_gross - total(lines.is_cash & lines.is_disbenefit)
     budget_cost = investment + operation - cash
     tax = tax_rate * budget_cost + 0.0  # + 0.0 turns −0.0 into 0.0
     costs = investment + operation + internal + tax
@@ -400,6 +403,7 @@ def per_year_table(
             "disbenefits": dis,
             "benefits": benefits,
             "cash_benefits": cash,
+            "cash_benefits_gross": cash_gross,
             "budget_cost": budget_cost,
             "net": net,
             "cumulative_net": np.cumsum(net),
