@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -55,6 +57,7 @@ show(figures.benefit_map(plan, lang))
 text.show_heading(h.benefits)
 text.show_text(text.status_sentence(statuses, as_of_date, lang))
 show_table(tables.benefit_status_table(statuses, lang), lang=lang)
+show_table(tables.benefit_detail_table(statuses, lang), lang=lang)
 
 # %%
 text.show_heading(h.benefit_charts)
@@ -76,6 +79,7 @@ show(figures.tornado(result, lang))
 show_table(tables.sensitivity_table(result, lang), row_headers=True, lang=lang)
 show(figures.monte_carlo_histogram(result, lang))
 show_table(tables.cash_flow_table(result, lang), row_headers=True, lang=lang)
+show_table(tables.present_value_table(result, lang), row_headers=True, lang=lang)
 
 # %%
 text.show_heading(h.municipalities)

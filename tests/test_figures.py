@@ -437,22 +437,48 @@ def example(workspace: Path):
     return load(workspace)
 
 
-def test_every_figure_on_the_example_workspace(example):
-    as_of = dt.date(2026, 11, 25)
-    ws = example.workspace
-    assert example.plans, "the example workspace has projects"
-    for pid, plan in example.plans.items():
-        charts = project_charts(plan, ws, example.measurements.get(pid, []), as_of, "nb")
-        for name, chart in charts.items():
-            assert_chart(chart), (pid, name)
-            chart.figure.clear()
-    for chart in portfolio_charts(example.plans, ws, example.measurements, as_of, "nb").values():
-        assert_chart(chart)
-
-
 def test_portfolio_figures_in_english(example):
     charts = portfolio_charts(
         example.plans, example.workspace, example.measurements, dt.date(2026, 11, 25), "en"
     )
     assert charts["portfolio_overview"].alt.startswith("The portfolio as of 25 Nov 2026")
     assert "✔ On track" in texts(charts["portfolio_status_counts"].figure)
+
+
+# --------------------------------------------------------------------------- legibility
+
+
+def legibility(chart: Chart) -> tuple[float, int]:
+    """(the smallest text size drawn, in pt; the width it is shown at, in CSS px)."""
+    fig = chart.figure
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=72, bbox_inches="tight")
+    sizes = [
+        x.get_fontsize() for x in fig.findobj(Text) if x.get_visible() and x.get_text().strip()
+    ]
+    return min(sizes), figures.css_width(buf.getvalue(), 72)
+
+
+def test_every_figure_on_the_example_workspace_draws_legibly(example):
+    # Every figure draws (assert_chart). Legibility: body text is 16 px (templates/gevinst_html); 0.8 × 16 = 12.8 px = 9.6 pt at 96 px
+    # per inch. Every chart is drawn at most 960 px wide (the report column), so it is
+    # shown at the size it was drawn (tests/test_report_axe.py checks that in a browser).
+    assert figures.SMALL_PT * 96 / 72 >= 0.8 * 16
+    as_of = dt.date(2026, 12, 1)
+    ws = example.workspace
+    charts = {}
+    for pid, plan in example.plans.items():
+        for name, chart in project_charts(plan, ws, example.measurements.get(pid, []), as_of,
+                                          "nb").items():  # fmt: skip
+            charts[(pid, name)] = chart
+    for name, chart in portfolio_charts(example.plans, ws, example.measurements, as_of,
+                                        "nb").items():  # fmt: skip
+        charts[("portfolio", name)] = chart
+    bad = []
+    for key, chart in charts.items():
+        assert_chart(chart)
+        smallest, width = legibility(chart)
+        if smallest < figures.SMALL_PT or width > figures.MAX_WIDTH_IN * 96:
+            bad.append((key, smallest, width))
+        chart.figure.clear()
+    assert bad == [], "\n".join(map(str, bad))

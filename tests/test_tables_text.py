@@ -240,40 +240,46 @@ def project():
 def test_benefit_status_table_has_norwegian_headers_and_symbols(project):
     _plan, _ws, statuses, _r = project
     df = tables.benefit_status_table(statuses)
+    # Seven columns, so that it fits 1 280 px; owner, plan and latest value in the detail table
     assert list(df.columns) == [
         "ID",
         "Gevinst",
-        "Gevinsteier",
         "Status",
         "Realisert andel",
         "Planlagt andel",
-        "Siste måling",
-        "Plan: nullpunkt → mål",
-        "Enhet",
         "Prognose ved måldato",
         "Neste måling",
     ]
     assert list(df["ID"]) == ["G1", "G2", "G3", "U1"]
     row = df.set_index("ID").loc["G1"]
     assert row["Status"] == "▲ Litt bak"
-    assert row["Siste måling"] == f"44{NBSP}000 (30.09.2025)"
-    assert row["Plan: nullpunkt → mål"] == f"52{NBSP}000 → 36{NBSP}000 innen 31.12.2026"
-    assert row["Enhet"] == "henvendelser/år"
     assert row["Realisert andel"] == f"50{NBSP}%"
+    detail = tables.benefit_detail_table(statuses)
+    assert list(detail.columns) == ["ID", "Gevinsteier", "Plan: nullpunkt → mål", "Siste måling"]
+    drow = detail.set_index("ID").loc["G1"]
+    assert drow["Siste måling"] == f"44{NBSP}000 (30.09.2025)"
+    assert drow["Plan: nullpunkt → mål"] == (
+        f"52{NBSP}000 → 36{NBSP}000{NBSP}henvendelser/år innen 31.12.2026"
+    )
     assert df.set_index("ID").loc["G2", "Neste måling"].endswith("(forfalt)")
     assert df.set_index("ID").loc["U1", "Gevinst"].endswith("(ulempe)")
     assert df.attrs["caption"] == "Gevinster og ulemper: status mot plan"
     en = tables.benefit_status_table(statuses, "en")
-    assert "Benefit owner" in en.columns and en.iloc[0]["Status"] == "▲ Slightly behind"
+    assert en.iloc[0]["Status"] == "▲ Slightly behind"
+    assert "Benefit owner" in tables.benefit_detail_table(statuses, "en").columns
 
 
 def test_plan_tables_have_norwegian_headers(project):
     plan, _ws, statuses, result = project
-    assert list(tables.result_goal_table(statuses).columns)[:4] == [
+    assert list(tables.result_goal_table(statuses).columns) == [
         "ID",
         "Resultatmål",
-        "Ansvarlig",
         "Status",
+        "Realisert andel",
+        "Planlagt andel",
+        "Ansvarlig",
+        "Plan: nullpunkt → mål",
+        "Siste måling",
     ]
     assert list(tables.goal_table(plan)["Nivå"]) == [
         "Hovedmål",
@@ -312,6 +318,9 @@ def test_plan_tables_have_norwegian_headers(project):
     assert muni.iloc[-1]["Andel"] == f"100,0{NBSP}%"
     flows = tables.cash_flow_table(result)
     assert flows.columns[0] == "År" and len(flows) == 8
+    pv = tables.present_value_table(result)
+    assert list(pv.columns) == ["År", "Netto", "Diskonteringsfaktor", "Nåverdi",
+                                "Akkumulert nåverdi"]  # fmt: skip
     sens = tables.sensitivity_table(result)
     assert sens.columns[0] == "Forutsetning"
 

@@ -86,11 +86,20 @@ STATUS_HATCH = {"green": "", "yellow": "..", "red": "xx", "grey": "//"}
 WRAP = 32
 """Characters per line in boxes and labels."""
 
+SMALL_PT = 10.0
+"""The smallest chart text, in points. Charts are shown at the size they were drawn
+(:func:`css_width`, at most 10 inches = the 960 px column), so 10 pt is 13,3 CSS px:
+more than 0,8 × the report's 16 px body text (12,8 px), as issue 8 asks."""
+NORMAL_PT = 10.5
+LARGE_PT = 12.0
+MAX_WIDTH_IN = 10.0
+"""The widest a drawn chart may be (legends included): the report column, 960 CSS px."""
+
 _RC = {
     "text.parse_math": False,  # plan text is plain text: "$" is a dollar sign
     "font.family": "DejaVu Sans",
-    "font.size": 9.5,
-    "axes.titlesize": 11,
+    "font.size": NORMAL_PT,
+    "axes.titlesize": LARGE_PT,
     "axes.titleweight": "bold",
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -170,7 +179,7 @@ def _as_of_line(ax: Any, as_of: dt.date, lang: str) -> None:
         rotation=90,
         va="top",
         ha="right",
-        fontsize=8,
+        fontsize=SMALL_PT,
         bbox={
             "boxstyle": "square,pad=0.1",
             "facecolor": "white",
@@ -214,7 +223,7 @@ def figure_html(
     fig, alt = _unpack(chart, alt)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    width_px = round(fig.get_figwidth() * 96)  # CSS pixels at the figure's size in inches
+    width_px = css_width(buf.getvalue(), dpi)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     parts = [
         '<figure class="gevinst-figure">',
@@ -225,6 +234,19 @@ def figure_html(
         parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
     parts.append("</figure>")
     return "".join(parts)
+
+
+CSS_PX_PER_INCH = 96
+"""CSS pixels per inch: a chart is shown at the size it was drawn, so 10 pt text is 13,3 px."""
+
+
+def css_width(png: bytes, dpi: float) -> int:
+    """The width in CSS px at which a PNG drawn at ``dpi`` shows its true size.
+
+    Read from the PNG header (IHDR: width as 4 bytes big-endian at offset 16); with
+    ``bbox_inches="tight"`` it is the drawn area, legends outside the axes included.
+    """
+    return round(int.from_bytes(png[16:20], "big") / dpi * CSS_PX_PER_INCH)
 
 
 def _unpack(chart: Chart | Figure | tuple, alt: str | None) -> tuple[Figure, str]:
@@ -285,9 +307,9 @@ def _box(
     head, _, body = text.partition("\n")
     n = body.count("\n") + 1 if body else 0
     top = y + (h - (n + 1) * _LINE) / 2
-    ax.text(x + 0.3, top, head, va="top", ha="left", fontsize=9, fontweight="bold")
+    ax.text(x + 0.3, top, head, va="top", ha="left", fontsize=SMALL_PT, fontweight="bold")
     if body:
-        ax.text(x + 0.3, top + _LINE, body, va="top", ha="left", fontsize=9, linespacing=1.25)
+        ax.text(x + 0.3, top + _LINE, body, va="top", ha="left", fontsize=SMALL_PT, linespacing=1.25)
 
 
 _UNIT_IN = 0.19
@@ -377,7 +399,7 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
 
     header = 3.4
     bottom = total + 0.4
-    fig = Figure(figsize=(10.0, (bottom + header) * _UNIT_IN))
+    fig = Figure(figsize=(9.4, (bottom + header) * _UNIT_IN))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.2, col_x[2] + col_w + 0.2)
     ax.set_ylim(bottom, -header)
@@ -400,9 +422,9 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
         t(lang, "Hovedmål", "Main goal"),
     ]
     for x, head in zip(col_x, heads, strict=True):
-        ax.text(x, -1.4, head, fontsize=10.5, fontweight="bold", va="top")
+        ax.text(x, -1.4, head, fontsize=NORMAL_PT, fontweight="bold", va="top")
     title = t(lang, f"Gevinstkart: {plan.project.name}", f"Benefits map: {plan.project.name}")
-    ax.text(0, -header + 0.2, wrap(title, 100), fontsize=11, fontweight="bold", va="top")
+    ax.text(0, -header + 0.2, wrap(title, 100), fontsize=LARGE_PT, fontweight="bold", va="top")
 
     # alt text: the structure in words
     n_r, n_b, n_d = len(plan.result_goals), len(plan.benefits), len(plan.disbenefits)
@@ -500,7 +522,7 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
                 c + 0.45,
                 p - 0.45,
                 risk_level(p, c, lang),
-                fontsize=6.5,
+                fontsize=SMALL_PT,
                 ha="right",
                 va="bottom",
                 color="#333333",
@@ -513,7 +535,7 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
                     wrap(", ".join(ids), 12),
                     ha="center",
                     va="center",
-                    fontsize=10,
+                    fontsize=NORMAL_PT,
                     fontweight="bold",
                 )
     ax.set_xlim(0.5, 5.5)
@@ -576,11 +598,11 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
     """
     p = plan.project
     items = sorted(plan.milestones, key=lambda m: (m.date, m.id))
-    fig = Figure(figsize=(10.0, 3.9), layout="constrained")
+    fig = Figure(figsize=(9.4, 3.9), layout="constrained")
     ax = fig.add_subplot()
     start = min([p.start_date, as_of, *(m.date for m in items)])
     end = max([p.end_date, as_of, *(m.date for m in items)])
-    margin = dt.timedelta(days=max(30, (end - start).days // 20))
+    margin = dt.timedelta(days=max(45, (end - start).days // 12))
     ax.axhspan(-0.12, 0.12, xmin=0, xmax=1, color="#F2F2F2", zorder=0)
     ax.plot(
         [p.start_date, p.end_date],
@@ -616,7 +638,7 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
             label_text,
             ha="center",
             va="bottom" if level > 0 else "top",
-            fontsize=8,
+            fontsize=SMALL_PT,
             fontweight="bold" if is_dp else "normal",
             bbox={
                 "boxstyle": "round,pad=0.2",
@@ -665,7 +687,7 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
                 label=label,
             )
         )
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=SMALL_PT)
     ax.set_title(
         t(lang, "Milepæler og beslutningspunkter", "Milestones and decision points"), loc="left"
     )
@@ -839,7 +861,7 @@ def benefit_chart(
         0.0,
         wrap(badge, 28),
         transform=ax.transAxes,
-        fontsize=9,
+        fontsize=SMALL_PT,
         fontweight="bold",
         va="bottom",
         bbox={
@@ -848,7 +870,7 @@ def benefit_chart(
             "edgecolor": STATUS_COLOUR[status.status],
         },
     )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
     return Chart(fig, _benefit_alt(item, status, fc, lang))
 
@@ -945,7 +967,7 @@ def result_progress(
         if s.realised_share is not None:
             text += f": {fmt_percent(s.realised_share, lang, 0)}"
         text += f" (plan {fmt_percent(s.planned_share, lang, 0)})"  # "plan" in both languages
-        ax.text(max(realised, s.planned_share, 0) + 0.02, y, text, va="center", fontsize=8.5)
+        ax.text(max(realised, s.planned_share, 0) + 0.02, y, text, va="center", fontsize=SMALL_PT)
     ax.set_yticks(ypos, labels)
     ax.invert_yaxis()
     ax.set_xlim(min(0.0, *(s.realised_share or 0 for s in rows)) if rows else 0.0, right * 1.6)
@@ -968,7 +990,7 @@ def result_progress(
         )
     ]
     handles += _status_handles([k for k in STATUS_ORDER if any(s.status == k for s in rows)], lang)
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=SMALL_PT)
     title = (
         t(lang, "Resultatmål: realisert mot planlagt", "Result goals: realised against planned")
         if kinds == ("result",)
@@ -1101,7 +1123,7 @@ def cash_flow(cba: Any, lang: str = "nb") -> Chart:
     ax.plot(years, py["net"], color=BLACK, marker="o", linewidth=1.8, label=t(lang, "Netto", "Net"))
     ax.axhline(0, color=BLACK, linewidth=0.8)
     _years_and_millions(ax, years, lang)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1213,12 +1235,12 @@ def cumulative_discounted(cba: Any, lang: str = "nb") -> Chart:
         xytext=(6, 0),
         textcoords="offset points",
         va="center",
-        fontsize=9,
+        fontsize=SMALL_PT,
         fontweight="bold",
     )
     _years_and_millions(ax, years, lang)
     ax.set_xlim(years[0] - 0.6, years[-1] + 1.6)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=SMALL_PT)
     ax.set_title(
         t(lang, "Akkumulert diskontert kontantstrøm", "Cumulative discounted cash flow"), loc="left"
     )
@@ -1300,7 +1322,7 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
         ),
         Line2D([], [], color=VERMILLION, linestyle=":", label=t(lang, "NNV = 0", "NPV = 0")),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1396,7 +1418,7 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     ax.xaxis.set_major_formatter(_mill_formatter(lang))
     ax.set_xlabel(t(lang, "Netto nåverdi, millioner kroner", "Net present value, NOK million"))
     ax.set_ylabel(t(lang, "Antall trekk", "Number of draws"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1455,7 +1477,7 @@ def municipality_bars(cba: Any, lang: str = "nb") -> Chart:
             label=t(lang, "Netto nåverdi", "Net present value"),
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1501,7 +1523,7 @@ def _npv_and_nok_panels(
     when missing), right the planned NOK so far as an outline with the realised
     NOK as a filled bar inside; both axes in millions of kroner.
     """
-    fig = Figure(figsize=(10.0, 1.6 + row_height * max(1, len(lines))), layout="constrained")
+    fig = Figure(figsize=(9.4, 1.6 + row_height * max(1, len(lines))), layout="constrained")
     ax_npv, ax_nok = fig.subplots(1, 2, sharey=True)
     for y, line in enumerate(lines):
         if line.npv is not None:
@@ -1516,7 +1538,7 @@ def _npv_and_nok_panels(
                 linewidth=0.5,
             )
         else:
-            ax_npv.text(0, y, t(lang, " ikke beregnet", " not computed"), va="center", fontsize=8)
+            ax_npv.text(0, y, t(lang, " ikke beregnet", " not computed"), va="center", fontsize=SMALL_PT)
         ax_nok.barh(
             y, line.planned_nok, height=0.6, facecolor="white", edgecolor=BLACK, linewidth=1.0
         )
@@ -1548,7 +1570,7 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
                 y,
                 f" {fmt_percent(share, lang, 0)}",
                 va="center",
-                fontsize=8,
+                fontsize=SMALL_PT,
             )
     for ax in (ax_npv, ax_nok):
         ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
@@ -1580,7 +1602,7 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
             label=t(lang, "Realisert hittil (andel av plan)", "Realised so far (share of plan)"),
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=SMALL_PT)
     if not lines:
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
@@ -1623,7 +1645,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
     """
     lines = list(rollup.projects)
     n = max(1, len(lines))
-    fig = Figure(figsize=(10.0, 1.6 + 0.55 * n), layout="constrained")
+    fig = Figure(figsize=(9.4, 1.6 + 0.55 * n), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     for ax, attr, title in (
         (axes[0], "benefits", t(lang, "Gevinster og ulemper", "Benefits and dis-benefits")),
@@ -1652,7 +1674,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
                     f"{STATUS_SYMBOL[st]} {k}",
                     ha="center",
                     va="center",
-                    fontsize=8.5,
+                    fontsize=SMALL_PT,
                     fontweight="bold",
                     bbox={
                         "boxstyle": "round,pad=0.15",
@@ -1676,7 +1698,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
         )
         for s in STATUS_ORDER
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=SMALL_PT)
     fig.suptitle(
         t(
             lang,
@@ -1685,7 +1707,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
         ),
         x=0.01,
         ha="left",
-        fontsize=11,
+        fontsize=LARGE_PT,
         fontweight="bold",
     )
     if not lines:
@@ -1741,7 +1763,7 @@ def portfolio_municipalities(rollup: Any, lang: str = "nb") -> Chart:
             facecolor=GREEN, edgecolor=BLACK, label=t(lang, "Realisert hittil", "Realised so far")
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=SMALL_PT)
     if not lines:
         return Chart(fig, t(lang, "Ingen kommuner.", "No municipalities."))
     top = max(lines, key=lambda m: m.npv or 0.0)

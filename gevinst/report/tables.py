@@ -40,6 +40,7 @@ from gevinst.report.text import (
     status_label,
     switching_text,
     t,
+    text_html,
 )
 
 
@@ -158,7 +159,7 @@ def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
         "planned": fmt_percent(s.planned_share, lang, 0),
         "latest": latest,
         "measured": _measured(s.latest_date, lang),
-        "plan": f"{fmt_value(s.baseline, lang)} → {fmt_value(s.target, lang)} "
+        "plan": f"{fmt_value(s.baseline, lang)} → {_value(s.target, s.unit, lang)} "
         f"{t(lang, 'innen', 'by')} {fmt_date(s.target_date, lang)}",
         "unit": s.unit,
         "forecast": forecast,
@@ -187,7 +188,11 @@ def _status_frame(
     return _frame(rows, list(c.values()), numeric, caption=caption, empty=empty)
 
 
-_STATUS_KEYS = ("id", "name", "owner", "status", "realised", "planned", "latest", "plan", "unit")
+_STATUS_KEYS = ("id", "name", "status", "realised", "planned")
+"""The status table's columns: what the reader scans (the detail table has the rest)."""
+
+_DETAIL_KEYS = ("id", "owner", "plan", "latest")
+"""The detail table under each status table: owner, plan and latest measurement."""
 
 
 def benefit_status_table(
@@ -196,14 +201,15 @@ def benefit_status_table(
     """Benefits (and ulemper) against plan: status as symbol and word, shares, forecast.
 
     Shares are of the planned change (0 % at the baseline, 100 % at the target);
-    "Siste måling" is the value with its date; the forecast is the linear trend
-    at the target date; "Neste måling" says "(forfalt)" when overdue.
+    the forecast is at the target date; "Neste måling" says "(forfalt)" when
+    overdue. Owner, plan and latest measurement are in
+    :func:`benefit_detail_table`, so that the table fits the page (1 280 px).
     """
     return _status_frame(
         [s for s in statuses if s.kind in kinds],
         lang,
         (*_STATUS_KEYS, "forecast", "next"),
-        {"name": ("Gevinst", "Benefit"), "owner": ("Gevinsteier", "Benefit owner")},
+        {"name": ("Gevinst", "Benefit")},
         caption=t(
             lang,
             "Gevinster og ulemper: status mot plan",
@@ -213,12 +219,30 @@ def benefit_status_table(
     )
 
 
+def benefit_detail_table(
+    statuses: Iterable[Any], lang: str = "nb", *, kinds: Sequence[str] = ("benefit", "disbenefit")
+) -> pd.DataFrame:
+    """The details behind :func:`benefit_status_table`: owner, plan (with unit), latest value."""
+    return _status_frame(
+        [s for s in statuses if s.kind in kinds],
+        lang,
+        _DETAIL_KEYS,
+        {"owner": ("Gevinsteier", "Benefit owner")},
+        caption=t(
+            lang,
+            "Gevinster og ulemper: eier, plan og siste måling",
+            "Benefits and dis-benefits: owner, plan and latest measurement",
+        ),
+        empty=t(lang, "Ingen gevinster er registrert.", "No benefits are registered."),
+    )
+
+
 def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame:
-    """Resultatmål against plan (same columns as the benefits, without the forecast)."""
+    """Resultatmål against plan: status, shares, responsible and plan (no forecast)."""
     return _status_frame(
         [s for s in statuses if s.kind == "result"],
         lang,
-        _STATUS_KEYS,
+        (*_STATUS_KEYS, "owner", "plan", "latest"),
         {"name": ("Resultatmål", "Result goal"), "owner": ("Ansvarlig", "Responsible")},
         caption=t(lang, "Resultatmål: status mot plan", "Result goals: status against plan"),
         empty=t(lang, "Ingen resultatmål er registrert.", "No result goals are registered."),
@@ -276,13 +300,50 @@ def key_figures_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
 
 
 def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
-    """The per-year table behind the cash-flow charts (NOK, real prices)."""
+    """«Kontantstrøm per år»: columns that add up, left to right (NOK, real prices).
+
+    Gevinster − Ulemper = Netto nytte; Netto nytte − Kostnader = Netto. "herav
+    kontant" is the cash part of the gross benefits (``cash_benefits_gross``), so
+    it is never more than the column it belongs to. The discounting is in
+    :func:`present_value_table`.
+    """
     c = {
         "year": t(lang, "År", "Year"),
-        "costs": t(lang, "Kostnader", "Costs"),
-        "benefits": t(lang, "Nytte", "Benefits"),
+        "gross": t(lang, "Gevinster", "Benefits"),
         "cash": t(lang, "herav kontant", "of which cash"),
         "dis": t(lang, "Ulemper", "Dis-benefits"),
+        "benefits": t(lang, "Netto nytte (gevinster − ulemper)", "Net benefits (benefits − dis-benefits)"),
+        "costs": t(lang, "Kostnader", "Costs"),
+        "net": t(lang, "Netto (nytte − kostnader)", "Net (benefits − costs)"),
+    }
+    rows = [
+        [
+            str(int(r.year)),
+            fmt_nok(r.benefits_gross, lang),
+            fmt_nok(r.cash_benefits_gross, lang),
+            fmt_nok(r.disbenefits, lang),
+            fmt_nok(r.benefits, lang),
+            fmt_nok(r.costs, lang),
+            fmt_nok(r.net, lang),
+        ]
+        for r in cba.per_year.itertuples(index=False)
+    ]
+    return _frame(
+        rows,
+        list(c.values()),
+        [v for k, v in c.items() if k != "year"],
+        caption=t(
+            lang,
+            "Kontantstrøm per år (forventede verdier, kroner, faste priser)",
+            "Cash flow per year (expected values, NOK, real prices)",
+        ),
+    )
+
+
+def present_value_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
+    """The discounting of the net flow per year: factor, present value, cumulative."""
+    c = {
+        "year": t(lang, "År", "Year"),
         "net": t(lang, "Netto", "Net"),
         "factor": t(lang, "Diskonteringsfaktor", "Discount factor"),
         "pv": t(lang, "Nåverdi", "Present value"),
@@ -291,10 +352,6 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     rows = [
         [
             str(int(r.year)),
-            fmt_nok(r.costs, lang),
-            fmt_nok(r.benefits, lang),
-            fmt_nok(r.cash_benefits, lang),
-            fmt_nok(r.disbenefits, lang),
             fmt_nok(r.net, lang),
             fmt_number(r.discount_factor, 4, lang),
             fmt_nok(r.present_value, lang),
@@ -308,8 +365,8 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         [v for k, v in c.items() if k != "year"],
         caption=t(
             lang,
-            "Kontantstrøm per år (forventede verdier, kroner, faste priser)",
-            "Cash flow per year (expected values, NOK, real prices)",
+            "Nåverdi per år (netto diskontert, kroner)",
+            "Present value per year (net, discounted, NOK)",
         ),
     )
 
@@ -483,9 +540,9 @@ def milestone_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFram
 CRITERIA_WORDS = {
     "strategic_fit": ("Strategisk treff", "Strategic fit"),
     "npv": ("Netto nåverdi", "Net present value"),
-    "risk": ("Risikoeksponering", "Risk exposure"),
+    "risk": ("Risiko\u00adeksponering (lavere er bedre)", "Risk exposure (lower is better)"),
     "readiness": ("Modenhet (fase)", "Readiness (phase)"),
-    "participation": ("Deltakende kommuner", "Participating municipalities"),
+    "participation": ("Deltakende kommuner", "Participating munici\u00adpalities"),
 }
 
 
@@ -537,18 +594,21 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
         t(lang, "Poeng (0–100)", "Score (0–100)"),
     ]
     c += [criterion_header(ranked[0].weights, k, lang) for k in criteria]
-    c += [t(lang, "Mangler", "Missing")]
+    # "Mangler" only when some project lacks an input (a column of dashes says nothing)
+    missing = any(r.missing for r in ranked)
+    if missing:
+        c += [t(lang, "Mangler", "Missing")]
     rows = []
     for r in ranked:
-        rows.append(
-            [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
-            + [_raw_value(k, r.raw.get(k), lang) for k in criteria]
-            + [", ".join(criterion_label(k, lang) for k in r.missing) or "–"]
-        )
+        row = [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
+        row += [_raw_value(k, r.raw.get(k), lang) for k in criteria]
+        if missing:
+            row.append(", ".join(criterion_label(k, lang) for k in r.missing) or "–")
+        rows.append(row)
     return _frame(
         rows,
         c,
-        [c[0], c[2], *c[3:-1]],
+        [c[0], c[2], *c[3 : 3 + len(criteria)]],
         caption=t(
             lang,
             "Prioritering: vektet poengsum over kriteriene",
@@ -599,7 +659,7 @@ def municipality_totals_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
     """Per kommune across the portfolio: share of the NPV, NOK so far, benefit status counts."""
     c = [
         t(lang, "Kommune", "Municipality"),
-        t(lang, "Andel av netto nåverdi", "Share of the NPV"),
+        t(lang, "Kommunens del av netto nåverdi", "The municipality's part of the NPV"),
         t(lang, "Planlagt hittil", "Planned so far"),
         t(lang, "Realisert hittil", "Realised so far"),
         t(lang, "Gevinster", "Benefits"),
@@ -750,14 +810,35 @@ def table_html(
         out.append("<tr>")
         for i, (col, cell) in enumerate(zip(df.columns, row, strict=True)):
             cls = _align(col in numeric)
-            text = e(_text(cell))
+            text = text_html(_text(cell))
             if row_headers and i == 0:
                 out.append(f'<th scope="row"{cls}>{text}</th>')
             else:
                 out.append(f"<td{cls}>{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
-    return "".join(out)
+    return _scroll_region("".join(out), caption, len(df.columns))
+
+
+WIDE_FROM = 5
+"""Tables with this many columns or more sit in a region that may scroll sideways."""
+
+
+def _scroll_region(table: str, caption: str, columns: int) -> str:
+    """A wide table in a region a keyboard can reach and scroll, named by its caption.
+
+    Every report table fits 1 280 px without scrolling; on a narrow screen (a
+    phone, a zoomed window) a wide one scrolls inside this region, which is
+    focusable (``tabindex="0"``) and labelled, as WCAG 2.1.1 and axe-core's
+    ``scrollable-region-focusable`` ask.
+    """
+    if columns < WIDE_FROM:
+        return table
+    label = html.escape(caption or "Tabell", quote=True)
+    return (
+        f'<div class="gevinst-table-wrap" role="region" tabindex="0" aria-label="{label}">'
+        f"{table}</div>"
+    )
 
 
 def _align(numeric: bool) -> str:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -187,6 +189,42 @@ def parse_as_of(value: str | dt.date | None, today: dt.date) -> dt.date:
     if value is None or not str(value).strip():
         return today
     return dt.date.fromisoformat(str(value).strip())
+
+
+# --------------------------------------------------------------------------- HTML text
+
+_SYMBOL_TOKEN = re.compile(r"(?<!\S)(\S)(?=\s|$)")
+
+
+def _decorative(char: str) -> bool:
+    """A status or state symbol (``✔ ▲ ✖ ○ ★``, or ``?`` standing alone): said by the word beside it."""
+    return char == "?" or unicodedata.category(char) == "So"
+
+
+def text_html(text: Any) -> str:
+    """Plain text as escaped HTML, its decorative symbols hidden from screen readers.
+
+    Status is always told by a symbol *and* a word (``✔ På plan``); the symbol is
+    for the eye, so it gets ``aria-hidden="true"`` and a screen reader reads only
+    the word. Only a symbol standing alone as a word is hidden (``?`` in
+    ``Hva nå?`` is not), and meaningful signs such as ``−`` or ``→`` are kept.
+
+    >>> text_html("✔ På plan & <i>")
+    '<span aria-hidden="true">✔</span> På plan &amp; &lt;i&gt;'
+    >>> text_html("Hva nå?")
+    'Hva nå?'
+    """
+    out = []
+    last = 0
+    raw = "" if text is None else str(text)
+    for m in _SYMBOL_TOKEN.finditer(raw):
+        if not _decorative(m.group(1)):
+            continue
+        out.append(html.escape(raw[last : m.start()]))
+        out.append(f'<span aria-hidden="true">{html.escape(m.group(1))}</span>')
+        last = m.end()
+    out.append(html.escape(raw[last:]))
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- status words
@@ -390,21 +428,21 @@ class Summary:
         out.append(
             f"<p><strong>{e(t(lang, 'Per', 'As of'))} {e(fmt_date(self.as_of, lang))}.</strong> "
         )
-        out.append(" ".join(e(s) for s in self.status) + "</p>")
+        out.append(" ".join(text_html(s) for s in self.status) + "</p>")
         if self.key_figures:
             out.append(f"<h3>{e(t(lang, 'Nøkkeltall', 'Key figures'))}</h3>")
             out.append('<table class="gevinst-table gevinst-key-figures"><tbody>')
             for label_, value in self.key_figures:
                 out.append(
                     f'<tr><th scope="row" style="text-align:left">{e(label_)}</th>'
-                    f'<td class="num" style="text-align:right">{e(value)}</td></tr>'
+                    f'<td class="num" style="text-align:right">{text_html(value)}</td></tr>'
                 )
             out.append("</tbody></table>")
         out.append(
             f"<h3>{e(t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
         )
         if self.decisions:
-            out.append("<ul>" + "".join(f"<li>{e(d)}</li>" for d in self.decisions) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{text_html(d)}</li>" for d in self.decisions) + "</ul>")
         else:
             out.append(
                 f"<p>{e(t(lang, 'Ingen saker krever beslutning nå.', 'Nothing needs a decision now.'))}</p>"
@@ -706,7 +744,7 @@ def _show_title(head: str, organisation: str, as_of: dt.date, lang: str) -> None
 def paragraph_html(sentences: str | Sequence[str]) -> str:
     """``<p>`` with the text escaped."""
     text = sentences if isinstance(sentences, str) else " ".join(sentences)
-    return f"<p>{html.escape(text)}</p>"
+    return f"<p>{text_html(text)}</p>"
 
 
 def show_text(sentences: str | Sequence[str]) -> None:
