@@ -549,6 +549,19 @@ def test_monte_carlo_mean_is_the_expected_npv_on_a_hand_case() -> None:
     assert abs(mc.mean - r.npv_as_planned) > 100 * standard_error
 
 
+def test_p15_is_the_cautious_npv_by_hand() -> None:
+    # One cost of 100 in year 0 (factor 1) with the triangle (0.5, 1.0, 1.5), nothing else:
+    # NPV = −100 · m. "85 % probability that the NPV is at least X" is the 15th percentile
+    # of the NPV, i.e. −100 × the 85th percentile of m. For p ≥ 0.5 the inverse CDF of a
+    # triangle (a, c, b) is b − √((1 − p)(b − a)(b − c)) = 1.5 − √(0.15 · 1 · 0.5) = 1.226139,
+    # so P15 = −122.6139; P85 = −100 × (a + √(p' (b − a)(c − a))) with p' = 0.15 = −77.3861.
+    plan = make_plan([cost("K1", {2024: 100}, uncertainty=(0.5, 1.0, 1.5))])
+    mc = analyse(plan, workspace(), draws=200_000, seed=3).monte_carlo
+    assert mc.p15 == pytest.approx(-122.6139, abs=0.3)
+    assert mc.p85 == pytest.approx(-77.3861, abs=0.3)
+    assert mc.p10 < mc.p15 < mc.p50 and mc.to_json()["p15"] == mc.p15
+
+
 def test_sensitivity_by_hand() -> None:
     plan = make_plan(
         [cost("K1", {2024: 100}, uncertainty=(0.9, 1.0, 1.3))],

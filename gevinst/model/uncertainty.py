@@ -20,7 +20,8 @@ its expected multiplier E[m_l] = (low + likely + high) / 3 (the expected value,
 forventningsverdi, that DFØ's guide asks for); since the NPV is linear in the
 multipliers, E[NPV] = Σ_l E[m_l] · w_l is that same number, and the simulated
 mean estimates it (within a few standard errors std/√draws). For the NPV the
-cautious figure is the low percentile (P10: 90 % chance of doing better); P85
+cautious figure is the low tail: P15 ("NNV med 85 % sannsynlighet minst …", the
+figure the reports show; ``p15``) and P10 (90 % chance of doing better); P85
 of the present value of *costs* (the KS2 cost-frame convention) is given as
 ``cost_p85``.
 
@@ -61,6 +62,8 @@ class MonteCarloResult:
     """Distribution of the NPV over the simulated draws (NOK, present value)."""
 
     p10: float
+    p15: float
+    """The cautious NPV: 85 % of draws give at least this much (the 15th percentile)."""
     p50: float
     p85: float
     p90: float
@@ -81,6 +84,7 @@ class MonteCarloResult:
         """Summary for ``--json`` (without the draws array)."""
         return {
             "p10": self.p10,
+            "p15": self.p15,
             "p50": self.p50,
             "p85": self.p85,
             "p90": self.p90,
@@ -176,6 +180,7 @@ def monte_carlo(lines: Lines, weights: np.ndarray, *, draws: int, seed: int) -> 
         cost_p50=float(c[0]),
         cost_p85=float(c[1]),
         npv=npv,
+        p15=float(np.percentile(npv, 15)),
     )
 
 
