@@ -78,6 +78,7 @@ show(figures.cumulative_discounted(result, lang))
 show(figures.tornado(result, lang))
 show_table(tables.sensitivity_table(result, lang), row_headers=True, lang=lang)
 show(figures.monte_carlo_histogram(result, lang))
+show_table(tables.uncertainty_table(result, lang), row_headers=True, lang=lang)
 show_table(tables.cash_flow_table(result, lang), row_headers=True, lang=lang)
 show_table(tables.present_value_table(result, lang), row_headers=True, lang=lang)
 

@@ -153,7 +153,9 @@ def fake_cba(npv: float, prob: float | None) -> SimpleNamespace:
     mc = (
         None
         if prob is None
-        else SimpleNamespace(p10=-2e6, p50=-0.5e6, p85=1e6, p90=1.5e6, prob_positive=prob)
+        else SimpleNamespace(
+            p10=-2e6, p15=-1.6e6, p50=-0.5e6, p85=1e6, p90=1.5e6, prob_positive=prob
+        )
     )
     return SimpleNamespace(
         npv=npv,
@@ -162,7 +164,8 @@ def fake_cba(npv: float, prob: float | None) -> SimpleNamespace:
         npv_per_budget_krone=-0.2,
         bcr=0.8,
         irr=None,
-        payback_year=None,
+        payback_year=2030,  # undiscounted: not shown (it disagrees with a negative NPV)
+        discounted_payback_year=None,
         monte_carlo=mc,
     )
 
@@ -200,6 +203,14 @@ def test_summary_hand_case():
     )
     assert figures["Internrente"] == "ikke definert"
     assert figures["Sannsynlighet for positiv nåverdi"] == f"30{NBSP}%"
+    # the discounted payback, which agrees with the NPV, and the tails said in words
+    assert figures["Investeringen tjent inn, diskontert (år)"] == (
+        "ikke nedbetalt innen analyseperioden"
+    )
+    assert "2030" not in figures.values()
+    assert figures["NNV med 85 % sannsynlighet minst (P15)"] == f"−1,6{NBSP}mill.{NBSP}kr"
+    assert figures["NNV, median av simuleringene (P50)"] == f"−0,5{NBSP}mill.{NBSP}kr"
+    assert not any("P85" in label for label in figures)
 
 
 def test_summary_with_nothing_to_decide():

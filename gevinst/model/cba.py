@@ -64,7 +64,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gevinst.model import uncertainty
+from gevinst.model import explain, uncertainty
 from gevinst.model.cba_flows import (
     Assumptions,
     FractionCache,
@@ -192,6 +192,8 @@ class CbaResult:
     """Benefit/dis-benefit ids kept out of the NPV (non-priced)."""
     outside_period: dict[str, list[int]] = field(default_factory=dict)
     """Cost id → years with amounts outside the analysis period (left out)."""
+    npv_gap: tuple[explain.GapLine, ...] = ()
+    """Each line's part of ``npv_as_planned − npv``, largest first (:func:`explain.npv_gap`)."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``gevinst cba --json`` object (plain JSON types; no NaN)."""
@@ -538,4 +540,5 @@ def analyse(
         assumptions=assumptions,
         non_priced=lines.non_priced,
         outside_period=lines.outside_period,
+        npv_gap=explain.npv_gap(lines, weights),
     )

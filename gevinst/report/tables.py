@@ -371,6 +371,54 @@ def present_value_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     )
 
 
+def uncertainty_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
+    """The Monte Carlo NPV in the reader's terms: each percentile with its tail in words.
+
+    P10/P15 are the cautious side ("minst": that much or more with 90/85 %
+    probability), P85/P90 the optimistic side ("høyst"); P50 is the median.
+    Empty when no simulation was run.
+    """
+    c = [
+        t(lang, "Netto nåverdi (Monte Carlo)", "Net present value (Monte Carlo)"),
+        t(lang, "Persentil", "Percentile"),
+        t(lang, "Verdi", "Value"),
+    ]
+    mc = getattr(cba, "monte_carlo", None)
+    rows = []
+    if mc is not None:
+        for label_nb, label_en, name, value in (
+            ("Med 90 % sannsynlighet minst", "At least this with 90 % probability", "P10", mc.p10),
+            ("Med 85 % sannsynlighet minst", "At least this with 85 % probability", "P15", mc.p15),
+            ("Median: like sannsynlig over som under", "Median: as likely above as below", "P50", mc.p50),
+            ("Med 85 % sannsynlighet høyst", "At most this with 85 % probability", "P85", mc.p85),
+            ("Med 90 % sannsynlighet høyst", "At most this with 90 % probability", "P90", mc.p90),
+            ("Gjennomsnitt av simuleringene", "Mean of the simulations", "", mc.mean),
+        ):
+            rows.append([t(lang, label_nb, label_en), name or "–", fmt_nok(value, lang, short=True)])
+        rows.append(
+            [
+                t(lang, "Sannsynlighet for positiv nåverdi", "Probability of a positive NPV"),
+                "–",
+                fmt_percent(mc.prob_positive, lang, 0),
+            ]
+        )
+    return _frame(
+        rows,
+        c,
+        [c[2]],
+        caption=t(
+            lang,
+            f"Usikkerhet i netto nåverdi ({fmt_number(mc.draws, 0, lang)} simuleringer)"
+            if mc is not None
+            else "Usikkerhet i netto nåverdi",
+            f"Uncertainty in the NPV ({fmt_number(mc.draws, 0, lang)} simulations)"
+            if mc is not None
+            else "Uncertainty in the NPV",
+        ),
+        empty=t(lang, "Monte Carlo-simuleringen er ikke kjørt.", "The Monte Carlo simulation was not run."),
+    )
+
+
 def sensitivity_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     """The tornado's data: NPV with each input low and high, and its switching value."""
     c = [

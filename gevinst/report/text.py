@@ -31,6 +31,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from gevinst.model import tracking
+from gevinst.model.explain import main_causes
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -416,6 +417,8 @@ class Summary:
     """Sentences on status (benefits, resultatmål)."""
     key_figures: list[tuple[str, str]] = field(default_factory=list)
     """(label, formatted value)."""
+    notes: list[str] = field(default_factory=list)
+    """Sentences under the key figures (why expected and planned NPV differ)."""
     decisions: list[str] = field(default_factory=list)
     """What the steering group must take a position on."""
     lang: str = "nb"
@@ -438,6 +441,8 @@ class Summary:
                     f'<td class="num" style="text-align:right">{text_html(value)}</td></tr>'
                 )
             out.append("</tbody></table>")
+        if self.notes:
+            out.append(paragraph_html(self.notes))
         out.append(
             f"<h3>{e(t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
         )
@@ -453,6 +458,7 @@ class Summary:
     def to_text(self) -> str:
         lines = [*self.status, ""]
         lines += [f"{a}: {b}" for a, b in self.key_figures]
+        lines += self.notes
         lines += ["", t(self.lang, "Hva styringsgruppen må ta stilling til:", "To decide:")]
         lines += [f"- {d}" for d in self.decisions]
         return "\n".join(lines)
@@ -465,8 +471,22 @@ def next_decision_point(milestones: Iterable[Any], as_of: dt.date) -> Any | None
 
 
 def fmt_year(year: int | None, lang: str = "nb") -> str:
-    """A payback year, or ``ikke i perioden`` when the investment does not pay back."""
-    return str(year) if year is not None else t(lang, "ikke i perioden", "not within the period")
+    """A payback year, or ``ikke nedbetalt innen analyseperioden`` when it does not pay back."""
+    if year is not None:
+        return str(year)
+    return t(lang, "ikke nedbetalt innen analyseperioden", "not paid back within the analysis period")
+
+
+def payback_label(lang: str = "nb", *, discounted: bool = True) -> str:
+    """The key figure's name: the year the investment is earned back (discounted or not)."""
+    if discounted:
+        return t(lang, "Investeringen tjent inn, diskontert (år)", "Payback year, discounted")
+    return t(lang, "Investeringen tjent inn, udiskontert (år)", "Payback year, undiscounted")
+
+
+def cautious_npv_label(lang: str = "nb") -> str:
+    """The cautious NPV in words, saying which tail: the 15th percentile of the draws."""
+    return t(lang, "NNV med 85 % sannsynlighet minst (P15)", "NPV at least this with 85 % probability (P15)")
 
 
 def key_figures(
@@ -480,8 +500,10 @@ def key_figures(
     """The few numbers that matter, formatted, from a :class:`CbaResult`: (label, value).
 
     ``short`` gives amounts from 100 000 kr in millions (the reports), else whole
-    kroner (``gevinst cba``); ``uncertainty`` adds the Monte Carlo P50/P85 and
-    the probability of a positive NPV when the result has a simulation;
+    kroner (``gevinst cba``); ``uncertainty`` adds the Monte Carlo median (P50),
+    the cautious figure "NNV med 85 % sannsynlighet minst …" (P15, the low tail:
+    85 % of the draws give at least this) and the probability of a positive NPV
+    when the result has a simulation;
     ``abbreviations`` names the abbreviations NNV and NNB in the labels, for a
     text that uses them afterwards.
     """
@@ -522,16 +544,19 @@ def key_figures(
             t(lang, "Internrente", "Internal rate of return"),
             fmt_percent(cba.irr, lang) if cba.irr is not None else undefined,
         ),
-        (t(lang, "Nedbetalt (år)", "Payback year"), fmt_year(cba.payback_year, lang)),
+        # the discounted payback, the one that agrees with the NPV: a project whose NPV is
+        # negative is never paid back within the period
+        (payback_label(lang), fmt_year(cba.discounted_payback_year, lang)),
     ]
     mc = getattr(cba, "monte_carlo", None)
     if uncertainty and mc is not None:
         rows.append(
             (
-                t(lang, "Usikkerhet: P50 / P85", "Uncertainty: P50 / P85"),
-                f"{fmt_nok(mc.p50, lang, short=True)} / {fmt_nok(mc.p85, lang, short=True)}",
+                t(lang, "NNV, median av simuleringene (P50)", "NPV, median of the simulations (P50)"),
+                fmt_nok(mc.p50, lang, short=True),
             )
         )
+        rows.append((cautious_npv_label(lang), fmt_nok(mc.p15, lang, short=True)))
         rows.append(
             (
                 t(lang, "Sannsynlighet for positiv nåverdi", "Probability of a positive NPV"),
@@ -539,6 +564,48 @@ def key_figures(
             )
         )
     return rows
+
+
+def _group_word(group: str, lang: str) -> str:
+    return {
+        "cost": t(lang, "kostnaden", "the cost"),
+        "benefit": t(lang, "gevinsten", "the benefit"),
+        "disbenefit": t(lang, "ulempen", "the dis-benefit"),
+    }.get(group, "")
+
+
+def npv_gap_sentence(cba: Any, lang: str = "nb") -> str:
+    """One sentence on why the expected NPV differs from the NPV as planned, naming the
+    lines that cause most of it (:func:`gevinst.model.explain.main_causes`); ``""``
+    when the two are the same (no skewed uncertainty).
+
+    Each line's part is (1 − E[m]) × its NPV per unit (see :mod:`gevinst.model.explain`).
+    """
+    if cba is None:
+        return ""
+    gap = cba.npv_as_planned - cba.npv
+    if abs(gap) < 0.5 or abs(gap) < 1e-4 * max(abs(cba.npv_as_planned), 1.0):
+        return ""
+    causes = main_causes(getattr(cba, "npv_gap", ()) or ())
+    direction = t(lang, "lavere", "lower") if gap > 0 else t(lang, "høyere", "higher")
+    head = t(
+        lang,
+        f"Forventet netto nåverdi ({fmt_nok(cba.npv, lang, short=True)}) er {fmt_nok(abs(gap), lang, short=True)} {direction} enn som planlagt ({fmt_nok(cba.npv_as_planned, lang, short=True)}) fordi usikkerheten er skjev: forventet verdi er snittet av lav, sannsynlig og høy verdi",
+        f"The expected NPV ({fmt_nok(cba.npv, lang, short=True)}) is {fmt_nok(abs(gap), lang, short=True)} {direction} than as planned ({fmt_nok(cba.npv_as_planned, lang, short=True)}) because the uncertainty is skewed: the expected value is the mean of the low, likely and high values",
+    )
+    if not causes:
+        return head + "."
+    named = join_words(
+        [
+            f"{_group_word(c.group, lang)} {c.id} «{c.name}» ({fmt_nok(c.amount, lang, short=True)})"
+            if lang != "en"
+            else f"{_group_word(c.group, lang)} {c.id} '{c.name}' ({fmt_nok(c.amount, lang, short=True)})"
+            for c in causes
+        ],
+        lang,
+    )
+    most = t(lang, "; det meste skyldes ", "; most of it comes from ")
+    return f"{head}{most}{named}."
 
 
 def summary(
@@ -571,6 +638,9 @@ def summary(
         )
     )
     s.key_figures = key_figures(cba, lang)
+    gap = npv_gap_sentence(cba, lang)
+    if gap:
+        s.notes.append(gap)
 
     # What to decide
     nxt = next_decision_point(plan.milestones, as_of)
