@@ -33,5 +33,16 @@ STATUS_JSON_KEYS = frozenset(
         "planned_share",
         "status",
         "forecast_at_target",
+        # issue 8: progress and freshness apart, the forecast with its basis
+        "planned_share_at_latest",
+        "overdue",
+        "next_due",
+        "forecast",
+        "forecast_misses_target",
     }
 )
+
+FORECAST_JSON_KEYS = frozenset(
+    {"method", "points", "value_at_target", "misses_target", "note", "window_start", "window_end"}
+)
+"""The forecast's basis in ``gevinst status --json`` (issue 8)."""

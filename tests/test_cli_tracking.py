@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from required_keys import STATUS_JSON_KEYS
+from required_keys import FORECAST_JSON_KEYS, STATUS_JSON_KEYS
 
 from gevinst.cli.main import cli
 from gevinst.io import workspace as ws
 from gevinst.model import tracking as tr
-from gevinst.report import tables
+from gevinst.report import status_text, tables
+from gevinst.report.text import fmt_percent
 
 AS_OF = "2026-11-25"
 STATUS_KEYS = STATUS_JSON_KEYS
@@ -39,28 +40,45 @@ def first_item(root: Path):
 def test_status_all_json_shows_every_colour(workspace):
     result = run("status", "--all", "--json", "--as-of", AS_OF, "--workspace", str(workspace))
     assert result.exit_code == 0, result.output
-    items = json.loads(result.output)
+    out = json.loads(result.output)
+    assert out["as_of"] == AS_OF
+    items = out["items"]
     assert isinstance(items, list) and items
     for item in items:
         assert set(item) >= STATUS_KEYS
+        assert set(item["forecast"]) >= FORECAST_JSON_KEYS
         assert item["kind"] in {"benefit", "disbenefit", "result"}
-        assert item["status"] in {"green", "yellow", "red", "grey"}
-    assert {i["status"] for i in items} == {"green", "yellow", "red", "grey"}
+        assert item["status"] in set(tr.STATUSES)
+        assert isinstance(item["overdue"], bool)
+    assert {i["status"] for i in items} == set(tr.STATUSES)
     assert {"benefit", "result"} <= {i["kind"] for i in items}
+    # One project status with its reasons and the decision list per project.
+    assert [p["project"] for p in out["projects"]] == list(ws.load(workspace).plans)
+    for p in out["projects"]:
+        assert p["status"]["level"] in {"green", "yellow", "red", "grey", "not_started"}
+        assert p["status"]["reasons"]
+        assert all(
+            {"kind", "severity", "project", "item_id", "numbers"} <= set(d) for d in p["decisions"]
+        )
 
 
 def test_status_text_has_symbol_and_word(workspace):
     result = run("status", "--as-of", AS_OF, "--workspace", str(workspace))
     assert result.exit_code == 0, result.output
-    assert f"Status per {AS_OF}" in result.output
-    assert "✔ på plan" in result.output
+    assert "Status per 25.11.2026" in result.output
+    assert "✔ på plan" in result.output and "Prosjektstatus: " in result.output
+    assert "Hva styringsgruppen må ta stilling til:" in result.output
     assert "Prognose ved måldato" in result.output
     english = run("status", "--as-of", AS_OF, "--workspace", str(workspace), "--lang", "en")
     assert "Forecast at target" in english.output and "✔ on track" in english.output
 
 
 def test_status_text_has_the_report_status_cells(workspace):
-    """The terminal table is the report's status table: same words, numbers and dates."""
+    """The terminal table is the report's status table: same words, numbers and dates.
+
+    Status, planned share and forecast are the status_text cells (progress with the
+    freshness beside, the plan the status was judged against, the forecast's miss flag).
+    """
     out = run("status", "--as-of", AS_OF, "--workspace", str(workspace)).output
     loaded = ws.load(workspace)
     statuses = tr.portfolio_status(
@@ -68,6 +86,9 @@ def test_status_text_has_the_report_status_cells(workspace):
     )
     table = tables.status_table(statuses)
     assert len(table) == len(statuses)
+    table["Status"] = [status_text.progress_label(s) for s in statuses]
+    table["Planlagt andel"] = [fmt_percent(s.planned_share_judged, "nb", 0) for s in statuses]
+    table["Prognose ved måldato"] = [status_text.forecast_cell(s) for s in statuses]
     lines = out.splitlines()
     for row in table.itertuples(index=False):
         cells = [re.escape(c) for c in row]
@@ -80,7 +101,7 @@ def test_status_of_one_project_and_unknown_id(workspace):
     pid, _, _ = first_item(workspace)
     result = run("status", pid, "--json", "--as-of", AS_OF, "--workspace", str(workspace))
     assert result.exit_code == 0
-    assert {i["project"] for i in json.loads(result.output)} == {pid}
+    assert {i["project"] for i in json.loads(result.output)["items"]} == {pid}
     bad = run("status", "finnes-ikke", "--workspace", str(workspace))
     assert bad.exit_code == 2
     assert "ukjent prosjekt" in bad.stderr and "finnes-ikke" in bad.stderr
@@ -114,7 +135,7 @@ def test_measure_add_then_status_sees_it(workspace):
     status = run(
         "status", pid, "--json", "--as-of", new_date.isoformat(), "--workspace", str(workspace)
     )
-    row = next(i for i in json.loads(status.output) if i["id"] == item.id)
+    row = next(i for i in json.loads(status.output)["items"] if i["id"] == item.id)
     assert row["latest_date"] == new_date.isoformat() and row["latest_value"] == item.target
     # The same again is refused as already recorded, and nothing changes.
     again = registers(workspace)
@@ -180,7 +201,7 @@ def test_owners_json_and_text(workspace):
     if owners:
         assert "skulle vært målt" in text.output
         assert owners[0]["owner"] in text.output
-    # Far in the future every item is overdue.
+    # Far in the future every item is overdue (every realisation has started by 2099).
     late = json.loads(
         run("owners", "--json", "--as-of", "2099-01-01", "--workspace", str(workspace)).output
     )
@@ -192,7 +213,16 @@ def test_portfolio_json_adds_up(workspace):
     result = run("portfolio", "--json", "--as-of", AS_OF, "--workspace", str(workspace))
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert set(out) >= {"as_of", "rollup", "ranking", "double_claims", "warnings"}
+    assert set(out) >= {
+        "as_of",
+        "rollup",
+        "ranking",
+        "double_claims",
+        "warnings",
+        "project_status",
+        "decisions",
+    }
+    assert set(out["project_status"]) == set(ws.load(workspace).plans)
     roll = out["rollup"]
     for key in ("planned_nok", "realised_nok"):
         total = roll["total"][key]
@@ -212,5 +242,13 @@ def test_portfolio_json_adds_up(workspace):
 def test_portfolio_text(workspace):
     result = run("portfolio", "--as-of", AS_OF, "--workspace", str(workspace))
     assert result.exit_code == 0, result.output
-    for words in ("Per prosjekt", "Per kommune", "Per effektmål", "Prioritering", "Sum"):
+    for words in (
+        "Per prosjekt",
+        "Per kommune",
+        "Per effektmål",
+        "Prioritering",
+        "Sum",
+        "Prosjektstatus",
+        "Hva porteføljestyret må ta stilling til:",
+    ):
         assert words in result.output

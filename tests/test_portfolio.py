@@ -163,6 +163,11 @@ def test_rollup_adds_up(portfolio):
     for st in t.STATUSES:
         assert sum(p.benefits[st] for p in r.projects) == r.total.benefits[st]
     assert sum(r.total.benefits.values()) == 5 and sum(r.total.results.values()) == 1
+    # Overdue is counted beside the statuses, from the same item statuses: the benefits were
+    # measured 2024-07-01 or later (quarterly: due 2024-10-01, not yet); R1 never, due
+    # 2024-04-01 (start + 3 months).
+    assert r.total.overdue == 0 and r.total.results_overdue == 1
+    assert sum(p.overdue for p in r.projects) == r.total.overdue
     json.dumps(r.to_json())
 
 

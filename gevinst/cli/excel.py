@@ -9,6 +9,7 @@ import click
 from gevinst.cli.common import handle_input_errors, lang_option, root_of, say, workspace_option
 from gevinst.io import excel as xl
 from gevinst.io import workspace as ws
+from gevinst.report.text import fmt_date
 
 DEFAULT_TEMPLATE = Path("templates") / "gevinst-mal.xlsx"
 
@@ -91,8 +92,8 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
         click.echo(
             say(
                 lang,
-                f"Planen: {len(result.changes)} endringer",
-                f"Plan: {len(result.changes)} changes",
+                f"Planen: {len(result.changes)} {'endring' if len(result.changes) == 1 else 'endringer'}",
+                f"Plan: {len(result.changes)} {'change' if len(result.changes) == 1 else 'changes'}",
             )
             if result.changes[0].action != "new_project"
             else say(lang, "Planen:", "Plan:")
@@ -105,7 +106,8 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
     click.echo(
         say(
             lang,
-            f"Målinger: {len(merge.added)} nye, {len(merge.changed)} endret, "
+            f"Målinger: {len(merge.added)} {'ny' if len(merge.added) == 1 else 'nye'}, "
+            f"{len(merge.changed)} endret, "
             f"{len(merge.deleted)} slettet",
             f"Measurements: {len(merge.added)} new, {len(merge.changed)} changed, "
             f"{len(merge.deleted)} deleted",
@@ -113,14 +115,19 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
     )
     row = say(lang, "rad", "row")
     for n, m in merge.added:
-        click.echo(f"  + {m.target_id} {m.date} = {xl.display_number(m.value, lang)} ({row} {n})")
+        click.echo(
+            f"  + {m.target_id} {fmt_date(m.date, lang)} = {xl.display_number(m.value, lang)} "
+            f"({row} {n})"
+        )
     for n, old, new in merge.changed:
         click.echo(
-            f"  ~ {new.target_id} {new.date}: {xl.display_number(old.value, lang)} → "
+            f"  ~ {new.target_id} {fmt_date(new.date, lang)}: {xl.display_number(old.value, lang)} → "
             f"{xl.display_number(new.value, lang)} ({row} {n})"
         )
     for m in merge.deleted:
-        click.echo(f"  - {m.target_id} {m.date} = {xl.display_number(m.value, lang)}")
+        click.echo(
+            f"  - {m.target_id} {fmt_date(m.date, lang)} = {xl.display_number(m.value, lang)}"
+        )
     if result.dry_run:
         click.echo(
             say(lang, "Tørrkjøring (--dry-run): ingenting er skrevet.", "Dry run: nothing written.")

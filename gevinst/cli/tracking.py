@@ -12,7 +12,6 @@ import getpass
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -28,8 +27,11 @@ from gevinst.cli.common import (
 from gevinst.errors import InputError, Issue
 from gevinst.io import intake
 from gevinst.io import workspace as ws
+from gevinst.model import decisions as dec
+from gevinst.model import overall as ov
 from gevinst.model import portfolio as pf
 from gevinst.model import tracking as tr
+from gevinst.report import status_text as st
 from gevinst.report.tables import (
     STATUS_COLUMNS,
     criterion_label,
@@ -38,7 +40,7 @@ from gevinst.report.tables import (
     text_grid,
     weight_share,
 )
-from gevinst.report.text import fmt_nok, fmt_number, fmt_percent, fmt_value, t
+from gevinst.report.text import fmt_date, fmt_nok, fmt_number, fmt_percent, fmt_value, t
 
 # --------------------------------------------------------------------------- shared bits
 
@@ -63,22 +65,6 @@ def _as_of(value: dt.datetime | None) -> dt.date:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-def _legend(lang: str, workspace: Any) -> str:
-    g = fmt_percent(workspace.status_thresholds.green, lang, 0)
-    y = fmt_percent(workspace.status_thresholds.yellow, lang, 0)
-    return say(
-        lang,
-        f"Status: {tr.status_label('green')} (minst {g} av plan), "
-        f"{tr.status_label('yellow')} (minst {y}), {tr.status_label('red')} (under {y}), "
-        f"{tr.status_label('grey')} (ingen måling innenfor måleintervallet). "
-        "For ulemper gjelder det omvendte: over plan er bak.",
-        f"Status: {tr.status_label('green', 'en')} (at least {g} of plan), "
-        f"{tr.status_label('yellow', 'en')} (at least {y}), {tr.status_label('red', 'en')} "
-        f"(below {y}), {tr.status_label('grey', 'en')} (no measurement within the interval). "
-        "For dis-benefits the reverse holds: above plan is behind.",
-    )
 
 
 def _load_selected(root: Path, ids: Sequence[str], lang: str) -> ws.Loaded:
@@ -128,21 +114,66 @@ def status_cmd(
     when = _as_of(as_of)
     loaded = _load_selected(root_of(workspace), ids, lang)
     statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, loaded.workspace)
-    if as_json:
-        echo_json([s.to_json() for s in statuses])
-        return
-    click.echo(say(lang, f"Status per {when.isoformat()}", f"Status as of {when.isoformat()}"))
-    name = t(lang, *STATUS_COLUMNS["name"][:2])
+    economics, warnings = _economics(loaded, lang)
+    claims = pf.double_claims(loaded.plans)
+    projects = []
     for pid, plan in loaded.plans.items():
-        table = status_table([s for s in statuses if s.project == pid], lang)
+        own = [s for s in statuses if s.project == pid]
+        projects.append(
+            (
+                pid,
+                plan,
+                own,
+                ov.overall_status(plan, own, when),
+                dec.project_decisions(plan, own, when, economics=economics.get(pid), claims=claims),
+            )
+        )
+    if as_json:
+        echo_json(
+            {
+                "as_of": when.isoformat(),
+                "items": [s.to_json() for s in statuses],
+                "projects": [
+                    {
+                        "project": pid,
+                        "name": plan.project.name,
+                        "status": overall.to_json(),
+                        "decisions": [d.to_json() for d in items],
+                    }
+                    for pid, plan, _own, overall, items in projects
+                ],
+                "warnings": warnings,
+            }
+        )
+        return
+    click.echo(
+        say(lang, f"Status per {fmt_date(when, lang)}", f"Status as of {fmt_date(when, lang)}")
+    )
+    name = t(lang, *STATUS_COLUMNS["name"][:2])
+    status_col = t(lang, *STATUS_COLUMNS["status"][:2])
+    forecast_col = t(lang, *STATUS_COLUMNS["forecast"][:2])
+    planned_col = t(lang, *STATUS_COLUMNS["planned"][:2])
+    for pid, plan, own, overall, items in projects:
+        table = status_table(own, lang)
         table[name] = table[name].map(lambda text: cut(text, 36))
+        if len(table):
+            table[status_col] = [st.progress_label(s, lang) for s in own]
+            table[planned_col] = [fmt_percent(s.planned_share_judged, lang, 0) for s in own]
+            table[forecast_col] = [st.forecast_cell(s, lang) for s in own]
         click.echo()
         click.echo(f"{pid} – {plan.project.name}")
+        for sentence in st.overall_sentences(overall, lang):
+            click.echo(sentence)
         click.echo(table_text(table, ""))
-    counts = tr.status_counts(statuses)
+        if items:
+            click.echo(st.decisions_heading(lang) + ":")
+            for text in st.decision_texts(items, lang):
+                click.echo(f"  - {text}")
     click.echo()
-    click.echo(", ".join(f"{tr.status_label(k, lang)}: {counts[k]}" for k in tr.STATUSES))
-    click.echo(_legend(lang, loaded.workspace))
+    click.echo(st.status_counts_text(statuses, lang))
+    click.echo(st.legend(loaded.workspace.status_thresholds, lang))
+    for text in warnings:
+        click.echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
 
 
 # --------------------------------------------------------------------------- measure
@@ -174,20 +205,22 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         click.echo(
             say(
                 lang,
-                f"Registrert {n} måling(er) i {ws.display(result.files[pid])}.",
-                f"Recorded {n} measurement(s) in {ws.display(result.files[pid])}.",
+                f"Registrert {n} {'måling' if n == 1 else 'målinger'} i {ws.display(result.files[pid])}.",
+                f"Recorded {n} {'measurement' if n == 1 else 'measurements'} in {ws.display(result.files[pid])}.",
             )
         )
     for r in result.rows:
         m = r.measurement
-        click.echo(f"  {r.project} {m.target_id} {m.date.isoformat()} = {fmt_value(m.value, lang)}")
+        click.echo(
+            f"  {r.project} {m.target_id} {fmt_date(m.date, lang)} = {fmt_value(m.value, lang)}"
+        )
     if result.skipped:
         n = len(result.skipped)
         click.echo(
             say(
                 lang,
-                f"Hoppet over {n} rad(er) som allerede er registrert.",
-                f"Skipped {n} row(s) already recorded.",
+                f"Hoppet over {n} {'rad' if n == 1 else 'rader'} som allerede er registrert.",
+                f"Skipped {n} {'row' if n == 1 else 'rows'} already recorded.",
             )
         )
     if not result.rows:
@@ -281,8 +314,8 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         click.echo(
             say(
                 lang,
-                f"Ingen målinger er forfalt per {when.isoformat()}.",
-                f"No measurements are overdue as of {when.isoformat()}.",
+                f"Ingen målinger er forfalt per {fmt_date(when, lang)}.",
+                f"No measurements are overdue as of {fmt_date(when, lang)}.",
             )
         )
         return
@@ -290,8 +323,9 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
     click.echo(
         say(
             lang,
-            f"Forfalte målinger per {when.isoformat()}: {n} hos {len(owners)} ansvarlige",
-            f"Overdue measurements as of {when.isoformat()}: {n} with {len(owners)} owners",
+            f"Forfalte målinger per {fmt_date(when, lang)}: {n} hos {len(owners)} ansvarlige",
+            f"Overdue measurements as of {fmt_date(when, lang)}: {n} with {len(owners)} "
+            f"{'owner' if len(owners) == 1 else 'owners'}",
         )
     )
     for o in owners:
@@ -299,13 +333,21 @@ def _print_overdue(owners: list[tr.OverdueOwner], when: dt.date, lang: str) -> N
         click.echo(f"{o.owner} – {o.project}")
         for i in o.items:
             last = (
-                say(lang, f"sist målt {i.latest_date}", f"last measured {i.latest_date}")
+                say(
+                    lang,
+                    f"sist målt {fmt_date(i.latest_date, lang)}",
+                    f"last measured {fmt_date(i.latest_date, lang)}",
+                )
                 if i.latest_date
                 else say(lang, "aldri målt", "never measured")
             )
             click.echo(
                 f"  {i.id} {i.name} ({tr.kind_label(i.kind, lang)}): "
-                + say(lang, f"skulle vært målt {i.due} ({last})", f"due {i.due} ({last})")
+                + say(
+                    lang,
+                    f"skulle vært målt {fmt_date(i.due, lang)} ({last})",
+                    f"due {fmt_date(i.due, lang)} ({last})",
+                )
             )
 
 
@@ -336,7 +378,7 @@ def measure_overdue_cmd(
 def _owners(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str) -> None:
     when = _as_of(as_of)
     loaded = ws.load(root_of(workspace), lang=lang)
-    owners = tr.overdue(loaded.plans, loaded.measurements, when)
+    owners = tr.overdue(loaded.plans, loaded.measurements, when, loaded.workspace)
     if as_json:
         echo_json([o.to_json() for o in owners])
     else:
@@ -346,31 +388,37 @@ def _owners(as_of: dt.datetime | None, as_json: bool, workspace: Path | None, la
 # --------------------------------------------------------------------------- portfolio
 
 
-def _npvs(loaded: ws.Loaded, lang: str) -> tuple[dict[str, float | None], list[str]]:
-    """NPV per project from the cost/benefit engine (imported lazily), and any warnings."""
+def _economics(loaded: ws.Loaded, lang: str) -> tuple[dict[str, dec.Economics], list[str]]:
+    """Expected NPV and P(NPV > 0) per project from the cost/benefit engine, and any warnings.
+
+    The engine is imported lazily (the tracking commands work without it).
+    """
     warnings: list[str] = []
     try:
         from gevinst.model import cba
     except ImportError:
-        return dict.fromkeys(loaded.plans), [
+        return {pid: dec.Economics() for pid in loaded.plans}, [
             say(
                 lang,
                 "Kost/nytte-modulen er ikke tilgjengelig; netto nåverdi vises ikke.",
                 "The cost/benefit module is not available; NPV is not shown.",
             )
         ]
-    out: dict[str, float | None] = {}
+    out: dict[str, dec.Economics] = {}
     for pid, plan in loaded.plans.items():
         try:
-            out[pid] = float(cba.analyse(plan, loaded.workspace, monte_carlo=False).npv)
+            out[pid] = dec.Economics.from_cba(cba.analyse(plan, loaded.workspace))
         except InputError as exc:
-            out[pid] = None
+            out[pid] = dec.Economics()
             warnings.append(f"{pid}: " + "; ".join(i.format(lang) for i in exc.issues))
     return out, warnings
 
 
-def _count_cells(counts: dict[str, int]) -> list[str]:
-    return [str(counts[k]) for k in tr.STATUSES]
+def _count_cells(line: pf.Line, lang: str) -> list[str]:
+    """Benefits per status, and the number overdue beside them."""
+    return [fmt_number(line.benefits[k], 0, lang) for k in tr.STATUSES] + [
+        fmt_number(line.overdue, 0, lang)
+    ]
 
 
 @click.command("portfolio")
@@ -388,10 +436,18 @@ def portfolio_cmd(
     loaded = ws.load(root_of(workspace), lang=lang)
     w = loaded.workspace
     statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, w)
-    npv, warnings = _npvs(loaded, lang)
+    economics, warnings = _economics(loaded, lang)
+    npv = {pid: e.npv for pid, e in economics.items()}
     roll = pf.rollup(statuses, npv, loaded.plans, w, when)
     ranking = pf.prioritise(loaded.plans, w, npv)
     claims = pf.double_claims(loaded.plans)
+    overall = {
+        pid: ov.overall_status(plan, [s for s in statuses if s.project == pid], when)
+        for pid, plan in loaded.plans.items()
+    }
+    board = dec.portfolio_decisions(
+        loaded.plans, statuses, when, economics=economics, claims=claims
+    )
     unknown = [c for c in w.prioritisation if c not in pf.CRITERIA]
     if unknown:
         warnings.append(
@@ -410,20 +466,29 @@ def portfolio_cmd(
                 "rollup": roll.to_json(),
                 "ranking": [r.to_json() for r in ranking],
                 "double_claims": [d.to_json() for d in claims],
+                "project_status": {pid: o.to_json() for pid, o in overall.items()},
+                "decisions": [d.to_json() for d in board],
                 "warnings": warnings,
             }
         )
         return
 
-    status_heads = [tr.status_label(k, lang) for k in tr.STATUSES]
+    status_heads = [
+        *(tr.status_label(k, lang) for k in tr.STATUSES),
+        say(lang, "måling forfalt", "measurement overdue"),
+    ]
     money = [
         say(lang, "Netto nåverdi", "NPV"),
         say(lang, "Planlagt hittil", "Planned to date"),
         say(lang, "Realisert hittil", "Realised to date"),
     ]
-    right = tuple(range(1, 8))
+    right = tuple(range(1, 4 + len(status_heads)))
     click.echo(
-        say(lang, f"Porteføljen per {when.isoformat()}", f"The portfolio as of {when.isoformat()}")
+        say(
+            lang,
+            f"Porteføljen per {fmt_date(when, lang)}",
+            f"The portfolio as of {fmt_date(when, lang)}",
+        )
     )
     click.echo(
         say(
@@ -436,15 +501,22 @@ def portfolio_cmd(
     def money_cells(line: pf.Line) -> list[str]:
         return [fmt_nok(v, lang) for v in (line.npv, line.planned_nok, line.realised_nok)]
 
-    rows = [[ln.key, *money_cells(ln), *_count_cells(ln.benefits)] for ln in roll.projects]
+    rows = [[ln.key, *money_cells(ln), *_count_cells(ln, lang)] for ln in roll.projects]
     rows.append(
-        [say(lang, "Sum", "Total"), *money_cells(roll.total), *_count_cells(roll.total.benefits)]
+        [say(lang, "Sum", "Total"), *money_cells(roll.total), *_count_cells(roll.total, lang)]
     )
     click.echo()
     click.echo(say(lang, "Per prosjekt", "Per project"))
     click.echo(text_grid([say(lang, "Prosjekt", "Project"), *money, *status_heads], rows, right))
 
-    rows = [[ln.key, *money_cells(ln), *_count_cells(ln.benefits)] for ln in roll.municipalities]
+    click.echo()
+    click.echo(say(lang, "Prosjektstatus", "Project status"))
+    for pid, o in overall.items():
+        click.echo(f"{pid}: {st.level_label(o.level, lang)}")
+        for r in o.reasons:
+            click.echo("  " + st.reason_text(r, lang))
+
+    rows = [[ln.key, *money_cells(ln), *_count_cells(ln, lang)] for ln in roll.municipalities]
     click.echo()
     click.echo(
         say(lang, "Per kommune (etter fordelingsnøkkelen)", "Per kommune (by the cost-sharing key)")
@@ -459,7 +531,7 @@ def portfolio_cmd(
             cut(ln.name, 40),
             fmt_nok(ln.planned_nok, lang),
             fmt_nok(ln.realised_nok, lang),
-            *_count_cells(ln.benefits),
+            *_count_cells(ln, lang),
         ]
         for ln in roll.effect_goals
     ]
@@ -469,7 +541,7 @@ def portfolio_cmd(
         text_grid(
             [say(lang, "Effektmål", "Effect goal"), "", *money[1:], *status_heads],
             rows,
-            tuple(range(2, 8)),
+            tuple(range(2, 4 + len(status_heads))),
         )
     )
 
@@ -511,13 +583,23 @@ def portfolio_cmd(
         for d in claims:
             kommuner = ", ".join(d.municipalities)
             click.echo(
-                f"  «{d.indicator}» – {kommuner}, {d.period[0]}–{d.period[1]}: "
+                f"  «{d.indicator}» – {kommuner}, "
+                f"{fmt_date(d.period[0], lang)}–{fmt_date(d.period[1], lang)}: "
                 f"{d.first.project} {d.first.benefit} "
                 + say(lang, "og", "and")
                 + f" {d.second.project} {d.second.benefit}"
             )
     else:
         click.echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
+    click.echo()
+    click.echo(st.decisions_heading(lang, portfolio=True) + ":")
+    texts = st.decision_texts(board, lang)
+    if not texts:
+        click.echo(
+            "  " + say(lang, "Ingen saker krever beslutning nå.", "Nothing needs a decision now.")
+        )
+    for text in texts:
+        click.echo(f"  - {text}")
     for text in warnings:
         click.echo(say(lang, "Advarsel: ", "Warning: ") + text, err=True)
 

@@ -7,7 +7,9 @@ NPVs computed elsewhere (``gevinst.model.cba``).
 effektmål: NPV, planned and realised NOK to date (benefits count positive,
 dis-benefits negative; non-priced items and resultatmål carry no NOK; an
 unmeasured item adds nothing to the realised sum), and the number of benefits
-(gevinster and ulemper) and of resultatmål in each status.
+(gevinster and ulemper) and of resultatmål in each status
+(:data:`~gevinst.model.tracking.STATUSES`, from the one status rule
+``tracking.item_status``), with the number whose measurement is overdue beside.
 
 * Per kommune, each benefit's NOK is split by the project's cost-sharing key
   (fordelingsnøkkel, the one the cost/benefit analysis uses), restricted to the
@@ -58,7 +60,7 @@ from dataclasses import asdict, dataclass, field
 from gevinst.model.cba_flows import restricted_shares, sharing_key
 from gevinst.model.profile import item_window
 from gevinst.model.schema import Benefit, DecisionPoint, Plan, Workspace
-from gevinst.model.tracking import STATUSES, ItemStatus
+from gevinst.model.tracking import STATUSES, ItemStatus, jsonable
 
 CRITERIA = ("strategic_fit", "npv", "risk", "readiness", "participation")
 """The prioritisation criteria gevinst knows; weights for others are ignored."""
@@ -66,16 +68,6 @@ CRITERIA = ("strategic_fit", "npv", "risk", "readiness", "participation")
 
 def _plans(plans: Mapping[str, Plan] | Iterable[Plan]) -> list[Plan]:
     return list(plans.values()) if isinstance(plans, Mapping) else list(plans)
-
-
-def _jsonable(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 # --------------------------------------------------------------------------- kommune shares
@@ -125,13 +117,17 @@ class Line:
     project: str = ""
     unmeasured_priced: int = 0
     """Priced items with no measurement yet (their realised NOK is unknown)."""
+    overdue: int = 0
+    """Benefits and ulemper whose next measurement is overdue (beside the status counts)."""
+    results_overdue: int = 0
+    """Resultatmål whose next measurement is overdue."""
 
     def add_npv(self, value: float | None) -> None:
         if value is not None:
             self.npv = (self.npv or 0.0) + value
 
     def to_json(self) -> dict:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 @dataclass
@@ -154,6 +150,11 @@ class Rollup:
 
 def _count(line: Line, s: ItemStatus) -> None:
     (line.results if s.kind == "result" else line.benefits)[s.status] += 1
+    if s.overdue:
+        if s.kind == "result":
+            line.results_overdue += 1
+        else:
+            line.overdue += 1
 
 
 def rollup(
@@ -213,6 +214,8 @@ def rollup(
         total.planned_nok += line.planned_nok
         total.realised_nok += line.realised_nok
         total.unmeasured_priced += line.unmeasured_priced
+        total.overdue += line.overdue
+        total.results_overdue += line.results_overdue
         for st in STATUSES:
             total.benefits[st] += line.benefits[st]
             total.results[st] += line.results[st]
@@ -243,7 +246,7 @@ class RankedProject:
     missing: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 def risk_exposure(plan: Plan, measure: str = "max") -> float | None:
@@ -373,7 +376,7 @@ class DoubleClaim:
     second: Claim
 
     def to_json(self) -> dict:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 def _claim(plan: Plan, b: Benefit) -> Claim:

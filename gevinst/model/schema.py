@@ -628,6 +628,25 @@ class StatusThresholds(Strict):
     yellow: Annotated[float, Field(ge=0, le=2)] = f("gul fra", "yellow from", default=0.70)
 
 
+class MeasurementGrace(Strict):
+    """Reporting grace: days after the end of a measurement period before it is overdue.
+
+    A measurement is due at the end of each measurement period (one interval –
+    1, 3 or 12 calendar months – after the latest measurement, or after the
+    realisation start), plus these days; after that it is overdue (forfalt).
+    The default 0 makes the measurement due on the period's last day, so a
+    report made on the 1st of a month shows last month's missing values.
+    """
+
+    monthly: Annotated[int, Field(ge=0, le=366)] = f("månedlig", "monthly", default=0)
+    quarterly: Annotated[int, Field(ge=0, le=366)] = f("kvartalsvis", "quarterly", default=0)
+    yearly: Annotated[int, Field(ge=0, le=366)] = f("årlig", "yearly", default=0)
+
+    def days(self, frequency: Frequency | str) -> int:
+        """The grace in days for a measurement frequency."""
+        return int(getattr(self, Frequency(frequency).value))
+
+
 class MonteCarloSettings(Strict):
     draws: Annotated[int, Field(ge=100, le=1_000_000)] = f("trekk", "draws", default=10_000)
     seed: int = f("frø", "seed", default=20240501)
@@ -647,6 +666,13 @@ class Workspace(Strict):
     )
     status_thresholds: StatusThresholds = f(
         "statusgrenser", "status thresholds", default_factory=StatusThresholds
+    )
+    measurement_grace_days: MeasurementGrace = f(
+        "rapporteringsfrist (dager)",
+        "reporting grace (days)",
+        "Days after the end of each measurement period before a measurement is overdue, "
+        "per measurement frequency (default 0: due on the period's last day)",
+        default_factory=MeasurementGrace,
     )
     monte_carlo: MonteCarloSettings = f(
         "Monte Carlo", "Monte Carlo", default_factory=MonteCarloSettings

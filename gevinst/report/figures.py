@@ -79,9 +79,15 @@ PURPLE = "#CC79A7"
 GREY = "#8C8C8C"
 BLACK = "#000000"
 
-STATUS_COLOUR = {"green": GREEN, "yellow": ORANGE, "red": VERMILLION, "grey": GREY}
-STATUS_MARKER = {"green": "o", "yellow": "^", "red": "X", "grey": "s"}
-STATUS_HATCH = {"green": "", "yellow": "..", "red": "xx", "grey": "//"}
+STATUS_COLOUR = {
+    "green": GREEN,
+    "yellow": ORANGE,
+    "red": VERMILLION,
+    "grey": GREY,
+    "not_started": "#FFFFFF",
+}
+STATUS_MARKER = {"green": "o", "yellow": "^", "red": "X", "grey": "s", "not_started": "o"}
+STATUS_HATCH = {"green": "", "yellow": "..", "red": "xx", "grey": "//", "not_started": ""}
 
 WRAP = 32
 """Characters per line in boxes and labels."""
@@ -808,24 +814,18 @@ def benefit_chart(
             f"Target {fmt_date(status.target_date, lang)}",
         ),
     )
-    fc = tracking.forecast(item, own)
-    if fc.value_at_target is not None and fc.slope_per_year is not None:
-        first = own[0].date
-
-        def trend(day: dt.date) -> float:
-            return (
-                fc.value_at_target
-                + fc.slope_per_year * (day - fc.target_date).days / tracking.DAYS_PER_YEAR
-            )
-
+    fc = status.forecast or tracking.forecast(item, own, as_of)
+    if fc.method == "trend" and fc.window_start is not None:
+        span = (fc.target_date - fc.window_start).days
+        days = [fc.window_start + dt.timedelta(days=round(span * k / 40)) for k in range(41)]
         ax.plot(
-            [first, fc.target_date],
-            [trend(first), trend(fc.target_date)],
+            days,
+            [fc.value_at(day) for day in days],
             color=BLACK,
             linestyle="--",
             linewidth=1.3,
             zorder=2,
-            label=t(lang, "Prognose (lineær trend)", "Forecast (linear trend)"),
+            label=t(lang, "Prognose (trend siste målinger)", "Forecast (recent trend)"),
         )
     if own:
         st = status.status

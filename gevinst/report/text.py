@@ -243,6 +243,7 @@ _STATUS_PHRASE = {
     "yellow": {"nb": "er litt bak plan", "en": "slightly behind"},
     "red": {"nb": "er bak plan", "en": "behind plan"},
     "grey": {"nb": "er ikke målt", "en": "not measured"},
+    "not_started": {"nb": "er ikke startet", "en": "not started"},
 }
 
 
