@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from gevinst.io.workspace import load
 from gevinst.model import cba, portfolio, tracking
-from gevinst.report import figures, tables, text
+from gevinst.report import figures, summary, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -39,7 +41,7 @@ lang = "nb"
 as_of_date = text.parse_as_of(as_of, dt.date.today())
 loaded = load(Path(workspace), lang=lang)
 ws, plans = loaded.workspace, loaded.plans
-results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
+results = {pid: cba.analyse(plan, ws) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}
 statuses = tracking.portfolio_status(plans, loaded.measurements, as_of_date, ws)
 roll = portfolio.rollup(statuses, npv, plans, ws, as_of_date)
@@ -51,27 +53,36 @@ h = text.headings(lang)
 # %%
 text.show_portfolio_title(ws, as_of_date, lang)
 text.show_text(text.portfolio_sentences(roll, ranked, claims, late, lang))
+summary.show_portfolio_contents(plans, lang)
 
 # %%
-text.show_heading(h.portfolio_status)
+text.show_heading("board_decisions", lang)
+summary.show_board_decisions(
+    summary.board_decisions_table(plans, statuses, as_of_date, lang, economics=results,
+                                  claims=claims),
+    lang,
+)
+
+# %%
+text.show_heading("portfolio_status", lang)
 show_table(tables.rollup_table(roll, lang), row_headers=True, lang=lang)
 show(figures.portfolio_overview(roll, lang))
 show(figures.portfolio_status_counts(roll, lang))
 show_table(tables.attention_table(statuses, lang, plans=plans), lang=lang)
 
 # %%
-text.show_heading(h.ranking)
+text.show_heading("ranking", lang)
 show_table(tables.ranking_table(ranked, lang), lang=lang)
 
 # %%
-text.show_heading(h.portfolio_municipalities)
+text.show_heading("portfolio_municipalities", lang)
 show_table(tables.municipality_totals_table(roll, lang), row_headers=True, lang=lang)
 show(figures.portfolio_municipalities(roll, lang))
 
 # %%
-text.show_heading(h.double_claims)
+text.show_heading("double_claims", lang)
 show_table(tables.double_claims_table(claims, lang, plans=plans), lang=lang)
 
 # %%
-text.show_heading(h.overdue)
+text.show_heading("overdue", lang)
 show_table(tables.overdue_table(late, lang, plans=plans), lang=lang)

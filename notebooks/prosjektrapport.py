@@ -24,9 +24,9 @@
 import datetime as dt
 from pathlib import Path
 
-from gevinst.io.workspace import load_project
-from gevinst.model import cba, tracking
-from gevinst.report import figures, tables, text
+from gevinst.io.workspace import load, load_project
+from gevinst.model import cba, portfolio, tracking
+from gevinst.report import figures, summary, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -44,9 +44,12 @@ result = cba.analyse(plan, ws)
 h = text.headings(lang)
 
 # %%
+claims = portfolio.double_claims(load(Path(workspace), lang=lang).plans)
 text.show_title(plan, as_of_date, lang)
-text.show_heading(h.summary)
-text.show_summary(text.summary(plan, statuses, result, as_of_date, lang))
+text.show_heading("summary", lang)
+summary.show_summary(
+    summary.project_summary(plan, statuses, result, as_of_date, lang, claims=claims)
+)
 
 # %%
 text.show_heading(h.goals)

@@ -678,7 +678,7 @@ def rollup_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
     ]
     rows = [_rollup_row(line, line.name or line.key, lang) for line in rollup.projects]
     rows.append(_rollup_row(rollup.total, t(lang, "Sum portefølje", "Portfolio total"), lang))
-    return _frame(
+    df = _frame(
         rows,
         c,
         c[1:5],
@@ -688,6 +688,17 @@ def rollup_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
             "The projects: NPV, benefits in NOK so far and status",
         ),
     )
+    df.attrs["links"] = [report_link(line.key) for line in rollup.projects] + [None]
+    return df
+
+
+def report_link(project_id: str) -> str:
+    """The project report's file name beside the portfolio report (``<id>.html``).
+
+    :mod:`gevinst.report.runner` writes every report of a run into one folder, so a
+    relative link works there, after a copy and from an unpacked zip.
+    """
+    return f"{project_id}.html"
 
 
 def _rollup_row(line: Any, name: str, lang: str) -> list[str]:
@@ -834,8 +845,12 @@ def table_html(
     row_headers: bool = False,
     empty: str | None = None,
     lang: str = "nb",
+    row_links: Sequence[str | None] | None = None,
 ) -> str:
     """Accessible HTML for a table: ``<caption>``, ``<th scope="col">``, escaped cells.
+
+    ``row_links`` (one per row, or None) makes each row's first cell a link
+    (``<a href>``, e.g. to a project report).
 
     No index column is written (the tables carry their own ID columns). With
     ``row_headers`` the first column's cells are ``<th scope="row">``. Columns
@@ -854,11 +869,14 @@ def table_html(
     for col in df.columns:
         out.append(f'<th scope="col"{_align(col in numeric)}>{e(str(col))}</th>')
     out.append("</tr></thead><tbody>")
-    for row in df.itertuples(index=False):
+    links = list(row_links) if row_links is not None else [None] * len(df)
+    for row, link in zip(df.itertuples(index=False), links, strict=True):
         out.append("<tr>")
         for i, (col, cell) in enumerate(zip(df.columns, row, strict=True)):
             cls = _align(col in numeric)
             text = text_html(_text(cell))
+            if i == 0 and link:
+                text = f'<a href="{e(link, quote=True)}">{text}</a>'
             if row_headers and i == 0:
                 out.append(f'<th scope="row"{cls}>{text}</th>')
             else:
@@ -956,7 +974,16 @@ def show_table(
     row_headers: bool = False,
     empty: str | None = None,
     lang: str = "nb",
+    row_links: Sequence[str | None] | None = None,
 ) -> None:
-    """Display a table in a notebook as accessible HTML (plain-text fallback included)."""
-    markup = table_html(df, caption, row_headers=row_headers, empty=empty, lang=lang)
+    """Display a table in a notebook as accessible HTML (plain-text fallback included).
+
+    ``row_links`` defaults to the table's own (``df.attrs["links"]``, e.g. the project
+    reports of the rollup table).
+    """
+    if row_links is None:
+        row_links = df.attrs.get("links")
+    markup = table_html(
+        df, caption, row_headers=row_headers, empty=empty, lang=lang, row_links=row_links
+    )
     display_html(markup, table_text(df, caption, empty=empty, lang=lang))

@@ -404,16 +404,14 @@ def switching_text(row: Any, lang: str = "nb") -> str:
 
 # --------------------------------------------------------------------------- the summary
 
-LOW_PROBABILITY = 0.5
-"""P(NPV > 0) below this is mentioned as a decision point (a presentation choice)."""
-
-
 @dataclass
 class Summary:
     """The steering group's first screen."""
 
     title: str
     as_of: dt.date
+    overall: list[str] = field(default_factory=list)
+    """The project status in words: the headline («Prosjektstatus: ✖ Bak plan.»), then its reasons."""
     status: list[str] = field(default_factory=list)
     """Sentences on status (benefits, resultatmål)."""
     key_figures: list[tuple[str, str]] = field(default_factory=list)
@@ -422,6 +420,8 @@ class Summary:
     """Sentences under the key figures (why expected and planned NPV differ)."""
     decisions: list[str] = field(default_factory=list)
     """What the steering group must take a position on."""
+    decisions_title: str = ""
+    """The decision section's heading (``status_text.decisions_heading``)."""
     lang: str = "nb"
 
     def to_html(self) -> str:
@@ -429,6 +429,11 @@ class Summary:
         e = html.escape
         lang = self.lang
         out = [f'<section class="gevinst-summary" lang="{e(lang)}">']
+        if self.overall:
+            head, *reasons = self.overall
+            out.append(f'<p class="gevinst-overall"><strong>{text_html(head)}</strong></p>')
+            if reasons:
+                out.append("<ul>" + "".join(f"<li>{text_html(r)}</li>" for r in reasons) + "</ul>")
         out.append(
             f"<p><strong>{e(t(lang, 'Per', 'As of'))} {e(fmt_date(self.as_of, lang))}.</strong> "
         )
@@ -445,7 +450,7 @@ class Summary:
         if self.notes:
             out.append(paragraph_html(self.notes))
         out.append(
-            f"<h3>{e(t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
+            f"<h3>{e(self.decisions_title or t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
         )
         if self.decisions:
             out.append("<ul>" + "".join(f"<li>{text_html(d)}</li>" for d in self.decisions) + "</ul>")
@@ -457,18 +462,12 @@ class Summary:
         return "".join(out)
 
     def to_text(self) -> str:
-        lines = [*self.status, ""]
+        lines = [*self.overall, *self.status, ""]
         lines += [f"{a}: {b}" for a, b in self.key_figures]
         lines += self.notes
-        lines += ["", t(self.lang, "Hva styringsgruppen må ta stilling til:", "To decide:")]
+        lines += ["", (self.decisions_title or t(self.lang, "Hva styringsgruppen må ta stilling til", "To decide")) + ":"]
         lines += [f"- {d}" for d in self.decisions]
         return "\n".join(lines)
-
-
-def next_decision_point(milestones: Iterable[Any], as_of: dt.date) -> Any | None:
-    """The first decision point not yet done (the earliest date; an overdue one first)."""
-    open_points = [m for m in milestones if m.decision_point is not None and not m.done]
-    return min(open_points, key=lambda m: m.date) if open_points else None
 
 
 def fmt_year(year: int | None, lang: str = "nb") -> str:
@@ -609,107 +608,6 @@ def npv_gap_sentence(cba: Any, lang: str = "nb") -> str:
     return f"{head}{most}{named}."
 
 
-def summary(
-    plan: Any,
-    statuses: Sequence[Any],
-    cba: Any,
-    as_of: dt.date,
-    lang: str = "nb",
-) -> Summary:
-    """The one-screen summary for the steering group.
-
-    ``statuses``: :class:`ItemStatus` list for the project; ``cba``: its
-    :class:`CbaResult` (or None). Overdue measurements are the statuses marked
-    ``overdue`` by the tracking model.
-    """
-    p = plan.project
-    s = Summary(title=p.name, as_of=as_of, lang=lang)
-    for kind in ("benefit", "result", "disbenefit"):
-        sentence = status_sentence(statuses, as_of, lang, kind=kind)
-        if sentence:
-            s.status.append(sentence)
-    if not s.status:
-        s.status.append(t(lang, "Ingen gevinster er registrert.", "No benefits are registered."))
-    phase = p.phase.label(lang) if p.phase is not None else t(lang, "før BP1", "before DP1")
-    s.status.append(
-        t(
-            lang,
-            f"Siste passerte beslutningspunkt: {phase}.",
-            f"Last decision point passed: {phase}.",
-        )
-    )
-    s.key_figures = key_figures(cba, lang)
-    gap = npv_gap_sentence(cba, lang)
-    if gap:
-        s.notes.append(gap)
-
-    # What to decide
-    nxt = next_decision_point(plan.milestones, as_of)
-    if nxt is not None:
-        when = fmt_date(nxt.date, lang)
-        dp = nxt.decision_point.label(lang)
-        if nxt.date < as_of:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"{dp} («{nxt.name}») skulle vært tatt {when} og er ikke registrert som gjennomført.",
-                    f"{dp} ('{nxt.name}') was due {when} and is not recorded as done.",
-                )
-            )
-        else:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"Neste beslutningspunkt: {dp} («{nxt.name}») {when}.",
-                    f"Next decision point: {dp} ('{nxt.name}') on {when}.",
-                )
-            )
-    for item in statuses:
-        if item.status == "red":
-            share = fmt_percent(item.realised_share, lang, 0)
-            plan_share = fmt_percent(item.planned_share, lang, 0)
-            what = noun(item.kind, 1, lang)
-            s.decisions.append(
-                t(
-                    lang,
-                    f"{what.capitalize()} «{item.name}» er bak plan: {share} realisert mot {plan_share} planlagt (eier: {item.owner or 'ikke oppgitt'}).",
-                    f"{what.capitalize()} '{item.name}' is behind plan: {share} realised against {plan_share} planned (owner: {item.owner or 'not given'}).",
-                )
-            )
-    late = [x for x in statuses if x.overdue]
-    if late:
-        names = join_words(
-            [f"«{x.name}» ({t(lang, 'frist', 'due')} {fmt_date(x.next_due, lang)})" for x in late],
-            lang,
-        )
-        s.decisions.append(
-            t(
-                lang,
-                f"Målinger er forfalt for {names}: gevinsteierne må rapportere.",
-                f"Measurements are overdue for {names}: the benefit owners must report.",
-            )
-        )
-    if cba is not None:
-        if cba.npv is not None and cba.npv < 0:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"Netto nåverdi er negativ ({fmt_nok(cba.npv, lang, short=True)}): er de ikke-prissatte virkningene verdt det?",
-                    f"The net present value is negative ({fmt_nok(cba.npv, 'en', short=True)}): are the non-priced effects worth it?",
-                )
-            )
-        mc = getattr(cba, "monte_carlo", None)
-        if mc is not None and mc.prob_positive < LOW_PROBABILITY:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"Bare {fmt_percent(mc.prob_positive, lang, 0)} sannsynlighet for positiv nåverdi.",
-                    f"Only {fmt_percent(mc.prob_positive, lang, 0)} probability of a positive NPV.",
-                )
-            )
-    return s
-
-
 # --------------------------------------------------------------------------- display
 
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -731,6 +629,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "portfolio_municipalities": ("Per kommune", "Per municipality"),
     "double_claims": ("Mulig dobbelttelling", "Possible double counting"),
     "overdue": ("Forfalte målinger", "Overdue measurements"),
+    "board_decisions": ("Hva porteføljestyret må ta stilling til", "What the portfolio board must decide"),
     "assumptions": ("Forutsetninger", "Assumptions"),
     "results_now": ("Resultater med valgte forutsetninger", "Results under the chosen assumptions"),
 }
@@ -748,10 +647,32 @@ def headings(lang: str = "nb") -> SimpleNamespace:
     return SimpleNamespace(**{key: section(key, lang) for key in SECTIONS})
 
 
-def heading_html(title: str, level: int = 2) -> str:
-    """A real HTML heading ``<h1>``–``<h6>``; the title is escaped."""
+def heading_html(title: str, level: int = 2, *, anchor: str = "") -> str:
+    """A real HTML heading ``<h1>``–``<h6>``; the title is escaped; ``anchor`` its ``id``."""
     level = min(6, max(1, int(level)))
-    return f"<h{level}>{html.escape(title)}</h{level}>"
+    ident = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
+    return f"<h{level}{ident}>{html.escape(title)}</h{level}>"
+
+
+def section_anchor(key: str) -> str:
+    """The in-page anchor of a report section: ``portfolio_status`` → ``portfolio-status``."""
+    return key.replace("_", "-")
+
+
+def contents_html(keys: Sequence[str], lang: str = "nb", *, reports: Sequence[tuple[str, str]] = ()) -> str:
+    """A table of contents (``<nav>``) linking to the sections ``keys`` of this report, and
+    the other reports ``reports`` ((title, relative file name)) of the same folder."""
+    e = html.escape
+    title = t(lang, "Innhold", "Contents")
+    out = [f'<nav class="gevinst-contents" aria-label="{e(title)}">', f"<h2>{e(title)}</h2><ol>"]
+    out += [f'<li><a href="#{e(section_anchor(k))}">{e(section(k, lang))}</a></li>' for k in keys]
+    out.append("</ol>")
+    if reports:
+        out.append(f"<h3>{e(t(lang, 'Prosjektrapportene', 'The project reports'))}</h3><ul>")
+        out += [f'<li><a href="{e(href, quote=True)}">{e(name)}</a></li>' for name, href in reports]
+        out.append("</ul>")
+    out.append("</nav>")
+    return "".join(out)
 
 
 def display_html(markup: str, plain: str) -> None:
@@ -763,8 +684,10 @@ def display_html(markup: str, plain: str) -> None:
 
 def show_heading(key_or_title: str, lang: str = "nb", level: int = 2) -> None:
     """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading."""
-    title = section(key_or_title, lang) if key_or_title in SECTIONS else key_or_title
-    display_html(heading_html(title, level), title)
+    is_key = key_or_title in SECTIONS
+    title = section(key_or_title, lang) if is_key else key_or_title
+    anchor = section_anchor(key_or_title) if is_key else ""
+    display_html(heading_html(title, level, anchor=anchor), title)
 
 
 def _title(plan: Any, as_of: dt.date, lang: str, kind: str) -> tuple[str, str]:
@@ -822,11 +745,6 @@ def show_text(sentences: str | Sequence[str]) -> None:
     """Display a paragraph of text (escaped)."""
     text = sentences if isinstance(sentences, str) else " ".join(sentences)
     display_html(paragraph_html(text), text)
-
-
-def show_summary(s: Summary) -> None:
-    """Display the steering group's summary."""
-    display_html(s.to_html(), s.to_text())
 
 
 # --------------------------------------------------------------------------- section texts
