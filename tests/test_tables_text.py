@@ -267,7 +267,7 @@ def test_benefit_status_table_has_norwegian_headers_and_symbols(project):
         "Gevinst",
         "Status",
         "Realisert andel",
-        "Planlagt andel",
+        "Planlagt samme dato",
         "Prognose ved måldato",
         "Neste måling",
     ]
@@ -297,7 +297,7 @@ def test_plan_tables_have_norwegian_headers(project):
         "Resultatmål",
         "Status",
         "Realisert andel",
-        "Planlagt andel",
+        "Planlagt samme dato",
         "Ansvarlig",
         "Plan: nullpunkt → mål",
         "Siste måling",
@@ -373,7 +373,9 @@ def test_portfolio_tables_on_the_example_workspace(workspace: Path):
         "Siste måling",
     ]
     attention = tables.attention_table(statuses, plans=plans)
-    assert set(attention["Status"]) <= {"✖ Bak plan", "? Ikke målt"}
+    # the freshness stands beside the progress, never instead of it
+    assert all(x.split(" · ")[0] in {"✖ Bak plan", "? Ikke målt"} for x in attention["Status"])
+    assert any(" · måling forfalt " in x for x in attention["Status"])
     sentences = text.portfolio_sentences(roll, ranked, portfolio.double_claims(plans), [], "nb")
     assert sentences[0].startswith(f"Porteføljen har {len(plans)} prosjekter med")
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from gevinst.model import tracking
 from gevinst.model.schema import IMPACT_SYMBOLS, Plan
+from gevinst.report import status_text
 from gevinst.report.text import (
     display_html,
     fmt_date,
@@ -37,7 +37,6 @@ from gevinst.report.text import (
     sensitivity_label,
     sensitivity_rows,
     status_count_parts,
-    status_label,
     switching_text,
     t,
     text_html,
@@ -112,6 +111,7 @@ STATUS_COLUMNS: dict[str, tuple[str, str, bool]] = {
     "status": ("Status", "Status", False),
     "realised": ("Realisert andel", "Realised share", True),
     "planned": ("Planlagt andel", "Planned share", True),
+    "judged": ("Planlagt samme dato", "Planned on that date", True),
     "latest": ("Siste måling", "Latest measurement", True),
     "measured": ("Siste måling", "Latest measurement", False),
     "plan": ("Plan: nullpunkt → mål", "Plan: baseline → target", False),
@@ -123,13 +123,26 @@ STATUS_COLUMNS: dict[str, tuple[str, str, bool]] = {
 
 ``latest`` is the value with its date, ``measured`` only the date (``aldri målt``
 when never measured); the shares are of the planned change (0 % at the
-baseline, 100 % at the target); the forecast is the linear trend at the target
-date; ``next`` says ``(forfalt)`` when overdue.
+baseline, 100 % at the target): ``planned`` today, ``judged`` on the date the
+status was judged (the latest measurement's, or the end of a missed period); the
+status is the progress with the freshness beside it (``✖ Bak plan · måling forfalt
+30.11``), the forecast and the next measurement as
+:mod:`gevinst.report.status_text` words them.
 """
 
 
 def _measured(day: dt.date | None, lang: str) -> str:
     return fmt_date(day, lang) if day else t(lang, "aldri målt", "never measured")
+
+
+def _judged(s: Any, lang: str) -> str:
+    """The planned share the status compares with, and on which date: ``93 % (30.11)``."""
+    share = getattr(s, "planned_share_judged", None)
+    day = getattr(s, "judged_at", None)
+    if share is None:
+        return "–"
+    when = status_text.fmt_day(day, lang, as_of=getattr(s, "as_of", None))
+    return f"{fmt_percent(share, lang, 0)} ({when})" if day else fmt_percent(share, lang, 0)
 
 
 def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
@@ -140,23 +153,18 @@ def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
     name = s.name
     if s.kind == "disbenefit":
         name += f" ({noun('disbenefit', 1, lang)})"
-    forecast = (
-        fmt_value(s.forecast_at_target, lang)
-        if s.forecast_at_target is not None
-        else tracking.FORECAST_NOTES["en" if lang == "en" else "nb"][s.forecast_note]
-    )
-    next_due = fmt_date(s.next_due, lang)
-    if s.overdue:
-        next_due += t(lang, " (forfalt)", " (overdue)")
+    forecast = status_text.forecast_cell(s, lang)
+    next_due = status_text.next_measurement_text(s, lang)
     return {
         "project": _project_name(plans, s.project),
         "id": s.id,
         "kind": noun(s.kind, 1, lang),
         "name": name,
         "owner": s.owner,
-        "status": status_label(s.status, lang),
+        "status": status_text.progress_label(s, lang),
         "realised": fmt_percent(s.realised_share, lang, 0),
         "planned": fmt_percent(s.planned_share, lang, 0),
+        "judged": _judged(s, lang),
         "latest": latest,
         "measured": _measured(s.latest_date, lang),
         "plan": f"{fmt_value(s.baseline, lang)} → {_value(s.target, s.unit, lang)} "
@@ -188,7 +196,7 @@ def _status_frame(
     return _frame(rows, list(c.values()), numeric, caption=caption, empty=empty)
 
 
-_STATUS_KEYS = ("id", "name", "status", "realised", "planned")
+_STATUS_KEYS = ("id", "name", "status", "realised", "judged")
 """The status table's columns: what the reader scans (the detail table has the rest)."""
 
 _DETAIL_KEYS = ("id", "owner", "plan", "latest")
@@ -748,7 +756,7 @@ def attention_table(
     return _status_frame(
         [s for s in statuses if s.status in ("red", "grey")],
         lang,
-        ("project", "id", "name", "owner", "status", "realised", "planned", "measured"),
+        ("project", "id", "name", "owner", "status", "realised", "judged", "measured"),
         {"name": ("Gevinst eller resultatmål", "Benefit or result goal")},
         plans=plans,
         caption=t(lang, "Bak plan eller ikke målt", "Behind plan or not measured"),
