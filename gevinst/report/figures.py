@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import html
 import io
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
@@ -43,6 +44,8 @@ from matplotlib.ticker import FuncFormatter
 
 from gevinst.model import tracking
 from gevinst.model.schema import Benefit, Measurement, Plan, ResultGoal
+from gevinst.report import status_text
+from gevinst.report.tables import _frame, table_html
 from gevinst.report.text import (
     MONTHS,
     STATUS_ORDER,
@@ -116,10 +119,62 @@ _RC = {
 
 
 class Chart(NamedTuple):
-    """A figure and its alt text (the figure's message in words)."""
+    """A figure, its alt text (the figure's message in words, at most :data:`MAX_ALT`
+    characters) and, where no report table beside it has them, its numbers as a table."""
 
     figure: Figure
     alt: str
+    data: Any = None
+    """A :class:`pandas.DataFrame` of the figure's numbers (shown under it), or None."""
+
+
+MAX_ALT = 300
+"""Alt text is a short summary (issue 8); the numbers are in a table beside the chart."""
+
+
+def short_alt(sentences: Sequence[str], note: str = "", limit: int = MAX_ALT) -> str:
+    """The first whole sentences that fit in ``limit`` characters, then ``note`` (where
+    the numbers are). A first sentence that is too long alone is cut at a word, with …
+
+    >>> short_alt(["En.", "To to.", "Tre tre tre."], "Se tabellen.", limit=24)
+    'En. To to. Se tabellen.'
+    """
+    room = limit - (len(note) + 1 if note else 0)
+    out: list[str] = []
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        if len(" ".join([*out, sentence])) <= room:
+            out.append(sentence)
+        elif not out:
+            cut = sentence[: max(room - 1, 0)].rsplit(" ", 1)[0].rstrip(",;:")
+            out.append(cut + "…")
+            break
+        else:
+            break
+    return " ".join([*out, note] if note else out)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«'(0-9−])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a text into sentences (not at ``mill. kr``, where a lower-case word follows)."""
+    return [x for x in _SENTENCE_END.split(text.strip()) if x]
+
+
+def _table_note(lang: str, where: str = "under") -> str:
+    """Where a chart's numbers are: «Tallene står i tabellen under.»"""
+    return {
+        "under": t(lang, "Tallene står i tabellen under.", "The numbers are in the table below."),
+        "over": t(lang, "Tallene står i tabellen over.", "The numbers are in the table above."),
+        "data": t(
+            lang,
+            "Tallene står i tabellen under figuren.",
+            "The numbers are in the table below the figure.",
+        ),
+    }[where]
 
 
 def _styled(func: Callable[..., Chart]) -> Callable[..., Chart]:
@@ -260,8 +315,23 @@ def _unpack(chart: Chart | Figure | tuple, alt: str | None) -> tuple[Figure, str
         if alt is None:
             raise TypeError("a Figure needs its alt text: show(fig, alt)")
         return chart, alt
-    fig, own_alt = chart
+    fig, own_alt = chart[0], chart[1]
     return fig, own_alt if alt is None else alt
+
+
+def data_html(chart: Chart | Figure, lang: str = "nb") -> str:
+    """The chart's numbers (:attr:`Chart.data`) as a table in a ``<details>`` under it
+    («Tallene i figuren»): beside the chart for anyone who cannot read it, folded away
+    for the rest; no script needed. ``""`` when the chart has no table of its own."""
+    data = getattr(chart, "data", None)
+    if data is None or len(data) == 0:
+        return ""
+    lang = data.attrs.get("lang", lang)
+    label = t(lang, "Tallene i figuren", "The numbers in the figure")
+    return (
+        f'<details class="gevinst-figure-data"><summary>{html.escape(label)}</summary>'
+        f"{table_html(data, lang=lang)}</details>"
+    )
 
 
 def close(chart: Chart | Figure) -> None:
@@ -270,14 +340,20 @@ def close(chart: Chart | Figure) -> None:
     fig.clear()
 
 
-def show(chart: Chart | Figure, alt: str | None = None, *, caption: str | None = None) -> None:
+def show(
+    chart: Chart | Figure,
+    alt: str | None = None,
+    *,
+    caption: str | None = None,
+    lang: str = "nb",
+) -> None:
     """Display a chart in a notebook as an embedded PNG with alt text, then free it.
 
     ``show(chart)`` or ``show(fig, alt)``. The plain-text fallback of the output
     is the alt text itself.
     """
     fig, alt = _unpack(chart, alt)
-    markup = figure_html(fig, alt, caption=caption)
+    markup = figure_html(fig, alt, caption=caption) + data_html(chart, lang)
     close(fig)
     display_html(markup, alt)
 
@@ -468,7 +544,18 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
                     f"Effect goal {eg.id} '{eg.text}' has no result goals or benefits linked to it.",
                 )
             )
-    return Chart(fig, " ".join(parts))
+    rows = [
+        [_contributor_words(kind, x, lang), f"{eg.id} {eg.text}"]
+        for eg, _eg_text, _items, contributors in groups
+        for kind, x in contributors
+    ]
+    data = _frame(
+        rows,
+        [t(lang, "Bidrar", "Contributes"), t(lang, "Til effektmål", "To effect goal")],
+        caption=t(lang, "Gevinstkartet som tabell", "The benefits map as a table"),
+    )
+    data.attrs["lang"] = lang
+    return Chart(fig, short_alt(parts[:1], _table_note(lang, "data")), data)
 
 
 def _contributors(plan: Plan, effect_goal: str) -> list[tuple[str, Any]]:
@@ -576,11 +663,7 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
             ),
         )
     described = [
-        t(
-            lang,
-            f"{r.id} «{r.description}» (sannsynlighet {r.probability}, konsekvens {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
-            f"{r.id} '{r.description}' (probability {r.probability}, consequence {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
-        )
+        f"{r.id} ({r.probability * r.consequence}, {risk_level(r.probability, r.consequence, lang)})"
         for r in risks_by_level(plan.risks)
     ]
     n = count_words(len(plan.risks), "risk", lang)
@@ -589,7 +672,12 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
         f"Risikomatrise med {n}, høyest først: {join_words(described, lang)}.",
         f"Risk matrix with {n}, highest first: {join_words(described, lang)}.",
     )
-    return Chart(fig, alt)
+    note = t(
+        lang,
+        "Risikonivået er sannsynlighet × konsekvens; lavere er bedre. Hver risiko står i tabellen under.",
+        "The risk level is probability × consequence; lower is better. Each risk is in the table below.",
+    )
+    return Chart(fig, short_alt([alt], note))
 
 
 # --------------------------------------------------------------------------- milestones
@@ -709,23 +797,21 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
     ]
     if not items:
         parts.append(t(lang, "Ingen milepæler er registrert.", "No milestones are registered."))
-    if done:
-        names = join_words([_milestone_words(m, lang) for m in done], lang)
-        parts.append(t(lang, f"Gjennomført: {names}.", f"Done: {names}."))
-    if pending:
-        names = join_words([_milestone_words(m, lang) for m in pending], lang)
-        parts.append(t(lang, f"Gjenstår: {names}.", f"Pending: {names}."))
-        late = [m for m in pending if m.date < as_of]
-        if late:
-            names = join_words([_milestone_words(m, lang) for m in late], lang)
-            parts.append(
-                t(
-                    lang,
-                    f"Passert dato uten å være gjennomført: {names}.",
-                    f"Past their date and not done: {names}.",
-                )
-            )
-    return Chart(fig, " ".join(parts))
+        return Chart(fig, short_alt(parts))
+    late = [m for m in pending if m.date < as_of]
+    parts.append(
+        t(
+            lang,
+            f"{len(done)} av {len(items)} milepæler er gjennomført, {len(pending)} gjenstår"
+            + (f", {len(late)} av dem med passert dato." if late else "."),
+            f"{len(done)} of {len(items)} milestones are done, {len(pending)} pending"
+            + (f", {len(late)} of them past their date." if late else "."),
+        )
+    )
+    nxt = [m for m in pending if m.date >= as_of]
+    if nxt:
+        parts.append(t(lang, f"Neste: {_milestone_words(nxt[0], lang)}.", f"Next: {_milestone_words(nxt[0], lang)}."))
+    return Chart(fig, short_alt(parts, _table_note(lang)))
 
 
 def _milestone_words(m: Any, lang: str) -> str:
@@ -872,48 +958,65 @@ def benefit_chart(
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
-    return Chart(fig, _benefit_alt(item, status, fc, lang))
+    return Chart(fig, _benefit_alt(item, status, fc, lang), _benefit_data(item, status, own, lang))
+
+
+def _status_words(status: Any, lang: str) -> str:
+    """The progress and the freshness in words, without symbols (for alt text)."""
+    word = status_text.status_word(status.status, lang)
+    late = status_text.overdue_text(status, lang)
+    return f"{word[:1].upper()}{word[1:]}" + (f", {late}" if late else "")
 
 
 def _benefit_alt(item: Any, status: Any, fc: Any, lang: str) -> str:
+    """A short summary: status, the latest measurement against the plan, the target."""
     kind = _kind_title(status.kind, lang)
     unit = status.unit
     parts = [
         t(
             lang,
-            f"{kind} {item.id} {_q(status.name, lang)} ({'ansvarlig' if status.kind == 'result' else 'eier'}: {status.owner}): {status_label(status.status, lang)} per {fmt_date(status.as_of, lang)}.",
-            f"{kind} {item.id} {_q(status.name, lang)} ({'responsible' if status.kind == 'result' else 'owner'}: {status.owner}): {status_label(status.status, lang)} as of {fmt_date(status.as_of, lang)}.",
+            f"{kind} {item.id} {_q(status.name, lang)}: {_status_words(status, lang)}.",
+            f"{kind} {item.id} {_q(status.name, lang)}: {_status_words(status, lang)}.",
         )
     ]
-    goal = t(
-        lang,
-        f"Planen går fra {_plain(status.baseline, unit, lang)} ({fmt_date(item.baseline_date, lang)}) til {_plain(status.target, unit, lang)} innen {fmt_date(status.target_date, lang)}.",
-        f"The plan goes from {_plain(status.baseline, unit, lang)} ({fmt_date(item.baseline_date, lang)}) to {_plain(status.target, unit, lang)} by {fmt_date(status.target_date, lang)}.",
-    )
-    parts.append(goal)
     if status.latest_value is None:
         parts.append(t(lang, "Ingen målinger ennå.", "No measurements yet."))
     else:
+        judged = getattr(status, "planned_share_judged", None)
         parts.append(
             t(
                 lang,
-                f"Siste måling er {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}), mot planlagt {_plain(status.planned_value, unit, lang)} per i dag: {fmt_percent(status.realised_share, lang, 0)} av endringen er realisert, mot {fmt_percent(status.planned_share, lang, 0)} planlagt.",
-                f"The latest measurement is {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}), against {_plain(status.planned_value, unit, lang)} planned by now: {fmt_percent(status.realised_share, lang, 0)} of the change realised against {fmt_percent(status.planned_share, lang, 0)} planned.",
+                f"Siste måling er {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}): {fmt_percent(status.realised_share, lang, 0)} av endringen er realisert, mot {fmt_percent(judged, lang, 0)} planlagt.",
+                f"The latest measurement is {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}): {fmt_percent(status.realised_share, lang, 0)} of the change realised against {fmt_percent(judged, lang, 0)} planned.",
             )
         )
-    if fc.value_at_target is not None:
-        parts.append(
-            t(
-                lang,
-                f"Den lineære trenden gir {_plain(fc.value_at_target, unit, lang)} ved måldato.",
-                f"The linear trend gives {_plain(fc.value_at_target, unit, lang)} at the target date.",
-            )
+    parts.append(
+        t(
+            lang,
+            f"Målet er {_plain(status.target, unit, lang)} innen {fmt_date(status.target_date, lang)}.",
+            f"The target is {_plain(status.target, unit, lang)} by {fmt_date(status.target_date, lang)}.",
         )
-    elif status.latest_value is not None:
-        parts.append(
-            t(lang, "For få målinger til en prognose.", "Too few measurements for a forecast.")
-        )
-    return " ".join(parts)
+    )
+    return short_alt(parts, _table_note(lang, "data"))
+
+
+def _benefit_data(item: Any, status: Any, own: Sequence[Measurement], lang: str) -> Any:
+    """The chart's numbers: each measurement beside the plan on its date."""
+    days = [m.date for m in own]
+    planned = tracking.planned_trajectory(item, days) if days else []
+    rows = [
+        [fmt_date(m.date, lang), fmt_value(m.value, lang), fmt_value(p, lang)]
+        for m, p in zip(own, planned, strict=True)
+    ]
+    unit = f" ({status.unit})" if status.unit else ""
+    data = _frame(
+        rows,
+        [t(lang, "Dato", "Date"), t(lang, "Målt", "Measured") + unit, t(lang, "Plan", "Plan") + unit],
+        [t(lang, "Målt", "Measured") + unit, t(lang, "Plan", "Plan") + unit],
+        caption=t(lang, f"{item.id}: målinger mot plan", f"{item.id}: measurements against plan"),
+    )
+    data.attrs["lang"] = lang
+    return data
 
 
 def _plain(value: float | None, unit: str, lang: str) -> str:
@@ -1001,32 +1104,11 @@ def result_progress(
         return Chart(
             fig, t(lang, "Ingen resultatmål er registrert.", "No result goals are registered.")
         )
-    described = []
-    for s in rows:
-        if s.realised_share is None:
-            described.append(
-                t(
-                    lang,
-                    f"{s.id} {_q(s.name, lang)} er ikke målt (plan {fmt_percent(s.planned_share, lang, 0)})",
-                    f"{s.id} {_q(s.name, lang)} is not measured (plan {fmt_percent(s.planned_share, lang, 0)})",
-                )
-            )
-        else:
-            described.append(
-                t(
-                    lang,
-                    f"{s.id} {_q(s.name, lang)} {fmt_percent(s.realised_share, lang, 0)} realisert mot {fmt_percent(s.planned_share, lang, 0)} planlagt ({status_label(s.status, lang)})",
-                    f"{s.id} {_q(s.name, lang)} {fmt_percent(s.realised_share, lang, 0)} realised against {fmt_percent(s.planned_share, lang, 0)} planned ({status_label(s.status, lang)})",
-                )
-            )
-    return Chart(
-        fig,
-        t(lang, "Resultatmål per ", "Result goals as of ")
-        + fmt_date(rows[0].as_of, lang)
-        + ": "
-        + "; ".join(described)
-        + ".",
-    )
+    counts = tracking.status_counts(rows)
+    parts = status_count_parts(counts, lang, symbols=False)
+    head = t(lang, "Resultatmål per ", "Result goals as of ") + fmt_date(rows[0].as_of, lang)
+    sentence = f"{head}: {join_words(parts, lang)}."
+    return Chart(fig, short_alt([sentence], _table_note(lang, "over")))
 
 
 # --------------------------------------------------------------------------- cost/benefit
@@ -1184,7 +1266,7 @@ def cash_flow(cba: Any, lang: str = "nb") -> Chart:
             f"Total net over the period, undiscounted: {fmt_nok(float(py['cumulative_net'].iloc[-1]), lang, short=True)}.",
         )
     )
-    return Chart(fig, " ".join(alt))
+    return Chart(fig, short_alt(alt, _table_note(lang)))
 
 
 @_styled
@@ -1262,7 +1344,7 @@ def cumulative_discounted(cba: Any, lang: str = "nb") -> Chart:
             " Investeringen er ikke diskontert nedbetalt innen analyseperioden.",
             " The investment does not pay back, discounted, within the analysis period.",
         )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "under")))
 
 
 @_styled
@@ -1370,7 +1452,7 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
             " Ingen enkeltforutsetning alene gjør at nåverdien skifter fortegn.",
             " No single input on its own changes the sign of the NPV.",
         )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "under")))
 
 
 @_styled
@@ -1394,8 +1476,8 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     ax.axvline(0, color=VERMILLION, linewidth=1.8, label=t(lang, "NNV = 0", "NPV = 0"))
     for value, style, name in (
         (mc.p10, ":", "P10"),
+        (mc.p15, "--", t(lang, "P15 (85 % minst)", "P15 (85 % at least)")),
         (mc.p50, "-", "P50"),
-        (mc.p85, "--", "P85"),
         (mc.p90, "-.", "P90"),
     ):
         ax.axvline(
@@ -1429,10 +1511,10 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     )
     alt = t(
         lang,
-        f"Fordelingen av netto nåverdi over {fmt_number(mc.draws, 0, lang)} simuleringer: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} og P90 {fmt_nok(mc.p90, lang, short=True)}; gjennomsnitt {fmt_nok(mc.mean, lang, short=True)} (forventet NNV {fmt_nok(cba.npv, lang, short=True)}). Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
-        f"The distribution of the NPV over {fmt_number(mc.draws, 0, lang)} simulations: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} and P90 {fmt_nok(mc.p90, lang, short=True)}; mean {fmt_nok(mc.mean, lang, short=True)} (expected NPV {fmt_nok(cba.npv, lang, short=True)}). The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"Fordelingen av netto nåverdi over {fmt_number(mc.draws, 0, lang)} simuleringer: median {fmt_nok(mc.p50, lang, short=True)}; med 85 % sannsynlighet minst {fmt_nok(mc.p15, lang, short=True)}. Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"The distribution of the NPV over {fmt_number(mc.draws, 0, lang)} simulations: median {fmt_nok(mc.p50, lang, short=True)}; at least {fmt_nok(mc.p15, lang, short=True)} with 85 % probability. The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
     )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang)))
 
 
 @_styled
@@ -1508,7 +1590,7 @@ def municipality_bars(cba: Any, lang: str = "nb") -> Chart:
             " Alle kommunene har positiv netto nåverdi.",
             " Every municipality has a positive NPV.",
         )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "over")))
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -1607,33 +1689,26 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
         )
-    described = []
-    for line in lines:
-        npv = (
-            fmt_nok(line.npv, lang, short=True)
-            if line.npv is not None
-            else t(lang, "ikke beregnet", "not computed")
+    total = rollup.total
+    known = [x for x in lines if x.npv is not None]
+    alt = [
+        t(
+            lang,
+            f"Porteføljen per {fmt_date(rollup.as_of, lang)}, {len(lines)} prosjekter: samlet NNV {fmt_nok(total.npv, lang, short=True)}, realisert {fmt_nok(total.realised_nok, lang, short=True)} av {fmt_nok(total.planned_nok, lang, short=True)} planlagt hittil.",
+            f"The portfolio as of {fmt_date(rollup.as_of, lang)}, {len(lines)} projects: total NPV {fmt_nok(total.npv, lang, short=True)}, realised {fmt_nok(total.realised_nok, lang, short=True)} of {fmt_nok(total.planned_nok, lang, short=True)} planned so far.",
         )
-        described.append(
+    ]
+    if known:
+        best = max(known, key=lambda x: x.npv)
+        worst = min(known, key=lambda x: x.npv)
+        alt.append(
             t(
                 lang,
-                f"{line.name or line.key}: NNV {npv}, realisert {fmt_nok(line.realised_nok, lang, short=True)} av {fmt_nok(line.planned_nok, lang, short=True)} planlagt hittil",
-                f"{line.name or line.key}: NPV {npv}, realised {fmt_nok(line.realised_nok, lang, short=True)} of {fmt_nok(line.planned_nok, lang, short=True)} planned so far",
+                f"Høyest NNV: {best.name or best.key} ({fmt_nok(best.npv, lang, short=True)}); lavest: {worst.name or worst.key} ({fmt_nok(worst.npv, lang, short=True)}).",
+                f"Highest NPV: {best.name or best.key} ({fmt_nok(best.npv, lang, short=True)}); lowest: {worst.name or worst.key} ({fmt_nok(worst.npv, lang, short=True)}).",
             )
         )
-    total = rollup.total
-    alt = t(
-        lang,
-        f"Porteføljen per {fmt_date(rollup.as_of, lang)}, {len(lines)} prosjekter. ",
-        f"The portfolio as of {fmt_date(rollup.as_of, lang)}, {len(lines)} projects. ",
-    )
-    alt += "; ".join(described) + ". "
-    alt += t(
-        lang,
-        f"Til sammen: NNV {fmt_nok(total.npv, lang, short=True)}, realisert {fmt_nok(total.realised_nok, lang, short=True)} av {fmt_nok(total.planned_nok, lang, short=True)} planlagt.",
-        f"In total: NPV {fmt_nok(total.npv, lang, short=True)}, realised {fmt_nok(total.realised_nok, lang, short=True)} of {fmt_nok(total.planned_nok, lang, short=True)} planned.",
-    )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(alt, _table_note(lang, "over")))
 
 
 @_styled
@@ -1714,36 +1789,13 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
         )
-    described = []
-    for line in lines:
-        parts = status_count_parts(line.benefits, lang, symbols=False)
-        total = sum(line.benefits.values())
-        if total:
-            described.append(
-                t(
-                    lang,
-                    f"{line.name or line.key}: {total} gevinster og ulemper, {join_words(parts, lang)}",
-                    f"{line.name or line.key}: {total} benefits and dis-benefits, {join_words(parts, lang)}",
-                )
-            )
-        else:
-            described.append(
-                t(
-                    lang,
-                    f"{line.name or line.key}: ingen gevinster",
-                    f"{line.name or line.key}: no benefits",
-                )
-            )
-    return Chart(
-        fig,
-        t(
-            lang,
-            "Antall gevinster og resultatmål i hver status per prosjekt. ",
-            "Number of benefits and result goals in each status per project. ",
-        )
-        + "; ".join(described)
-        + ".",
+    total = join_words(status_count_parts(rollup.total.benefits, lang, symbols=False), lang)
+    alt = t(
+        lang,
+        f"Antall gevinster og ulemper i hver status for {len(lines)} prosjekter; i alt {total}.",
+        f"Number of benefits and dis-benefits in each status for {len(lines)} projects; in total {total}.",
     )
+    return Chart(fig, short_alt([alt], _table_note(lang, "over")))
 
 
 @_styled
@@ -1783,4 +1835,4 @@ def portfolio_municipalities(rollup: Any, lang: str = "nb") -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "over")))
