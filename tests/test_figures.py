@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from gevinst.io.workspace import load
@@ -489,8 +490,54 @@ def test_every_figure_on_the_example_workspace_draws_legibly(example):
         smallest, width = legibility(chart)
         if smallest < figures.SMALL_PT or width > figures.MAX_WIDTH_IN * 96:
             bad.append((key, smallest, width))
+        for text, background, ratio in text_contrasts(chart.figure):
+            if ratio < figures.MIN_CONTRAST:
+                bad.append((key, text, background, round(ratio, 2)))
         chart.figure.clear()
     assert bad == [], "\n".join(map(str, bad))
+
+
+def _over(colour, alpha, under) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    top, bottom = to_rgb(colour), to_rgb(under)
+    return tuple(alpha * a + (1 - alpha) * b for a, b in zip(top, bottom, strict=True))
+
+
+def text_contrasts(fig: Figure):
+    """(text, background, contrast) for every visible text of a drawn figure.
+
+    The background is the text's own box (composited over what lies under it), else the
+    topmost filled rectangle or box of its axes under the text's centre (a risk-matrix
+    cell, a bar), else the axes' or the figure's face colour.
+    """
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
+    fig.canvas.draw()
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        ax = text.axes
+        under = ax.get_facecolor() if ax is not None else fig.get_facecolor()
+        if ax is not None:
+            extent = text.get_window_extent()
+            x, y = (extent.x0 + extent.x1) / 2, (extent.y0 + extent.y1) / 2
+            patches = [
+                p for p in ax.patches
+                if isinstance(p, Rectangle | FancyBboxPatch) and p.get_fill()
+                and p.get_zorder() <= text.get_zorder() and p.contains_point((x, y))
+            ]  # fmt: skip
+            if patches:
+                top = max(patches, key=lambda p: p.get_zorder())
+                under = _over(top.get_facecolor()[:3], top.get_facecolor()[3], "white")
+        box = text.get_bbox_patch()
+        if box is not None and box.get_fill():
+            rgba = to_rgba(box.get_facecolor())
+            alpha = rgba[3] if box.get_alpha() is None else box.get_alpha()
+            under = _over(rgba[:3], alpha, under[:3] if len(under) > 3 else under)
+        background = under[:3] if len(under) > 3 else under
+        yield text.get_text()[:30], background, figures.contrast_ratio(text.get_color(), background)
 
 
 def test_portfolio_alt_texts_stay_short_at_120_projects(example):
@@ -521,3 +568,16 @@ def test_short_alt_keeps_whole_sentences():
     long = "ord " * 200
     cut = figures.short_alt([long], "Se tabellen.")
     assert len(cut) <= figures.MAX_ALT and cut.endswith("… Se tabellen.")
+
+
+def test_the_contrast_check_sees_text_on_a_coloured_cell():
+    # harness check: the old risk-matrix label colour (#333) on the darkest zone is 3,4:1
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=figures.RISK_COLOURS[-1]))
+    ax.text(0.5, 0.5, "svært høy", color="#333333", ha="center", va="center")
+    (_, _, ratio), = list(text_contrasts(fig))
+    assert ratio == pytest.approx(3.39, abs=0.01)
+    # and the risk matrix itself passes: black on every zone
+    chart = figures.risk_matrix(small_plan())
+    assert min(r for _, _, r in text_contrasts(chart.figure)) >= figures.MIN_CONTRAST
