@@ -581,3 +581,27 @@ def test_the_contrast_check_sees_text_on_a_coloured_cell():
     # and the risk matrix itself passes: black on every zone
     chart = figures.risk_matrix(small_plan())
     assert min(r for _, _, r in text_contrasts(chart.figure)) >= figures.MIN_CONTRAST
+
+
+def test_a_dis_benefits_target_star_lies_on_its_plan_line(example):
+    # velferdsteknologi U1: explicit fractions 0.6, 1.0, 0.5, 0.2 from 2024: the plan peaks
+    # at the target 2 400 in 2025 and falls to 1 798 by the end of the window (31.12.2025)
+    plan = example.plans["velferdsteknologi"]
+    u1 = plan.disbenefits[0]
+    chart = figures.benefit_charts(
+        plan, example.measurements["velferdsteknologi"],
+        tracking.project_status(plan, example.measurements["velferdsteknologi"],
+                                dt.date(2026, 12, 1), example.workspace),
+    )[-1]  # fmt: skip
+    ax = chart.figure.axes[0]
+    plan_line, star = ax.lines[0], next(x for x in ax.lines if x.get_marker() == "*")
+    x, y = star.get_xdata()[0], star.get_ydata()[0]
+    days = list(plan_line.get_xdata())
+    assert y == pytest.approx(plan_line.get_ydata()[days.index(x)])  # on the line
+    assert y == pytest.approx(u1.target, rel=0.01)  # at the target value
+    # a benefit's star is at its target date, as before
+    g1 = plan.benefits[0]
+    dates = [g1.baseline_date, tracking.item_target_date(g1)]
+    assert figures.target_on_plan(g1, dates[1], dates, tracking.planned_trajectory(g1, dates)) == (
+        dates[1], pytest.approx(g1.target)
+    )

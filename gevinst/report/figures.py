@@ -910,9 +910,10 @@ def benefit_chart(
         zorder=3,
         label=t(lang, "Nullpunkt", "Baseline"),
     )
+    star_date, star_value = target_on_plan(item, status.target_date, dates, planned)
     ax.plot(
-        [status.target_date],
-        [item.target],
+        [star_date],
+        [star_value],
         marker="*",
         markersize=15,
         color=BLUE,
@@ -921,8 +922,8 @@ def benefit_chart(
         zorder=4,
         label=t(
             lang,
-            f"Mål {fmt_date(status.target_date, lang)}",
-            f"Target {fmt_date(status.target_date, lang)}",
+            f"Mål {fmt_date(star_date, lang)}",
+            f"Target {fmt_date(star_date, lang)}",
         ),
     )
     fc = status.forecast or tracking.forecast(item, own, as_of)
@@ -984,6 +985,24 @@ def benefit_chart(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
     return Chart(fig, _benefit_alt(item, status, fc, lang), _benefit_data(item, status, own, lang))
+
+
+def target_on_plan(
+    item: Any, target_date: dt.date, dates: Sequence[dt.date], planned: Sequence[float]
+) -> tuple[dt.date, float]:
+    """Where the target star goes: on the plan line, where the plan reaches the target.
+
+    Usually that is the target date. A dis-benefit whose profile rises to a peak and
+    falls again (e.g. fractions 0.6, 1.0, 0.5, 0.2) reaches its target (the peak) before
+    the end of its window: the star goes to the first plotted date where the plan is
+    nearest the target, so it never floats off the line.
+    """
+    at_date = tracking.planned_trajectory(item, [target_date])[0]
+    scale = max(abs(item.target - item.baseline), 1e-9)
+    if abs(at_date - item.target) <= 1e-6 * scale or not dates:
+        return target_date, at_date
+    k = min(range(len(dates)), key=lambda i: (abs(planned[i] - item.target), i))
+    return dates[k], float(planned[k])
 
 
 def _status_words(status: Any, lang: str) -> str:
