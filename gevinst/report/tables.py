@@ -554,7 +554,11 @@ def risk_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
         rows,
         c,
         c[2:5],
-        caption=t(lang, "Risikoer, høyest risikonivå først", "Risks, highest level first"),
+        caption=t(
+            lang,
+            "Risikoer, høyest risikonivå først (sannsynlighet × konsekvens, 1–25: lavere er bedre)",
+            "Risks, highest level first (probability × consequence, 1–25: lower is better)",
+        ),
         empty=t(lang, "Ingen risikoer er registrert.", "No risks are registered."),
     )
 
