@@ -86,9 +86,11 @@ def test_status_text_has_the_report_status_cells(workspace):
     )
     table = tables.status_table(statuses)
     assert len(table) == len(statuses)
-    table["Status"] = [status_text.progress_label(s) for s in statuses]
-    table["Planlagt andel"] = [fmt_percent(s.planned_share_judged, "nb", 0) for s in statuses]
-    table["Prognose ved måldato"] = [status_text.forecast_cell(s) for s in statuses]
+    cells = [status_text.status_cells(s) for s in statuses]
+    table["Status"] = [c["status"] for c in cells]
+    table["Planlagt andel"] = [c["planned"] for c in cells]
+    table["Prognose ved måldato"] = [c["forecast"] for c in cells]
+    assert cells[0]["planned"] == fmt_percent(statuses[0].planned_share_judged, "nb", 0)
     lines = out.splitlines()
     for row in table.itertuples(index=False):
         cells = [re.escape(c) for c in row]

@@ -186,6 +186,13 @@ def test_decision_points_milestones_and_next_decision_point():
     ]
     assert items[0].numbers["days_overdue"] == 61  # 2024-05-02 → 2024-07-02
     assert items[2].numbers["days_until"] == 90
+    assert st.decision_text(items[0]) == (
+        "BP3 «Start gjennomføring» skulle vært tatt 02.05.2024 og er ikke registrert som "
+        "gjennomført (61 dager på overtid)."
+    )
+    assert st.decision_text(items[2], "en") == (
+        "Next decision point: DP4 'Start avslutning' on 30 Sep 2024 (in 90 days)."
+    )
 
 
 def test_high_risk_from_exposure_15():
@@ -293,7 +300,36 @@ def test_portfolio_gathers_per_project_and_kind():
         ("high_risk", "high", 2),
     ]
     assert board[2].numbers["max_exposure"] == 20
-    assert st.decision_text(board[1]) == "p1: 2 mål bak plan (2 bak, 0 litt bak): G1 og G2."
+    assert st.decision_text(board[1]) == "p1: 2 gevinster – 2 bak plan: G1 og G2."
+    assert st.decision_text(board[2]) == (
+        "p1: 2 svært høye risikoer (høyest eksponering 20 av 25): RI2 og RI1."
+    )
+    # Items that do not name the project get it in front in the board's list.
+    eco = {"p1": dec.Economics(npv=-1.0)}
+    texts = st.decision_texts(
+        dec.portfolio_decisions({"p1": p}, rows, AS_OF, economics=eco), with_project=True
+    )
+    assert (
+        "p1: Forventet netto nåverdi er negativ (−1\xa0kr): er de ikke-prissatte virkningene verdt det?"
+        in texts
+    )
+
+
+def test_forecast_miss_is_a_trend_not_a_passed_target():
+    # G1 on plan on 2024-07-02 (50 %) but flat since: the recent trend stays at 50 → misses.
+    b = benefit(id="G1")
+    p = plan(benefits=[b])
+    ms = [m(D(2024, 5, 2), 50, "G1"), m(D(2024, 6, 2), 50, "G1"), m(AS_OF, 50, "G1")]
+    rows = t.project_status(p, ms, AS_OF, workspace())
+    assert rows[0].status == "green" and rows[0].forecast.method == "trend"
+    assert rows[0].forecast_misses_target
+    assert kinds(dec.project_decisions(p, rows, AS_OF)) == [("forecast_miss", "medium", "G1")]
+    assert "prognose: når ikke målet" in st.forecast_cell(rows[0])
+    # After the target date the value measured there is history: no forecast_miss item.
+    late = t.project_status(p, [*ms, m(D(2025, 1, 1), 60, "G1")], D(2025, 1, 5), workspace())
+    assert late[0].forecast.method == "measured" and late[0].forecast_misses_target
+    assert "forecast_miss" not in [d.kind for d in dec.project_decisions(p, late, D(2025, 1, 5))]
+    assert st.forecast_cell(late[0]) == "målt: 60 · når ikke målet"
 
 
 # --------------------------------------------------------------------------- words

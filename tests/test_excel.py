@@ -442,7 +442,7 @@ def test_dry_run_writes_nothing(exported) -> None:
     result = run("excel", "import", out, "--workspace", root, "--dry-run")
     assert result.exit_code == 0, result.output
     assert f"~ Prosjekt «prosjektnavn»: {plan.project.name} → Nytt navn" in result.output
-    assert "1 nye" in result.output and "ingenting er skrevet" in result.output
+    assert "1 ny," in result.output and "ingenting er skrevet" in result.output
     assert snapshot(root) == before
 
 

@@ -9,7 +9,6 @@ import click
 from gevinst.cli.common import handle_input_errors, lang_option, root_of, say, workspace_option
 from gevinst.io import excel as xl
 from gevinst.io import workspace as ws
-from gevinst.report.text import fmt_date
 
 DEFAULT_TEMPLATE = Path("templates") / "gevinst-mal.xlsx"
 
@@ -115,19 +114,14 @@ def _report(result: xl.ImportResult, file: Path, lang: str) -> None:
     )
     row = say(lang, "rad", "row")
     for n, m in merge.added:
-        click.echo(
-            f"  + {m.target_id} {fmt_date(m.date, lang)} = {xl.display_number(m.value, lang)} "
-            f"({row} {n})"
-        )
+        click.echo(f"  + {m.target_id} {m.date} = {xl.display_number(m.value, lang)} ({row} {n})")
     for n, old, new in merge.changed:
         click.echo(
-            f"  ~ {new.target_id} {fmt_date(new.date, lang)}: {xl.display_number(old.value, lang)} → "
+            f"  ~ {new.target_id} {new.date}: {xl.display_number(old.value, lang)} → "
             f"{xl.display_number(new.value, lang)} ({row} {n})"
         )
     for m in merge.deleted:
-        click.echo(
-            f"  - {m.target_id} {fmt_date(m.date, lang)} = {xl.display_number(m.value, lang)}"
-        )
+        click.echo(f"  - {m.target_id} {m.date} = {xl.display_number(m.value, lang)}")
     if result.dry_run:
         click.echo(
             say(lang, "Tørrkjøring (--dry-run): ingenting er skrevet.", "Dry run: nothing written.")

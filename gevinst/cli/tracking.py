@@ -157,9 +157,10 @@ def status_cmd(
         table = status_table(own, lang)
         table[name] = table[name].map(lambda text: cut(text, 36))
         if len(table):
-            table[status_col] = [st.progress_label(s, lang) for s in own]
-            table[planned_col] = [fmt_percent(s.planned_share_judged, lang, 0) for s in own]
-            table[forecast_col] = [st.forecast_cell(s, lang) for s in own]
+            cells = [st.status_cells(s, lang) for s in own]
+            table[status_col] = [c["status"] for c in cells]
+            table[planned_col] = [c["planned"] for c in cells]
+            table[forecast_col] = [c["forecast"] for c in cells]
         click.echo()
         click.echo(f"{pid} – {plan.project.name}")
         for sentence in st.overall_sentences(overall, lang):
@@ -564,6 +565,13 @@ def portfolio_cmd(
     )
     click.echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
     click.echo(
+        say(
+            lang,
+            "Poeng 0–100 per kriterium, høyere er bedre; lavere risikoeksponering gir flere poeng.",
+            "Scores 0–100 per criterion, higher is better; lower risk exposure scores higher.",
+        )
+    )
+    click.echo(
         text_grid(
             [
                 say(lang, "Rang", "Rank"),
@@ -593,7 +601,7 @@ def portfolio_cmd(
         click.echo(say(lang, "Ingen dobbelttelling funnet.", "No double counting found."))
     click.echo()
     click.echo(st.decisions_heading(lang, portfolio=True) + ":")
-    texts = st.decision_texts(board, lang)
+    texts = st.decision_texts(board, lang, with_project=True)
     if not texts:
         click.echo(
             "  " + say(lang, "Ingen saker krever beslutning nå.", "Nothing needs a decision now.")

@@ -13,7 +13,7 @@ kind                       severity  when
 =========================  ========  ===================================================
 ``behind_plan``            high      an item is red (bak plan)
 ``behind_plan``            medium    an item is yellow (litt bak)
-``forecast_miss``          medium    an item on plan whose forecast misses the target
+``forecast_miss``          medium    an item on plan whose trend forecast misses the target
 ``decision_point_overdue`` high      a decision point is past its date and not done
 ``milestone_overdue``      medium    a milestone is past its date and not done
 ``high_risk``              high      a risk's exposure (probability × consequence) ≥ 15
@@ -127,6 +127,11 @@ def missing_owner(owner: str | None) -> bool:
     return (owner or "").strip().casefold() in OWNER_PLACEHOLDERS
 
 
+def _forecast_misses(s: ItemStatus) -> bool:
+    """A trend forecast that misses the target (a passed target date is history, not a forecast)."""
+    return bool(s.forecast_misses_target and s.forecast and s.forecast.method == "trend")
+
+
 def _item_numbers(s: ItemStatus) -> dict[str, Any]:
     return {
         "kind": s.kind,
@@ -169,7 +174,7 @@ def project_decisions(
             severity = "high" if s.status == "red" else "medium"
             out.append(Decision("behind_plan", severity, pid, s.id, _item_numbers(s)))
             listed.add(s.id)
-        elif s.status == "green" and s.forecast_misses_target:
+        elif s.status == "green" and _forecast_misses(s):
             out.append(Decision("forecast_miss", "medium", pid, s.id, _item_numbers(s)))
             listed.add(s.id)
 
@@ -391,7 +396,11 @@ def portfolio_decisions(
             else:
                 out.append(d)
         for kind, group in gathered.items():
-            numbers: dict[str, Any] = {"count": len(group), "ids": [d.item_id for d in group]}
+            numbers: dict[str, Any] = {
+                "count": len(group),
+                "ids": [d.item_id for d in group],
+                "kinds": sorted({d.numbers["kind"] for d in group if "kind" in d.numbers}),
+            }
             if kind == "high_risk":
                 numbers["max_exposure"] = max(d.numbers["exposure"] for d in group)
             if kind == "behind_plan":

@@ -11,8 +11,8 @@ full realisation of the priced benefits and ulemper whose progress is judged
    :data:`VALUE_SHARE` (25 %) of V; *yellow* when red and yellow together carry
    at least 25 %, or any of them is red; *green* otherwise. With no priced item
    judged, every judged benefit and ulempe weighs the same.
-2. **Forecasts**: priced items whose forecast misses the target (red at the
-   target date) carrying at least 25 % of V make it at least *yellow*.
+2. **Forecasts**: priced items whose trend forecast misses the target (red at
+   the target date) carrying at least 25 % of V make it at least *yellow*.
 3. **Resultatmål** behind plan (red): at least *yellow*.
 4. **Decision points and milestones** past their date and not done: at least *yellow*.
 5. **Risks** with exposure (probability × consequence) at least
@@ -163,13 +163,19 @@ def overall_status(plan: Plan, statuses: Sequence[ItemStatus], as_of: dt.date) -
                 "value_shares": shares,
                 "judged_value": value,
                 "first_start": min(starts) if starts else None,
+                "red_ids": [s.id for s in benefits if s.status == "red"],
+                "yellow_ids": [s.id for s in benefits if s.status == "yellow"],
             },
         )
     )
 
     priced = [s for s in benefits if s.status in JUDGED and s.value_per_year]
     total = sum(abs(float(s.value_per_year)) for s in priced)
-    missing = [s for s in priced if s.forecast_misses_target]
+    missing = [
+        s
+        for s in priced
+        if s.forecast_misses_target and s.forecast is not None and s.forecast.method == "trend"
+    ]
     miss_share = sum(abs(float(s.value_per_year)) for s in missing) / total if total else 0.0
     if missing and miss_share >= VALUE_SHARE - _TOLERANCE:
         reasons.append(

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gevinst.model import tracking
+from gevinst.model.schema import DecisionPoint
 from gevinst.report.text import (
     MONTHS,
     fmt_date,
@@ -172,6 +173,24 @@ def forecast_basis(fc: Any, lang: str = "nb", *, as_of: dt.date | None = None) -
     return forecast_note(fc.note, lang)
 
 
+def status_cells(s: Any, lang: str = "nb") -> dict[str, str]:
+    """The status-table cells that carry this module's rules, for one ``ItemStatus``.
+
+    ``status`` (progress with the freshness beside), ``planned`` (the planned share the
+    status was judged against), ``planned_today``, ``forecast`` (with «prognose: når
+    ikke målet»), ``forecast_basis`` and ``next`` (the next measurement, «(forfalt)»).
+    The CLI's table and the reports' tables both take their cells from here.
+    """
+    return {
+        "status": progress_label(s, lang),
+        "planned": fmt_percent(s.planned_share_judged, lang, 0),
+        "planned_today": fmt_percent(s.planned_share, lang, 0),
+        "forecast": forecast_cell(s, lang),
+        "forecast_basis": forecast_basis(getattr(s, "forecast", None), lang, as_of=s.as_of),
+        "next": next_measurement_text(s, lang),
+    }
+
+
 # --------------------------------------------------------------------------- counts
 
 
@@ -273,28 +292,40 @@ def reason_text(r: Any, lang: str = "nb", *, as_of: dt.date | None = None) -> st
             )
         value = n.get("judged_value") or 0
         red, yellow = shares.get("red", 0.0), shares.get("yellow", 0.0)
-        weight = (
-            t(
+        red_ids, yellow_ids = n.get("red_ids") or [], n.get("yellow_ids") or []
+        if value:
+            head = t(
                 lang,
-                f" av gevinstverdien ({fmt_nok(value, lang, short=True)} per år)",
-                f" of the benefit value ({fmt_nok(value, 'en', short=True)} a year)",
+                f"Av gevinstverdien som kan vurderes ({fmt_nok(value, lang, short=True)} per år) er "
+                f"{fmt_percent(red, lang, 0)} bak plan og {fmt_percent(yellow, lang, 0)} litt bak.",
+                f"Of the benefit value that can be judged ({fmt_nok(value, 'en', short=True)} a year), "
+                f"{fmt_percent(red, 'en', 0)} is behind plan and {fmt_percent(yellow, 'en', 0)} slightly behind.",
             )
-            if value
-            else t(lang, " av gevinstene", " of the benefits")
-        )
-        ids = _ids(r.ids, lang)
-        if not ids:
-            return t(
+        else:
+            head = t(
                 lang,
-                f"Gevinstene som kan vurderes er på plan ({fmt_percent(1, lang, 0)}{weight}).",
-                f"The benefits that can be judged are on track ({fmt_percent(1, 'en', 0)}{weight}).",
+                f"Av gevinstene som kan vurderes er {fmt_percent(red, lang, 0)} bak plan og "
+                f"{fmt_percent(yellow, lang, 0)} litt bak.",
+                f"Of the benefits that can be judged, {fmt_percent(red, 'en', 0)} are behind plan "
+                f"and {fmt_percent(yellow, 'en', 0)} slightly behind.",
             )
-        behind = f" ({ids})"
-        return t(
-            lang,
-            f"{fmt_percent(red, lang, 0)}{weight} er bak plan og {fmt_percent(yellow, lang, 0)} litt bak{behind}.",
-            f"{fmt_percent(red, 'en', 0)}{weight} is behind plan and {fmt_percent(yellow, 'en', 0)} slightly behind{behind}.",
-        )
+        parts = []
+        if red_ids:
+            parts.append(
+                t(lang, f"bak plan: {_ids(red_ids, lang)}", f"behind plan: {_ids(red_ids, 'en')}")
+            )
+        if yellow_ids:
+            parts.append(
+                t(
+                    lang,
+                    f"litt bak: {_ids(yellow_ids, lang)}",
+                    f"slightly behind: {_ids(yellow_ids, 'en')}",
+                )
+            )
+        if not parts:
+            return head
+        tail = "; ".join(parts)
+        return f"{head} {tail[:1].upper()}{tail[1:]}."
     if r.kind == "forecasts":
         return t(
             lang,
@@ -308,11 +339,11 @@ def reason_text(r: Any, lang: str = "nb", *, as_of: dt.date | None = None) -> st
             f"{n['count']} of {n['of']} result goals are behind plan ({_ids(r.ids, 'en')}).",
         )
     if r.kind == "decision_points":
-        dps = _ids(n.get("decision_points") or r.ids, lang)
+        dps = _ids([_dp(v, lang) for v in n.get("decision_points") or []] or list(r.ids), lang)
         return t(
             lang,
-            f"Beslutningspunkt {dps} er ikke tatt; det skulle vært tatt {fmt_date(n['earliest'], lang)} ({n['days_overdue']} dager siden).",
-            f"Decision point {dps} has not been taken; it was due {fmt_date(n['earliest'], 'en')} ({n['days_overdue']} days ago).",
+            f"Beslutningspunkt {dps} er ikke tatt; det skulle vært tatt {fmt_date(n['earliest'], lang)} ({fmt_number(n['days_overdue'], 0, lang)} dager siden).",
+            f"Decision point {dps} has not been taken; it was due {fmt_date(n['earliest'], 'en')} ({fmt_number(n['days_overdue'], 0, 'en')} days ago).",
         )
     if r.kind == "milestones":
         return t(
@@ -354,6 +385,13 @@ def decisions_heading(lang: str = "nb", *, portfolio: bool = False) -> str:
             lang, "Hva porteføljestyret må ta stilling til", "What the portfolio board must decide"
         )
     return t(lang, "Hva styringsgruppen må ta stilling til", "What the steering group must decide")
+
+
+def _dp(value: str | None, lang: str) -> str:
+    """A decision point's short name: ``BP3`` (nb) or ``DP3`` (en)."""
+    if not value:
+        return ""
+    return DecisionPoint(value).label(lang).split(" – ")[0]
 
 
 def _q(text: str, lang: str) -> str:
@@ -413,20 +451,20 @@ def decision_text(d: Any, lang: str = "nb", *, as_of: dt.date | None = None) -> 
     if d.kind == "decision_point_overdue":
         return t(
             lang,
-            f"{n['decision_point']} {_q(n['name'], lang)} skulle vært tatt {fmt_date(n['date'], lang)} og er ikke registrert som gjennomført ({n['days_overdue']} dager på overtid).",
-            f"{n['decision_point']} {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} and is not recorded as done ({n['days_overdue']} days overdue).",
+            f"{_dp(n['decision_point'], lang)} {_q(n['name'], lang)} skulle vært tatt {fmt_date(n['date'], lang)} og er ikke registrert som gjennomført ({fmt_number(n['days_overdue'], 0, lang)} dager på overtid).",
+            f"{_dp(n['decision_point'], 'en')} {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} and is not recorded as done ({fmt_number(n['days_overdue'], 0, 'en')} days overdue).",
         )
     if d.kind == "milestone_overdue":
         return t(
             lang,
-            f"Milepælen {_q(n['name'], lang)} skulle vært nådd {fmt_date(n['date'], lang)} ({n['days_overdue']} dager siden).",
-            f"The milestone {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} ({n['days_overdue']} days ago).",
+            f"Milepælen {_q(n['name'], lang)} skulle vært nådd {fmt_date(n['date'], lang)} ({fmt_number(n['days_overdue'], 0, lang)} dager siden).",
+            f"The milestone {_q(n['name'], 'en')} was due {fmt_date(n['date'], 'en')} ({fmt_number(n['days_overdue'], 0, 'en')} days ago).",
         )
     if d.kind == "next_decision_point":
         return t(
             lang,
-            f"Neste beslutningspunkt: {n['decision_point']} {_q(n['name'], lang)} {fmt_date(n['date'], lang)} (om {n['days_until']} dager).",
-            f"Next decision point: {n['decision_point']} {_q(n['name'], 'en')} on {fmt_date(n['date'], 'en')} (in {n['days_until']} days).",
+            f"Neste beslutningspunkt: {_dp(n['decision_point'], lang)} {_q(n['name'], lang)} {fmt_date(n['date'], lang)} (om {fmt_number(n['days_until'], 0, lang)} dager).",
+            f"Next decision point: {_dp(n['decision_point'], 'en')} {_q(n['name'], 'en')} on {fmt_date(n['date'], 'en')} (in {fmt_number(n['days_until'], 0, 'en')} days).",
         )
     if d.kind == "high_risk":
         mitigation = (
@@ -476,64 +514,72 @@ def decision_text(d: Any, lang: str = "nb", *, as_of: dt.date | None = None) -> 
     return d.kind
 
 
-_GATHERED_WORDS = {
-    "behind_plan": ("{n} mål bak plan", "{n} items behind plan"),
-    "forecast_miss": (
-        "{n} mål med prognose som ikke når målet",
-        "{n} items whose forecast misses the target",
-    ),
-    "milestone_overdue": ("{n} milepæler på overtid", "{n} milestones overdue"),
-    "high_risk": ("{n} svært høye risikoer", "{n} very high risks"),
-    "missing_owner": ("{n} gevinster uten gevinsteier", "{n} benefits without an owner"),
-    "missing_baseline": (
-        "{n} gevinster uten registrert nullpunktsmåling",
-        "{n} benefits without a registered baseline",
-    ),
-    "measurement_overdue": ("{n} forfalte målinger", "{n} overdue measurements"),
-}
-
-_GATHERED_ONE = {
-    "behind_plan": ("1 mål bak plan", "1 item behind plan"),
-    "forecast_miss": (
-        "1 mål med prognose som ikke når målet",
-        "1 item whose forecast misses the target",
-    ),
-    "milestone_overdue": ("1 milepæl på overtid", "1 milestone overdue"),
-    "high_risk": ("1 svært høy risiko", "1 very high risk"),
-    "missing_owner": ("1 gevinst uten gevinsteier", "1 benefit without an owner"),
-    "missing_baseline": (
-        "1 gevinst uten registrert nullpunktsmåling",
-        "1 benefit without a registered baseline",
-    ),
-    "measurement_overdue": ("1 forfalt måling", "1 overdue measurement"),
-}
+def _things(kinds: Sequence[str], n: int, lang: str) -> str:
+    """``gevinst``/``ulemper``/``gevinster og ulemper``/``mål`` for the kinds a gathered item covers."""
+    kinds = list(kinds)
+    if len(kinds) == 1:
+        return noun(kinds[0], n, lang)
+    if set(kinds) == {"benefit", "disbenefit"}:
+        return t(lang, "gevinster og ulemper", "benefits and dis-benefits")
+    return t(lang, "mål", "items" if n != 1 else "item")
 
 
 def _gathered_text(d: Any, lang: str) -> str:
+    """A portfolio item gathered per project and kind: ``p1: 1 bak plan, 2 litt bak: G5, G1 og G4.``"""
     n = d.numbers
     k = n["count"]
-    words = (_GATHERED_ONE if k == 1 else _GATHERED_WORDS)[d.kind]
-    head = t(lang, *words).format(n=fmt_number(k, 0, lang))
+    count = fmt_number(k, 0, lang)
+    what = _things(n.get("kinds") or [], k, lang)
     ids = _ids(n.get("ids", []), lang)
-    extra = ""
+    if d.kind == "behind_plan":
+        red, yellow = n.get("red", 0), n.get("yellow", 0)
+        parts = []
+        if red:
+            parts.append(t(lang, f"{red} bak plan", f"{red} behind plan"))
+        if yellow:
+            parts.append(t(lang, f"{yellow} litt bak", f"{yellow} slightly behind"))
+        return f"{d.project}: {count} {what} – {', '.join(parts)}: {ids}."
     if d.kind == "high_risk":
-        extra = t(
+        risks = noun("risk", k, lang)
+        high = t(lang, "svært høy" if k == 1 else "svært høye", "very high")
+        return t(
             lang,
-            f", høyest eksponering {n['max_exposure']} av 25",
-            f", highest exposure {n['max_exposure']} of 25",
+            f"{d.project}: {count} {high} {risks} (høyest eksponering {n['max_exposure']} av 25): {ids}.",
+            f"{d.project}: {count} {high} {risks} (highest exposure {n['max_exposure']} of 25): {ids}.",
         )
-    if d.kind == "behind_plan" and n.get("red") is not None:
-        extra = t(
+    if d.kind == "milestone_overdue":
+        word = t(
+            lang, "milepæl" if k == 1 else "milepæler", "milestone" if k == 1 else "milestones"
+        )
+        return t(
             lang,
-            f" ({n['red']} bak, {n['yellow']} litt bak)",
-            f" ({n['red']} behind, {n['yellow']} slightly behind)",
+            f"{d.project}: {count} {word} på overtid: {ids}.",
+            f"{d.project}: {count} {word} overdue: {ids}.",
         )
-    return f"{d.project}: {head}{extra}: {ids}."
+    phrase = {
+        "forecast_miss": ("med prognose som ikke når målet", "whose forecast misses the target"),
+        "missing_owner": ("uten gevinsteier", "without an owner"),
+        "missing_baseline": ("uten registrert nullpunktsmåling", "without a registered baseline"),
+        "measurement_overdue": ("med forfalt måling", "with an overdue measurement"),
+    }[d.kind]
+    return f"{d.project}: {count} {what} {t(lang, *phrase)}: {ids}."
 
 
-def decision_texts(decisions: Iterable[Any], lang: str = "nb") -> list[str]:
-    """Every decision item as a sentence, in the order given."""
-    return [decision_text(d, lang) for d in decisions]
+def decision_texts(
+    decisions: Iterable[Any], lang: str = "nb", *, with_project: bool = False
+) -> list[str]:
+    """Every decision item as a sentence, in the order given.
+
+    ``with_project`` (the portfolio board's list) puts the project first where the
+    sentence does not already name it.
+    """
+    out = []
+    for d in decisions:
+        text = decision_text(d, lang)
+        if with_project and not text.startswith(f"{d.project}:"):
+            text = f"{d.project}: {text}"
+        out.append(text)
+    return out
 
 
 __all__ = [
@@ -553,6 +599,7 @@ __all__ = [
     "overdue_text",
     "progress_label",
     "reason_text",
+    "status_cells",
     "status_counts_text",
     "status_label",
     "status_word",
