@@ -56,7 +56,7 @@ text.show_text(text.portfolio_sentences(roll, ranked, claims, late, lang))
 summary.show_portfolio_contents(plans, lang)
 
 # %%
-text.show_heading("board_decisions", lang)
+text.show_heading(h.board_decisions)
 summary.show_board_decisions(
     summary.board_decisions_table(plans, statuses, as_of_date, lang, economics=results,
                                   claims=claims),
@@ -64,25 +64,25 @@ summary.show_board_decisions(
 )
 
 # %%
-text.show_heading("portfolio_status", lang)
+text.show_heading(h.portfolio_status)
 show_table(tables.rollup_table(roll, lang), row_headers=True, lang=lang)
 show(figures.portfolio_overview(roll, lang))
 show(figures.portfolio_status_counts(roll, lang))
 show_table(tables.attention_table(statuses, lang, plans=plans), lang=lang)
 
 # %%
-text.show_heading("ranking", lang)
+text.show_heading(h.ranking)
 show_table(tables.ranking_table(ranked, lang), lang=lang)
 
 # %%
-text.show_heading("portfolio_municipalities", lang)
+text.show_heading(h.portfolio_municipalities)
 show_table(tables.municipality_totals_table(roll, lang), row_headers=True, lang=lang)
 show(figures.portfolio_municipalities(roll, lang))
 
 # %%
-text.show_heading("double_claims", lang)
+text.show_heading(h.double_claims)
 show_table(tables.double_claims_table(claims, lang, plans=plans), lang=lang)
 
 # %%
-text.show_heading("overdue", lang)
+text.show_heading(h.overdue)
 show_table(tables.overdue_table(late, lang, plans=plans), lang=lang)

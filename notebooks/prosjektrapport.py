@@ -46,7 +46,7 @@ h = text.headings(lang)
 # %%
 claims = portfolio.double_claims(load(Path(workspace), lang=lang).plans)
 text.show_title(plan, as_of_date, lang)
-text.show_heading("summary", lang)
+text.show_heading(h.summary)
 summary.show_summary(
     summary.project_summary(plan, statuses, result, as_of_date, lang, claims=claims)
 )

@@ -153,15 +153,14 @@ def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
     name = s.name
     if s.kind == "disbenefit":
         name += f" ({noun('disbenefit', 1, lang)})"
-    forecast = status_text.forecast_cell(s, lang)
-    next_due = status_text.next_measurement_text(s, lang)
+    rules = status_text.status_cells(s, lang)  # progress · freshness, forecast, next due
     return {
         "project": _project_name(plans, s.project),
         "id": s.id,
         "kind": noun(s.kind, 1, lang),
         "name": name,
         "owner": s.owner,
-        "status": status_text.progress_label(s, lang),
+        "status": rules["status"],
         "realised": fmt_percent(s.realised_share, lang, 0),
         "planned": fmt_percent(s.planned_share, lang, 0),
         "judged": _judged(s, lang),
@@ -170,8 +169,8 @@ def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
         "plan": f"{fmt_value(s.baseline, lang)} → {_value(s.target, s.unit, lang)} "
         f"{t(lang, 'innen', 'by')} {fmt_date(s.target_date, lang)}",
         "unit": s.unit,
-        "forecast": forecast,
-        "next": next_due,
+        "forecast": rules["forecast"],
+        "next": rules["next"],
     }
 
 

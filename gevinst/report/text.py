@@ -642,9 +642,26 @@ def section(key: str, lang: str = "nb") -> str:
     return en if lang == "en" else nb
 
 
+class Heading(str):
+    """A section heading's text that knows its section key (for its anchor)."""
+
+    key: str = ""
+
+
+def _heading(key: str, lang: str) -> Heading:
+    h = Heading(section(key, lang))
+    h.key = key
+    return h
+
+
 def headings(lang: str = "nb") -> SimpleNamespace:
-    """All section headings in ``lang`` as attributes: ``headings("nb").risk == "Risiko"``."""
-    return SimpleNamespace(**{key: section(key, lang) for key in SECTIONS})
+    """All section headings in ``lang`` as attributes: ``headings("nb").risk == "Risiko"``.
+
+    Each is a :class:`Heading` (a ``str``) that knows its key, so that
+    :func:`show_heading` gives it its anchor even where two sections share a title
+    («Per kommune»).
+    """
+    return SimpleNamespace(**{key: _heading(key, lang) for key in SECTIONS})
 
 
 def heading_html(title: str, level: int = 2, *, anchor: str = "") -> str:
@@ -683,10 +700,14 @@ def display_html(markup: str, plain: str) -> None:
 
 
 def show_heading(key_or_title: str, lang: str = "nb", level: int = 2) -> None:
-    """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading."""
-    is_key = key_or_title in SECTIONS
-    title = section(key_or_title, lang) if is_key else key_or_title
-    anchor = section_anchor(key_or_title) if is_key else ""
+    """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading.
+
+    A report section's heading gets its anchor (``id``), so a table of contents can link
+    to it, whether it is given by key or as ``headings(lang).risk``.
+    """
+    key = getattr(key_or_title, "key", "") or (key_or_title if key_or_title in SECTIONS else "")
+    title = section(key_or_title, lang) if key_or_title in SECTIONS else key_or_title
+    anchor = section_anchor(key) if key else ""
     display_html(heading_html(title, level, anchor=anchor), title)
 
 
