@@ -24,7 +24,7 @@
 # %%
 from gevinst.io.workspace import load_valid
 from gevinst.model import cba, portfolio, tracking
-from gevinst.report import cba_text, figures, meta, params, tables, text
+from gevinst.report import cba_text, figures, meta, params, summary, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -40,7 +40,7 @@ as_of_date, lang = p.as_of, p.lang
 loaded = load_valid(p.root, lang=lang)  # a project with errors is left out, named
 meta.show_portfolio(loaded.workspace, p)
 ws, plans = loaded.workspace, loaded.plans
-results = {pid: cba.analyse(plan, ws, monte_carlo=False) for pid, plan in plans.items()}
+results = {pid: cba.analyse(plan, ws) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}
 statuses = tracking.portfolio_status(plans, loaded.measurements, as_of_date, ws)
 nnb = {pid: r.npv_per_budget_krone for pid, r in results.items()}
@@ -57,6 +57,15 @@ h = text.headings(lang)
 text.show_portfolio_title(ws, as_of_date, lang)
 text.show_excluded(loaded, lang)
 text.show_text(text.portfolio_sentences(roll, ranked, claims, late, lang))
+summary.show_portfolio_contents(plans, lang)
+
+# %%
+text.show_heading(h.board_decisions)
+summary.show_board_decisions(
+    summary.board_decisions_table(plans, statuses, as_of_date, lang, economics=results,
+                                  claims=claims),
+    lang,
+)
 
 # %%
 text.show_heading(h.portfolio_status)

@@ -21,9 +21,9 @@
 # tom `as_of` betyr i dag. All utregning og alle figurer kommer fra pakken `gevinst`.
 
 # %%
-from gevinst.io.workspace import load_project
-from gevinst.model import cba, tracking
-from gevinst.report import cba_text, figures, meta, params, tables, text
+from gevinst.io.workspace import load_project, load_valid
+from gevinst.model import cba, portfolio, tracking
+from gevinst.report import cba_text, figures, meta, params, summary, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -43,9 +43,12 @@ result = cba.analyse(plan, ws)
 h = text.headings(lang)
 
 # %%
+claims = portfolio.double_claims(load_valid(p.root, lang=lang).plans)  # others' errors do not stop this report
 text.show_title(plan, as_of_date, lang)
 text.show_heading(h.summary)
-text.show_summary(text.summary(plan, statuses, result, as_of_date, lang))
+summary.show_summary(
+    summary.project_summary(plan, statuses, result, as_of_date, lang, claims=claims)
+)
 
 # %%
 text.show_heading(h.goals)
@@ -56,6 +59,7 @@ show(figures.benefit_map(plan, lang))
 text.show_heading(h.benefits)
 text.show_text(text.status_sentence(statuses, as_of_date, lang))
 show_table(tables.benefit_status_table(statuses, lang), lang=lang)
+show_table(tables.benefit_detail_table(statuses, lang), lang=lang)
 
 # %%
 text.show_heading(h.benefit_charts)
@@ -76,7 +80,9 @@ show(figures.cumulative_discounted(result, lang))
 show(figures.tornado(result, lang))
 show_table(tables.sensitivity_table(result, lang), row_headers=True, lang=lang)
 show(figures.monte_carlo_histogram(result, lang))
+show_table(tables.uncertainty_table(result, lang), row_headers=True, lang=lang)
 show_table(tables.cash_flow_table(result, lang), row_headers=True, lang=lang)
+show_table(tables.present_value_table(result, lang), row_headers=True, lang=lang)
 
 # %%
 text.show_text(cba_text.basis_sentences(result, lang))

@@ -219,6 +219,23 @@ def test_time_benefit_is_not_cash_and_gives_npv_per_budget_krone() -> None:
     assert r.per_year["cash_benefits"].sum() == 0.0
 
 
+def test_cash_part_of_the_gross_benefits_never_exceeds_them() -> None:
+    # G1 cash 30 a year, G2 time 20 a year, U1 a time dis-benefit 40 a year (from 2025):
+    # gross benefits 50, of which cash 30; dis-benefits 40; net benefits 10. The old
+    # "herav kontant" (cash net of cash dis-benefits) was 30 beside a total of 10.
+    plan = make_plan(
+        [cost("K1", {2024: 100})],
+        [benefit("G1", 30, 2025), benefit("G2", 20, 2025, kind="time")],
+        [benefit("U1", 40, 2025, kind="time")],
+    )
+    t = analyse(plan, workspace(), monte_carlo=False).per_year
+    np.testing.assert_allclose(t["benefits_gross"], [0, 50, 50, 50, 50])
+    np.testing.assert_allclose(t["benefits_gross_cash"], [0, 30, 30, 30, 30])
+    np.testing.assert_allclose(t["disbenefits"], [0, 40, 40, 40, 40])
+    np.testing.assert_allclose(t["benefits"], [0, 10, 10, 10, 10])
+    assert (t["benefits_gross_cash"] <= t["benefits_gross"]).all()
+
+
 def test_internal_effort_is_not_a_budget_cost() -> None:
     plan = make_plan(
         [cost("K1", {2024: 100}), cost("K2", {2024: 50}, "internal")],
@@ -484,6 +501,7 @@ def test_expected_multiplier_is_the_triangle_mean_by_hand() -> None:
     np.testing.assert_allclose(t["cost_internal"], [10, 0, 0, 0, 0])  # (1, 1, 1): unchanged
     np.testing.assert_allclose(t["benefits"], [0, 27, 27, 27, 27])
     np.testing.assert_allclose(t["cash_benefits"], [0, 27, 27, 27, 27])
+    np.testing.assert_allclose(t["benefits_gross_cash"], [0, 27, 27, 27, 27])  # no ulemper here
     # Tax: 0.2 · 110 = 22 in year 0, 0.2 · −27 = −5.4 in years 1–4.
     np.testing.assert_allclose(t["tax_financing_cost"], [22, -5.4, -5.4, -5.4, -5.4])
     np.testing.assert_allclose(t["costs"], [142, -5.4, -5.4, -5.4, -5.4])
@@ -538,6 +556,19 @@ def test_monte_carlo_mean_is_the_expected_npv_on_a_hand_case() -> None:
     assert abs(mc.mean - r.npv) < 4 * standard_error
     # The plan's own amounts (8.896857) are far from the simulated mean: the old point estimate.
     assert abs(mc.mean - r.npv_as_planned) > 100 * standard_error
+
+
+def test_p15_is_the_cautious_npv_by_hand() -> None:
+    # One cost of 100 in year 0 (factor 1) with the triangle (0.5, 1.0, 1.5), nothing else:
+    # NPV = −100 · m. "85 % probability that the NPV is at least X" is the 15th percentile
+    # of the NPV, i.e. −100 × the 85th percentile of m. For p ≥ 0.5 the inverse CDF of a
+    # triangle (a, c, b) is b − √((1 − p)(b − a)(b − c)) = 1.5 − √(0.15 · 1 · 0.5) = 1.226139,
+    # so P15 = −122.6139; P85 = −100 × (a + √(p' (b − a)(c − a))) with p' = 0.15 = −77.3861.
+    plan = make_plan([cost("K1", {2024: 100}, uncertainty=(0.5, 1.0, 1.5))])
+    mc = analyse(plan, workspace(), draws=200_000, seed=3).monte_carlo
+    assert mc.p15 == pytest.approx(-122.6139, abs=0.3)
+    assert mc.p85 == pytest.approx(-77.3861, abs=0.3)
+    assert mc.p10 < mc.p15 < mc.p50 and mc.to_json()["p15"] == mc.p15
 
 
 def test_sensitivity_by_hand() -> None:

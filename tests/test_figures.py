@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from gevinst.io.workspace import load
@@ -299,9 +300,12 @@ def portfolio_charts(
 
 
 def assert_chart(chart: Chart) -> None:
-    fig, alt = chart
+    fig, alt = chart.figure, chart.alt
     assert isinstance(fig, Figure)
     assert isinstance(alt, str) and len(alt.strip()) > 20
+    # a short summary without symbols a screen reader would read aloud (issue 8)
+    assert len(alt) <= figures.MAX_ALT, (len(alt), alt)
+    assert not any(symbol in alt for symbol in ("✔", "▲", "✖", "○", "?")), alt
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=40)  # drawing catches layout and text errors
     assert buf.getvalue().startswith(b"\x89PNG")
@@ -342,7 +346,9 @@ def test_benefit_map_names_every_box_and_owner():
     ):
         assert word in drawn
     assert "2 resultatmål, 3 gevinster og 1 ulempe bidrar til 2 effektmål" in chart.alt
-    assert "gevinst G3 «Lavere portokostnader» (eier: Økonomisjef)" in chart.alt
+    # every link of the map is in the table under it, not in the alt text
+    links = chart.data.set_index("Bidrar")["Til effektmål"]
+    assert links["gevinst G3 «Lavere portokostnader» (eier: Økonomisjef)"].startswith("E")
 
 
 def test_status_is_told_by_symbol_and_word_not_colour_alone():
@@ -351,7 +357,7 @@ def test_status_is_told_by_symbol_and_word_not_colour_alone():
     assert statuses["G3"].status == "red"
     chart = figures.benefit_chart(plan.benefits[2], statuses["G3"], ms)
     assert "✖ Bak plan" in texts(chart.figure)
-    assert "✖ Bak plan" in chart.alt
+    assert "Bak plan" in chart.alt and "✖" not in chart.alt  # the word, not the symbol
     progress = figures.result_progress(list(statuses.values()))
     assert "? Ikke målt" in texts(progress.figure) or "✖ Bak plan" in texts(progress.figure)
 
@@ -362,16 +368,20 @@ def test_benefit_chart_alt_reads_the_numbers_in_norwegian():
     alt = figures.benefit_chart(plan.benefits[0], status, ms).alt
     assert "Siste måling er 44\u00a0000 henvendelser/år (30.09.2025)" in alt
     assert "50\u00a0% av endringen er realisert" in alt
-    assert "Den lineære trenden gir" in alt
+    assert alt.endswith("Tallene står i tabellen under figuren.")
+    data = figures.benefit_chart(plan.benefits[0], status, ms).data
+    assert list(data.columns) == ["Dato", "Målt (henvendelser/år)", "Plan (henvendelser/år)"]
+    assert "30.09.2025" in list(data["Dato"])
 
 
 def test_monte_carlo_histogram_names_the_p_values():
     result = cba.analyse(small_plan(), small_workspace(), draws=500)
     chart = figures.monte_carlo_histogram(result)
     drawn = texts(chart.figure)
-    for p in ("P10", "P50", "P85", "P90", "P(NNV > 0)"):
+    for p in ("P10", "P15 (85 % minst)", "P50", "P90", "P(NNV > 0)"):
         assert p in drawn
-        assert p.split("(")[0] in chart.alt or p.startswith("P(")
+    # the alt text says the tails in words; every percentile is in the table under it
+    assert "median" in chart.alt and "med 85 % sannsynlighet minst" in chart.alt
     no_mc = cba.analyse(small_plan(), small_workspace(), monte_carlo=False)
     assert "ikke kjørt" in figures.monte_carlo_histogram(no_mc).alt
 
@@ -437,22 +447,161 @@ def example(workspace: Path):
     return load(workspace)
 
 
-def test_every_figure_on_the_example_workspace(example):
-    as_of = dt.date(2026, 11, 25)
-    ws = example.workspace
-    assert example.plans, "the example workspace has projects"
-    for pid, plan in example.plans.items():
-        charts = project_charts(plan, ws, example.measurements.get(pid, []), as_of, "nb")
-        for name, chart in charts.items():
-            assert_chart(chart), (pid, name)
-            chart.figure.clear()
-    for chart in portfolio_charts(example.plans, ws, example.measurements, as_of, "nb").values():
-        assert_chart(chart)
-
-
 def test_portfolio_figures_in_english(example):
     charts = portfolio_charts(
         example.plans, example.workspace, example.measurements, dt.date(2026, 11, 25), "en"
     )
     assert charts["portfolio_overview"].alt.startswith("The portfolio as of 25 Nov 2026")
     assert "✔ On track" in texts(charts["portfolio_status_counts"].figure)
+
+
+# --------------------------------------------------------------------------- legibility
+
+
+def legibility(chart: Chart) -> tuple[float, int]:
+    """(the smallest text size drawn, in pt; the width it is shown at, in CSS px)."""
+    fig = chart.figure
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=72, bbox_inches="tight")
+    sizes = [
+        x.get_fontsize() for x in fig.findobj(Text) if x.get_visible() and x.get_text().strip()
+    ]
+    return min(sizes), figures.css_width(buf.getvalue(), 72)
+
+
+def test_every_figure_on_the_example_workspace_draws_legibly(example):
+    # Every figure draws (assert_chart). Legibility: body text is 16 px (templates/gevinst_html); 0.8 × 16 = 12.8 px = 9.6 pt at 96 px
+    # per inch. Every chart is drawn at most 960 px wide (the report column), so it is
+    # shown at the size it was drawn (tests/test_report_axe.py checks that in a browser).
+    assert figures.SMALL_PT * 96 / 72 >= 0.8 * 16
+    as_of = dt.date(2026, 12, 1)
+    ws = example.workspace
+    charts = {}
+    for pid, plan in example.plans.items():
+        for name, chart in project_charts(plan, ws, example.measurements.get(pid, []), as_of,
+                                          "nb").items():  # fmt: skip
+            charts[(pid, name)] = chart
+    for name, chart in portfolio_charts(example.plans, ws, example.measurements, as_of,
+                                        "nb").items():  # fmt: skip
+        charts[("portfolio", name)] = chart
+    bad = []
+    for key, chart in charts.items():
+        assert_chart(chart)
+        smallest, width = legibility(chart)
+        if smallest < figures.SMALL_PT or width > figures.MAX_WIDTH_IN * 96:
+            bad.append((key, smallest, width))
+        for text, background, ratio in text_contrasts(chart.figure):
+            if ratio < figures.MIN_CONTRAST:
+                bad.append((key, text, background, round(ratio, 2)))
+        chart.figure.clear()
+    assert bad == [], "\n".join(map(str, bad))
+
+
+def _over(colour, alpha, under) -> tuple[float, float, float]:
+    from matplotlib.colors import to_rgb
+
+    top, bottom = to_rgb(colour), to_rgb(under)
+    return tuple(alpha * a + (1 - alpha) * b for a, b in zip(top, bottom, strict=True))
+
+
+def text_contrasts(fig: Figure):
+    """(text, background, contrast) for every visible text of a drawn figure.
+
+    The background is the text's own box (composited over what lies under it), else the
+    topmost filled rectangle or box of its axes under the text's centre (a risk-matrix
+    cell, a bar), else the axes' or the figure's face colour.
+    """
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
+    fig.canvas.draw()
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        ax = text.axes
+        under = ax.get_facecolor() if ax is not None else fig.get_facecolor()
+        if ax is not None:
+            extent = text.get_window_extent()
+            x, y = (extent.x0 + extent.x1) / 2, (extent.y0 + extent.y1) / 2
+            patches = [
+                p for p in ax.patches
+                if isinstance(p, Rectangle | FancyBboxPatch) and p.get_fill()
+                and p.get_zorder() <= text.get_zorder() and p.contains_point((x, y))
+            ]  # fmt: skip
+            if patches:
+                top = max(patches, key=lambda p: p.get_zorder())
+                under = _over(top.get_facecolor()[:3], top.get_facecolor()[3], "white")
+        box = text.get_bbox_patch()
+        if box is not None and box.get_fill():
+            rgba = to_rgba(box.get_facecolor())
+            alpha = rgba[3] if box.get_alpha() is None else box.get_alpha()
+            under = _over(rgba[:3], alpha, under[:3] if len(under) > 3 else under)
+        background = under[:3] if len(under) > 3 else under
+        yield text.get_text()[:30], background, figures.contrast_ratio(text.get_color(), background)
+
+
+def test_portfolio_alt_texts_stay_short_at_120_projects(example):
+    # 6 example projects × 20 copies: the alt text is a summary whatever the size of the
+    # portfolio (it was 11 542 characters at 120 projects); the numbers are in the tables.
+    plans, ms = {}, {}
+    for k in range(20):
+        for pid, plan in example.plans.items():
+            new = f"{pid}-{k}"
+            project = plan.project.model_copy(update={"id": new, "name": f"{plan.project.name} {k}"})
+            plans[new] = plan.model_copy(update={"project": project})
+            ms[new] = example.measurements.get(pid, [])
+    assert len(plans) == 120
+    charts = portfolio_charts(plans, example.workspace, ms, dt.date(2026, 12, 1), "nb")
+    for name, chart in charts.items():
+        assert 20 < len(chart.alt) <= figures.MAX_ALT, (name, len(chart.alt), chart.alt)
+        chart.figure.clear()
+
+
+def test_short_alt_keeps_whole_sentences():
+    text = "Første setning med 1,5 mill. kr i seg. Andre setning. Tredje."
+    assert figures.sentences(text) == [
+        "Første setning med 1,5 mill. kr i seg.", "Andre setning.", "Tredje."
+    ]
+    assert figures.short_alt(figures.sentences(text), "Se tabellen.", limit=70) == (
+        "Første setning med 1,5 mill. kr i seg. Andre setning. Se tabellen."
+    )
+    long = "ord " * 200
+    cut = figures.short_alt([long], "Se tabellen.")
+    assert len(cut) <= figures.MAX_ALT and cut.endswith("… Se tabellen.")
+
+
+def test_the_contrast_check_sees_text_on_a_coloured_cell():
+    # harness check: the old risk-matrix label colour (#333) on the darkest zone is 3,4:1
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=figures.RISK_COLOURS[-1]))
+    ax.text(0.5, 0.5, "svært høy", color="#333333", ha="center", va="center")
+    (_, _, ratio), = list(text_contrasts(fig))
+    assert ratio == pytest.approx(3.39, abs=0.01)
+    # and the risk matrix itself passes: black on every zone
+    chart = figures.risk_matrix(small_plan())
+    assert min(r for _, _, r in text_contrasts(chart.figure)) >= figures.MIN_CONTRAST
+
+
+def test_a_dis_benefits_target_star_lies_on_its_plan_line(example):
+    # velferdsteknologi U1: explicit fractions 0.6, 1.0, 0.5, 0.2 from 2024: the plan peaks
+    # at the target 2 400 in 2025 and falls to 1 798 by the end of the window (31.12.2025)
+    plan = example.plans["velferdsteknologi"]
+    u1 = plan.disbenefits[0]
+    chart = figures.benefit_charts(
+        plan, example.measurements["velferdsteknologi"],
+        tracking.project_status(plan, example.measurements["velferdsteknologi"],
+                                dt.date(2026, 12, 1), example.workspace),
+    )[-1]  # fmt: skip
+    ax = chart.figure.axes[0]
+    plan_line, star = ax.lines[0], next(x for x in ax.lines if x.get_marker() == "*")
+    x, y = star.get_xdata()[0], star.get_ydata()[0]
+    days = list(plan_line.get_xdata())
+    assert y == pytest.approx(plan_line.get_ydata()[days.index(x)])  # on the line
+    assert y == pytest.approx(u1.target, rel=0.01)  # at the target value
+    # a benefit's star is at its target date, as before
+    g1 = plan.benefits[0]
+    dates = [g1.baseline_date, tracking.item_target_date(g1)]
+    assert figures.target_on_plan(g1, dates[1], dates, tracking.planned_trajectory(g1, dates)) == (
+        dates[1], pytest.approx(g1.target)
+    )

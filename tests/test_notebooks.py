@@ -123,7 +123,7 @@ def test_project_report_runs_on_the_example_workspace(workspace, tmp_path):
         "Risiko",
         "Milepæler og beslutningspunkter",
     ):
-        assert f"<h2>{html.escape(heading)}</h2>" in markup
+        assert re.search(rf'<h2( id="[a-z-]+")?>{re.escape(html.escape(heading))}</h2>', markup)
     assert _images_have_alt(markup) >= 10
     assert "Hva styringsgruppen må ta stilling til" in markup
     assert "<caption>" in markup and 'scope="col"' in markup
@@ -136,7 +136,7 @@ def test_project_report_in_english_and_for_another_project(workspace, tmp_path):
     nb = _run("prosjektrapport", workspace, tmp_path, project_id=other, lang="en")
     _assert_no_errors(nb)
     markup = _html(nb)
-    assert "<h2>Summary for the steering group</h2>" in markup
+    assert '<h2 id="summary">Summary for the steering group</h2>' in markup
     assert "Sammendrag" not in markup
 
 
@@ -158,14 +158,18 @@ def test_portfolio_report_runs_on_the_example_workspace(workspace, tmp_path):
     _assert_no_errors(nb)
     markup = _html(nb)
     assert markup.count("<h1>") == 1
-    for heading in (
-        "Status for prosjektene",
-        "Prioritering",
-        "Per kommune",
-        "Mulig dobbelttelling",
-        "Forfalte målinger",
+    for key, heading in (
+        ("board_decisions", "Hva porteføljestyret må ta stilling til"),
+        ("portfolio_status", "Status for prosjektene"),
+        ("ranking", "Prioritering"),
+        ("portfolio_municipalities", "Per kommune"),
+        ("double_claims", "Mulig dobbelttelling"),
+        ("overdue", "Forfalte målinger"),
     ):
-        assert f"<h2>{heading}</h2>" in markup
+        # each section has the anchor the table of contents links to
+        anchor = key.replace("_", "-")
+        assert f'<h2 id="{anchor}">{heading}</h2>' in markup
+        assert f'href="#{anchor}"' in markup
     assert _images_have_alt(markup) == 4  # status, counts, portfolio NPV distribution, kommuner
     assert "Porteføljens netto nåverdi" in markup and "Standardfeil" in markup
     assert "Sum portefølje" in markup

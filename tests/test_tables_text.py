@@ -12,9 +12,9 @@ import pytest
 from test_figures import HOSTILE, small_measurements, small_plan, small_workspace
 
 from gevinst.io.workspace import load
-from gevinst.model import cba, portfolio, tracking
+from gevinst.model import cba, decisions, overall, portfolio, tracking
 from gevinst.model.tracking import ItemStatus
-from gevinst.report import explore, tables, text
+from gevinst.report import explore, status_text, summary, tables, text
 from gevinst.report.text import NBSP
 
 AS_OF = dt.date(2026, 11, 25)
@@ -97,7 +97,7 @@ def status(
 ) -> ItemStatus:
     """An ItemStatus with only what the text needs set to something meaningful."""
     values = dict(
-        project="p",
+        project="test-prosjekt",  # small_plan()'s id
         id=id_,
         kind=kind,
         name=f"Gevinst {id_}",
@@ -153,7 +153,9 @@ def fake_cba(npv: float, prob: float | None) -> SimpleNamespace:
     mc = (
         None
         if prob is None
-        else SimpleNamespace(p10=-2e6, p50=-0.5e6, p85=1e6, p90=1.5e6, prob_positive=prob)
+        else SimpleNamespace(
+            p10=-2e6, p15=-1.6e6, p50=-0.5e6, p85=1e6, p90=1.5e6, prob_positive=prob
+        )
     )
     return SimpleNamespace(
         npv=npv,
@@ -162,7 +164,8 @@ def fake_cba(npv: float, prob: float | None) -> SimpleNamespace:
         npv_per_budget_krone=-0.2,
         bcr=0.8,
         irr=None,
-        payback_year=None,
+        payback_year=2030,  # undiscounted: not shown (it disagrees with a negative NPV)
+        discounted_payback_year=None,
         monte_carlo=mc,
     )
 
@@ -176,22 +179,23 @@ def test_summary_hand_case():
             "G3", "grey", latest=dt.date(2026, 3, 31), next_due=dt.date(2026, 6, 30), overdue=True
         ),
     ]
-    s = text.summary(plan, items, fake_cba(-1_500_000, 0.3), AS_OF)
+    fake = fake_cba(-1_500_000, 0.3)
+    s = summary.project_summary(plan, items, fake, AS_OF)
+    # the project status in words first, from the model's rule
+    expected = status_text.overall_sentences(overall.overall_status(plan, items, AS_OF))
+    assert s.overall == expected and s.overall[0].startswith("Prosjektstatus: ")
     assert s.status[0] == "1 av 3 gevinster er på plan, 1 er bak plan og 1 er ikke målt siden mars."
     assert "BP3" in s.status[-1]
-    assert s.decisions[0] == (
-        "BP4 – start avslutning («Overlevering til linjen») skulle vært tatt 01.11.2025 "
-        "og er ikke registrert som gjennomført."
+    # the decision list is the model's, phrased by status_text, under its heading
+    items_ = decisions.project_decisions(
+        plan, items, AS_OF, economics=decisions.Economics.from_cba(fake)
     )
-    assert s.decisions[1] == (
-        f"Gevinst «Gevinst G2» er bak plan: 20{NBSP}% realisert mot 80{NBSP}% planlagt (eier: Eier G2)."
+    assert s.decisions == [status_text.decision_text(d, as_of=AS_OF) for d in items_]
+    assert s.decisions and s.decisions_title == "Hva styringsgruppen må ta stilling til"
+    markup = s.to_html()
+    assert markup.index("Prosjektstatus") < markup.index("Nøkkeltall") < markup.index(
+        "Hva styringsgruppen må ta stilling til"
     )
-    assert (
-        s.decisions[2]
-        == "Målinger er forfalt for «Gevinst G3» (frist 30.06.2026): gevinsteierne må rapportere."
-    )
-    assert s.decisions[3].startswith(f"Netto nåverdi er negativ (−1,5{NBSP}mill.{NBSP}kr)")
-    assert s.decisions[4] == f"Bare 30{NBSP}% sannsynlighet for positiv nåverdi."
     figures = dict(s.key_figures)
     assert figures["Netto nåverdi, forventet"] == f"−1,5{NBSP}mill.{NBSP}kr"
     assert (
@@ -200,21 +204,38 @@ def test_summary_hand_case():
     )
     assert figures["Internrente"] == "ikke definert"
     assert figures["Sannsynlighet for positiv nåverdi"] == f"30{NBSP}%"
+    # the discounted payback, which agrees with the NPV, and the tails said in words
+    assert figures["Investeringen tjent inn, diskontert (år)"] == (
+        "ikke nedbetalt innen analyseperioden"
+    )
+    assert "2030" not in figures.values()
+    assert figures["NNV med 85 % sannsynlighet minst (P15)"] == f"−1,6{NBSP}mill.{NBSP}kr"
+    assert figures["NNV, median av simuleringene (P50)"] == f"−0,5{NBSP}mill.{NBSP}kr"
+    assert not any("P85" in label for label in figures)
 
 
 def test_summary_with_nothing_to_decide():
-    plan = small_plan().model_copy(update={"milestones": []})
-    s = text.summary(
-        plan, [status("G1", "green", latest=dt.date(2026, 9, 30))], fake_cba(2e6, 0.9), AS_OF, "en"
-    )
+    s = text.Summary(title="x", as_of=AS_OF, lang="en")
     assert s.decisions == []
     assert "Nothing needs a decision now." in s.to_html()
+
+
+def test_status_symbols_are_hidden_from_screen_readers():
+    assert text.text_html("✖ Bak plan · måling forfalt 30.11") == (
+        '<span aria-hidden="true">✖</span> Bak plan · måling forfalt 30.11'
+    )
+    assert text.text_html("✔ 2 på plan, ✖ 1 bak plan, ? 1 ikke målt").count("aria-hidden") == 3
+    assert text.text_html("Hva nå? −2,7 mill. kr → 0") == "Hva nå? −2,7 mill. kr → 0"
+    df = tables.benefit_status_table(
+        [status("G1", "red", latest=dt.date(2026, 9, 30))]
+    )
+    assert '<span aria-hidden="true">✖</span>' in tables.table_html(df)
 
 
 def test_summary_html_escapes_plan_text():
     plan = small_plan(name=HOSTILE)
     items = [status("G1", "red", latest=dt.date(2026, 9, 30), name=HOSTILE)]
-    markup = text.summary(plan, items, None, AS_OF).to_html()
+    markup = summary.project_summary(plan, items, None, AS_OF).to_html()
     assert "<script>" not in markup
     assert html.escape(HOSTILE) in markup
     assert "<script>" not in text.title_html(plan, AS_OF)
@@ -240,40 +261,46 @@ def project():
 def test_benefit_status_table_has_norwegian_headers_and_symbols(project):
     _plan, _ws, statuses, _r = project
     df = tables.benefit_status_table(statuses)
+    # Seven columns, so that it fits 1 280 px; owner, plan and latest value in the detail table
     assert list(df.columns) == [
         "ID",
         "Gevinst",
-        "Gevinsteier",
         "Status",
         "Realisert andel",
-        "Planlagt andel",
-        "Siste måling",
-        "Plan: nullpunkt → mål",
-        "Enhet",
+        "Planlagt samme dato",
         "Prognose ved måldato",
         "Neste måling",
     ]
     assert list(df["ID"]) == ["G1", "G2", "G3", "U1"]
     row = df.set_index("ID").loc["G1"]
     assert row["Status"] == "▲ Litt bak"
-    assert row["Siste måling"] == f"44{NBSP}000 (30.09.2025)"
-    assert row["Plan: nullpunkt → mål"] == f"52{NBSP}000 → 36{NBSP}000 innen 31.12.2026"
-    assert row["Enhet"] == "henvendelser/år"
     assert row["Realisert andel"] == f"50{NBSP}%"
+    detail = tables.benefit_detail_table(statuses)
+    assert list(detail.columns) == ["ID", "Gevinsteier", "Plan: nullpunkt → mål", "Siste måling"]
+    drow = detail.set_index("ID").loc["G1"]
+    assert drow["Siste måling"] == f"44{NBSP}000 (30.09.2025)"
+    assert drow["Plan: nullpunkt → mål"] == (
+        f"52{NBSP}000 → 36{NBSP}000{NBSP}henvendelser/år innen 31.12.2026"
+    )
     assert df.set_index("ID").loc["G2", "Neste måling"].endswith("(forfalt)")
     assert df.set_index("ID").loc["U1", "Gevinst"].endswith("(ulempe)")
     assert df.attrs["caption"] == "Gevinster og ulemper: status mot plan"
     en = tables.benefit_status_table(statuses, "en")
-    assert "Benefit owner" in en.columns and en.iloc[0]["Status"] == "▲ Slightly behind"
+    assert en.iloc[0]["Status"] == "▲ Slightly behind"
+    assert "Benefit owner" in tables.benefit_detail_table(statuses, "en").columns
 
 
 def test_plan_tables_have_norwegian_headers(project):
     plan, _ws, statuses, result = project
-    assert list(tables.result_goal_table(statuses).columns)[:4] == [
+    assert list(tables.result_goal_table(statuses).columns) == [
         "ID",
         "Resultatmål",
-        "Ansvarlig",
         "Status",
+        "Realisert andel",
+        "Planlagt samme dato",
+        "Ansvarlig",
+        "Plan: nullpunkt → mål",
+        "Siste måling",
     ]
     assert list(tables.goal_table(plan)["Nivå"]) == [
         "Hovedmål",
@@ -312,6 +339,9 @@ def test_plan_tables_have_norwegian_headers(project):
     assert muni.iloc[-1]["Andel"] == f"100,0{NBSP}%"
     flows = tables.cash_flow_table(result)
     assert flows.columns[0] == "År" and len(flows) == 8
+    pv = tables.present_value_table(result)
+    assert list(pv.columns) == ["År", "Netto", "Diskonteringsfaktor", "Nåverdi",
+                                "Akkumulert nåverdi"]  # fmt: skip
     sens = tables.sensitivity_table(result)
     assert sens.columns[0] == "Forutsetning"
 
@@ -343,7 +373,9 @@ def test_portfolio_tables_on_the_example_workspace(workspace: Path):
         "Siste måling",
     ]
     attention = tables.attention_table(statuses, plans=plans)
-    assert set(attention["Status"]) <= {"✖ Bak plan", "? Ikke målt"}
+    # the freshness stands beside the progress, never instead of it
+    assert all(x.split(" · ")[0] in {"✖ Bak plan", "? Ikke målt"} for x in attention["Status"])
+    assert any(" · måling forfalt " in x for x in attention["Status"])
     sentences = text.portfolio_sentences(roll, ranked, portfolio.double_claims(plans), [], "nb")
     assert sentences[0].startswith(f"Porteføljen har {len(plans)} prosjekter med")
 

@@ -29,12 +29,14 @@ from gevinst.model.schema import Plan
 from gevinst.report.cba_text import basis_sentences, monte_carlo_note
 from gevinst.report.tables import municipality_table, table_text
 from gevinst.report.text import (
+    cautious_npv_label,
     fmt_nok,
     fmt_number,
     fmt_percent,
     fmt_rate,
     fmt_year,
     key_figures,
+    payback_label,
     section,
     sensitivity_label,
     sensitivity_rows,
@@ -80,8 +82,8 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
     rows = key_figures(r, lang, short=False, uncertainty=False, abbreviations=True)
     rows += [
         (
-            say(lang, "Nedbetalt diskontert (år)", "Discounted payback year"),
-            fmt_year(r.discounted_payback_year, lang),
+            payback_label(lang, discounted=False),
+            fmt_year(r.payback_year, lang),
         ),
         (
             say(lang, "Nåverdi av kostnader / nytte", "PV of costs / benefits"),
@@ -111,6 +113,7 @@ def summary_text(plan: Plan, result: CbaResult, lang: str = "nb") -> str:
                 f"Usikkerhet (Monte Carlo, {fmt_number(mc.draws, 0, lang)} trekk, frø {mc.seed}):",
                 f"Uncertainty (Monte Carlo, {fmt_number(mc.draws, 0, lang)} draws, seed {mc.seed}):",
             ),
+            f"  {cautious_npv_label(lang)}: {fmt_nok(mc.p15, lang, short=True)}",
             f"  P10 {fmt_nok(mc.p10, lang, short=True)} · P50 {fmt_nok(mc.p50, lang, short=True)} · "
             f"P85 {fmt_nok(mc.p85, lang, short=True)} · P90 {fmt_nok(mc.p90, lang, short=True)} · "
             + say(lang, "forventning ", "mean ")

@@ -76,7 +76,7 @@ import numpy as np
 import pandas as pd
 
 from gevinst.errors import InputError, Issue
-from gevinst.model import uncertainty
+from gevinst.model import explain, uncertainty
 from gevinst.model.cba_flows import (
     Assumptions,
     FractionCache,
@@ -272,6 +272,8 @@ class CbaResult:
     @property
     def sunk_cost_total(self) -> float:
         return float(sum(sum(v.values()) for v in self.sunk_costs.values()))
+    npv_gap: tuple[explain.GapLine, ...] = ()
+    """Each line's part of ``npv_as_planned − npv``, largest first (:func:`explain.npv_gap`)."""
 
     def to_json(self) -> dict[str, Any]:
         """The ``gevinst cba --json`` object (plain JSON types; never NaN or infinity)."""
@@ -796,6 +798,7 @@ def analyse(
         warnings=[{"code": c, "nb": nb, "en": en} for c, nb, en in lines.warnings],
         lines=lines,
         weights=weights,
+        npv_gap=explain.npv_gap(lines, weights),
     )
 
 

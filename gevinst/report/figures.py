@@ -29,6 +29,7 @@ import base64
 import datetime as dt
 import functools
 import io
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
@@ -42,6 +43,8 @@ from matplotlib.ticker import FuncFormatter
 
 from gevinst.model import tracking
 from gevinst.model.schema import Benefit, Measurement, Plan, ResultGoal
+from gevinst.report import status_text
+from gevinst.report.tables import _frame, table_html
 from gevinst.report.text import (
     MONTHS,
     STATUS_ORDER,
@@ -92,11 +95,20 @@ STATUS_HATCH = {"green": "", "yellow": "..", "red": "xx", "grey": "//", "not_sta
 WRAP = 32
 """Characters per line in boxes and labels."""
 
+SMALL_PT = 10.0
+"""The smallest chart text, in points. Charts are shown at the size they were drawn
+(:func:`css_width`, at most 10 inches = the 960 px column), so 10 pt is 13,3 CSS px:
+more than 0,8 × the report's 16 px body text (12,8 px), as issue 8 asks."""
+NORMAL_PT = 10.5
+LARGE_PT = 12.0
+MAX_WIDTH_IN = 10.0
+"""The widest a drawn chart may be (legends included): the report column, 960 CSS px."""
+
 _RC = {
     "text.parse_math": False,  # plan text is plain text: "$" is a dollar sign
     "font.family": "DejaVu Sans",
-    "font.size": 9.5,
-    "axes.titlesize": 11,
+    "font.size": NORMAL_PT,
+    "axes.titlesize": LARGE_PT,
     "axes.titleweight": "bold",
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -106,11 +118,88 @@ _RC = {
 }
 
 
+def relative_luminance(colour: Any) -> float:
+    """WCAG 2.x relative luminance of a colour (any matplotlib colour), 0 (black) … 1 (white)."""
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: Any, b: Any) -> float:
+    """WCAG contrast ratio (L1 + 0.05) / (L2 + 0.05) between two colours, 1 … 21.
+
+    >>> round(contrast_ratio("#000000", "#FFFFFF"), 1), round(contrast_ratio("#333333", "#D6604D"), 2)
+    (21.0, 3.39)
+    """
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+MIN_CONTRAST = 4.5
+"""Every text colour against its background in a chart (WCAG 1.4.3, AA)."""
+
+
 class Chart(NamedTuple):
-    """A figure and its alt text (the figure's message in words)."""
+    """A figure, its alt text (the figure's message in words, at most :data:`MAX_ALT`
+    characters) and, where no report table beside it has them, its numbers as a table."""
 
     figure: Figure
     alt: str
+    data: Any = None
+    """A :class:`pandas.DataFrame` of the figure's numbers (shown under it), or None."""
+
+
+MAX_ALT = 300
+"""Alt text is a short summary (issue 8); the numbers are in a table beside the chart."""
+
+
+def short_alt(sentences: Sequence[str], note: str = "", limit: int = MAX_ALT) -> str:
+    """The first whole sentences that fit in ``limit`` characters, then ``note`` (where
+    the numbers are). A first sentence that is too long alone is cut at a word, with …
+
+    >>> short_alt(["En.", "To to.", "Tre tre tre."], "Se tabellen.", limit=24)
+    'En. To to. Se tabellen.'
+    """
+    room = limit - (len(note) + 1 if note else 0)
+    out: list[str] = []
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        if len(" ".join([*out, sentence])) <= room:
+            out.append(sentence)
+        elif not out:
+            cut = sentence[: max(room - 1, 0)].rsplit(" ", 1)[0].rstrip(",;:")
+            out.append(cut + "…")
+            break
+        else:
+            break
+    return " ".join([*out, note] if note else out)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«'(0-9−])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a text into sentences (not at ``mill. kr``, where a lower-case word follows)."""
+    return [x for x in _SENTENCE_END.split(text.strip()) if x]
+
+
+def _table_note(lang: str, where: str = "under") -> str:
+    """Where a chart's numbers are: «Tallene står i tabellen under.»"""
+    return {
+        "under": t(lang, "Tallene står i tabellen under.", "The numbers are in the table below."),
+        "over": t(lang, "Tallene står i tabellen over.", "The numbers are in the table above."),
+        "data": t(
+            lang,
+            "Tallene står i tabellen under figuren.",
+            "The numbers are in the table below the figure.",
+        ),
+    }[where]
 
 
 def _styled(func: Callable[..., Chart]) -> Callable[..., Chart]:
@@ -176,7 +265,7 @@ def _as_of_line(ax: Any, as_of: dt.date, lang: str) -> None:
         rotation=90,
         va="top",
         ha="right",
-        fontsize=8,
+        fontsize=SMALL_PT,
         bbox={
             "boxstyle": "square,pad=0.1",
             "facecolor": "white",
@@ -220,7 +309,7 @@ def figure_html(
     fig, alt = _unpack(chart, alt)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    width_px = round(fig.get_figwidth() * 96)  # CSS pixels at the figure's size in inches
+    width_px = css_width(buf.getvalue(), dpi)  # shown at the size it was drawn
     return image_html(buf.getvalue(), alt, width=width_px, caption=caption)
 
 
@@ -238,13 +327,41 @@ def image_html(png: bytes, alt: str, *, width: int, caption: str | None = None) 
     return "".join(parts)
 
 
+CSS_PX_PER_INCH = 96
+"""CSS pixels per inch: a chart is shown at the size it was drawn, so 10 pt text is 13,3 px."""
+
+
+def css_width(png: bytes, dpi: float) -> int:
+    """The width in CSS px at which a PNG drawn at ``dpi`` shows its true size.
+
+    Read from the PNG header (IHDR: width as 4 bytes big-endian at offset 16); with
+    ``bbox_inches="tight"`` it is the drawn area, legends outside the axes included.
+    """
+    return round(int.from_bytes(png[16:20], "big") / dpi * CSS_PX_PER_INCH)
+
+
 def _unpack(chart: Chart | Figure | tuple, alt: str | None) -> tuple[Figure, str]:
     if isinstance(chart, Figure):
         if alt is None:
             raise TypeError("a Figure needs its alt text: show(fig, alt)")
         return chart, alt
-    fig, own_alt = chart
+    fig, own_alt = chart[0], chart[1]
     return fig, own_alt if alt is None else alt
+
+
+def data_html(chart: Chart | Figure, lang: str = "nb") -> str:
+    """The chart's numbers (:attr:`Chart.data`) as a table in a ``<details>`` under it
+    («Tallene i figuren»): beside the chart for anyone who cannot read it, folded away
+    for the rest; no script needed. ``""`` when the chart has no table of its own."""
+    data = getattr(chart, "data", None)
+    if data is None or len(data) == 0:
+        return ""
+    lang = data.attrs.get("lang", lang)
+    label = t(lang, "Tallene i figuren", "The numbers in the figure")
+    return (
+        f'<details class="gevinst-figure-data"><summary>{esc(label)}</summary>'
+        f"{table_html(data, lang=lang)}</details>"
+    )
 
 
 def close(chart: Chart | Figure) -> None:
@@ -253,14 +370,20 @@ def close(chart: Chart | Figure) -> None:
     fig.clear()
 
 
-def show(chart: Chart | Figure, alt: str | None = None, *, caption: str | None = None) -> None:
+def show(
+    chart: Chart | Figure,
+    alt: str | None = None,
+    *,
+    caption: str | None = None,
+    lang: str = "nb",
+) -> None:
     """Display a chart in a notebook as an embedded PNG with alt text, then free it.
 
     ``show(chart)`` or ``show(fig, alt)``. The plain-text fallback of the output
     is the alt text itself.
     """
     fig, alt = _unpack(chart, alt)
-    markup = figure_html(fig, alt, caption=caption)
+    markup = figure_html(fig, alt, caption=caption) + data_html(chart, lang)
     close(fig)
     display_html(markup, alt)
 
@@ -296,9 +419,9 @@ def _box(
     head, _, body = text.partition("\n")
     n = body.count("\n") + 1 if body else 0
     top = y + (h - (n + 1) * _LINE) / 2
-    ax.text(x + 0.3, top, head, va="top", ha="left", fontsize=9, fontweight="bold")
+    ax.text(x + 0.3, top, head, va="top", ha="left", fontsize=SMALL_PT, fontweight="bold")
     if body:
-        ax.text(x + 0.3, top + _LINE, body, va="top", ha="left", fontsize=9, linespacing=1.25)
+        ax.text(x + 0.3, top + _LINE, body, va="top", ha="left", fontsize=SMALL_PT, linespacing=1.25)
 
 
 _UNIT_IN = 0.19
@@ -388,7 +511,7 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
 
     header = 3.4
     bottom = total + 0.4
-    fig = Figure(figsize=(10.0, (bottom + header) * _UNIT_IN))
+    fig = Figure(figsize=(9.4, (bottom + header) * _UNIT_IN))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.2, col_x[2] + col_w + 0.2)
     ax.set_ylim(bottom, -header)
@@ -411,9 +534,9 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
         t(lang, "Hovedmål", "Main goal"),
     ]
     for x, head in zip(col_x, heads, strict=True):
-        ax.text(x, -1.4, head, fontsize=10.5, fontweight="bold", va="top")
+        ax.text(x, -1.4, head, fontsize=NORMAL_PT, fontweight="bold", va="top")
     title = t(lang, f"Gevinstkart: {plan.project.name}", f"Benefits map: {plan.project.name}")
-    ax.text(0, -header + 0.2, wrap(title, 100), fontsize=11, fontweight="bold", va="top")
+    ax.text(0, -header + 0.2, wrap(title, 100), fontsize=LARGE_PT, fontweight="bold", va="top")
 
     # alt text: the structure in words
     n_r, n_b, n_d = len(plan.result_goals), len(plan.benefits), len(plan.disbenefits)
@@ -451,7 +574,18 @@ def benefit_map(plan: Plan, lang: str = "nb") -> Chart:
                     f"Effect goal {eg.id} '{eg.text}' has no result goals or benefits linked to it.",
                 )
             )
-    return Chart(fig, " ".join(parts))
+    rows = [
+        [_contributor_words(kind, x, lang), f"{eg.id} {eg.text}"]
+        for eg, _eg_text, _items, contributors in groups
+        for kind, x in contributors
+    ]
+    data = _frame(
+        rows,
+        [t(lang, "Bidrar", "Contributes"), t(lang, "Til effektmål", "To effect goal")],
+        caption=t(lang, "Gevinstkartet som tabell", "The benefits map as a table"),
+    )
+    data.attrs["lang"] = lang
+    return Chart(fig, short_alt(parts[:1], _table_note(lang, "data")), data)
 
 
 def _contributors(plan: Plan, effect_goal: str) -> list[tuple[str, Any]]:
@@ -511,10 +645,10 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
                 c + 0.45,
                 p - 0.45,
                 risk_level(p, c, lang),
-                fontsize=6.5,
+                fontsize=SMALL_PT,
                 ha="right",
                 va="bottom",
-                color="#333333",
+                color=BLACK,  # 5,6:1 on the darkest zone; grey (#333) was 3,4:1
             )
             ids = cells.get((p, c))
             if ids:
@@ -524,7 +658,7 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
                     wrap(", ".join(ids), 12),
                     ha="center",
                     va="center",
-                    fontsize=10,
+                    fontsize=NORMAL_PT,
                     fontweight="bold",
                 )
     ax.set_xlim(0.5, 5.5)
@@ -559,11 +693,7 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
             ),
         )
     described = [
-        t(
-            lang,
-            f"{r.id} «{r.description}» (sannsynlighet {r.probability}, konsekvens {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
-            f"{r.id} '{r.description}' (probability {r.probability}, consequence {r.consequence}, {risk_level(r.probability, r.consequence, lang)})",
-        )
+        f"{r.id} ({r.probability * r.consequence}, {risk_level(r.probability, r.consequence, lang)})"
         for r in risks_by_level(plan.risks)
     ]
     n = count_words(len(plan.risks), "risk", lang)
@@ -572,7 +702,12 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
         f"Risikomatrise med {n}, høyest først: {join_words(described, lang)}.",
         f"Risk matrix with {n}, highest first: {join_words(described, lang)}.",
     )
-    return Chart(fig, alt)
+    note = t(
+        lang,
+        "Risikonivået er sannsynlighet × konsekvens; lavere er bedre. Hver risiko står i tabellen under.",
+        "The risk level is probability × consequence; lower is better. Each risk is in the table below.",
+    )
+    return Chart(fig, short_alt([alt], note))
 
 
 # --------------------------------------------------------------------------- milestones
@@ -587,11 +722,11 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
     """
     p = plan.project
     items = sorted(plan.milestones, key=lambda m: (m.date, m.id))
-    fig = Figure(figsize=(10.0, 3.9), layout="constrained")
+    fig = Figure(figsize=(9.4, 3.9), layout="constrained")
     ax = fig.add_subplot()
     start = min([p.start_date, as_of, *(m.date for m in items)])
     end = max([p.end_date, as_of, *(m.date for m in items)])
-    margin = dt.timedelta(days=max(30, (end - start).days // 20))
+    margin = dt.timedelta(days=max(45, (end - start).days // 12))
     ax.axhspan(-0.12, 0.12, xmin=0, xmax=1, color="#F2F2F2", zorder=0)
     ax.plot(
         [p.start_date, p.end_date],
@@ -627,7 +762,7 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
             label_text,
             ha="center",
             va="bottom" if level > 0 else "top",
-            fontsize=8,
+            fontsize=SMALL_PT,
             fontweight="bold" if is_dp else "normal",
             bbox={
                 "boxstyle": "round,pad=0.2",
@@ -676,7 +811,7 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
                 label=label,
             )
         )
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=SMALL_PT)
     ax.set_title(
         t(lang, "Milepæler og beslutningspunkter", "Milestones and decision points"), loc="left"
     )
@@ -692,23 +827,21 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
     ]
     if not items:
         parts.append(t(lang, "Ingen milepæler er registrert.", "No milestones are registered."))
-    if done:
-        names = join_words([_milestone_words(m, lang) for m in done], lang)
-        parts.append(t(lang, f"Gjennomført: {names}.", f"Done: {names}."))
-    if pending:
-        names = join_words([_milestone_words(m, lang) for m in pending], lang)
-        parts.append(t(lang, f"Gjenstår: {names}.", f"Pending: {names}."))
-        late = [m for m in pending if m.date < as_of]
-        if late:
-            names = join_words([_milestone_words(m, lang) for m in late], lang)
-            parts.append(
-                t(
-                    lang,
-                    f"Passert dato uten å være gjennomført: {names}.",
-                    f"Past their date and not done: {names}.",
-                )
-            )
-    return Chart(fig, " ".join(parts))
+        return Chart(fig, short_alt(parts))
+    late = [m for m in pending if m.date < as_of]
+    parts.append(
+        t(
+            lang,
+            f"{len(done)} av {len(items)} milepæler er gjennomført, {len(pending)} gjenstår"
+            + (f", {len(late)} av dem med passert dato." if late else "."),
+            f"{len(done)} of {len(items)} milestones are done, {len(pending)} pending"
+            + (f", {len(late)} of them past their date." if late else "."),
+        )
+    )
+    nxt = [m for m in pending if m.date >= as_of]
+    if nxt:
+        parts.append(t(lang, f"Neste: {_milestone_words(nxt[0], lang)}.", f"Next: {_milestone_words(nxt[0], lang)}."))
+    return Chart(fig, short_alt(parts, _table_note(lang)))
 
 
 def _milestone_words(m: Any, lang: str) -> str:
@@ -782,9 +915,10 @@ def benefit_chart(
         zorder=3,
         label=t(lang, "Nullpunkt", "Baseline"),
     )
+    star_date, star_value = target_on_plan(item, status.target_date, dates, planned)
     ax.plot(
-        [status.target_date],
-        [item.target],
+        [star_date],
+        [star_value],
         marker="*",
         markersize=15,
         color=BLUE,
@@ -793,8 +927,8 @@ def benefit_chart(
         zorder=4,
         label=t(
             lang,
-            f"Mål {fmt_date(status.target_date, lang)}",
-            f"Target {fmt_date(status.target_date, lang)}",
+            f"Mål {fmt_date(star_date, lang)}",
+            f"Target {fmt_date(star_date, lang)}",
         ),
     )
     fc = status.forecast or tracking.forecast(item, own, as_of)
@@ -844,7 +978,7 @@ def benefit_chart(
         0.0,
         wrap(badge, 28),
         transform=ax.transAxes,
-        fontsize=9,
+        fontsize=SMALL_PT,
         fontweight="bold",
         va="bottom",
         bbox={
@@ -853,50 +987,85 @@ def benefit_chart(
             "edgecolor": STATUS_COLOUR[status.status],
         },
     )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
-    return Chart(fig, _benefit_alt(item, status, fc, lang))
+    return Chart(fig, _benefit_alt(item, status, fc, lang), _benefit_data(item, status, own, lang))
+
+
+def target_on_plan(
+    item: Any, target_date: dt.date, dates: Sequence[dt.date], planned: Sequence[float]
+) -> tuple[dt.date, float]:
+    """Where the target star goes: on the plan line, where the plan reaches the target.
+
+    Usually that is the target date. A dis-benefit whose profile rises to a peak and
+    falls again (e.g. fractions 0.6, 1.0, 0.5, 0.2) reaches its target (the peak) before
+    the end of its window: the star goes to the first plotted date where the plan is
+    nearest the target, so it never floats off the line.
+    """
+    at_date = tracking.planned_trajectory(item, [target_date])[0]
+    scale = max(abs(item.target - item.baseline), 1e-9)
+    if abs(at_date - item.target) <= 1e-6 * scale or not dates:
+        return target_date, at_date
+    k = min(range(len(dates)), key=lambda i: (abs(planned[i] - item.target), i))
+    return dates[k], float(planned[k])
+
+
+def _status_words(status: Any, lang: str) -> str:
+    """The progress and the freshness in words, without symbols (for alt text)."""
+    word = status_text.status_word(status.status, lang)
+    late = status_text.overdue_text(status, lang)
+    return f"{word[:1].upper()}{word[1:]}" + (f", {late}" if late else "")
 
 
 def _benefit_alt(item: Any, status: Any, fc: Any, lang: str) -> str:
+    """A short summary: status, the latest measurement against the plan, the target."""
     kind = _kind_title(status.kind, lang)
     unit = status.unit
     parts = [
         t(
             lang,
-            f"{kind} {item.id} {_q(status.name, lang)} ({'ansvarlig' if status.kind == 'result' else 'eier'}: {status.owner}): {status_label(status.status, lang)} per {fmt_date(status.as_of, lang)}.",
-            f"{kind} {item.id} {_q(status.name, lang)} ({'responsible' if status.kind == 'result' else 'owner'}: {status.owner}): {status_label(status.status, lang)} as of {fmt_date(status.as_of, lang)}.",
+            f"{kind} {item.id} {_q(status.name, lang)}: {_status_words(status, lang)}.",
+            f"{kind} {item.id} {_q(status.name, lang)}: {_status_words(status, lang)}.",
         )
     ]
-    goal = t(
-        lang,
-        f"Planen går fra {_plain(status.baseline, unit, lang)} ({fmt_date(item.baseline_date, lang)}) til {_plain(status.target, unit, lang)} innen {fmt_date(status.target_date, lang)}.",
-        f"The plan goes from {_plain(status.baseline, unit, lang)} ({fmt_date(item.baseline_date, lang)}) to {_plain(status.target, unit, lang)} by {fmt_date(status.target_date, lang)}.",
-    )
-    parts.append(goal)
     if status.latest_value is None:
         parts.append(t(lang, "Ingen målinger ennå.", "No measurements yet."))
     else:
+        judged = getattr(status, "planned_share_judged", None)
         parts.append(
             t(
                 lang,
-                f"Siste måling er {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}), mot planlagt {_plain(status.planned_value, unit, lang)} per i dag: {fmt_percent(status.realised_share, lang, 0)} av endringen er realisert, mot {fmt_percent(status.planned_share, lang, 0)} planlagt.",
-                f"The latest measurement is {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}), against {_plain(status.planned_value, unit, lang)} planned by now: {fmt_percent(status.realised_share, lang, 0)} of the change realised against {fmt_percent(status.planned_share, lang, 0)} planned.",
+                f"Siste måling er {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}): {fmt_percent(status.realised_share, lang, 0)} av endringen er realisert, mot {fmt_percent(judged, lang, 0)} planlagt.",
+                f"The latest measurement is {_plain(status.latest_value, unit, lang)} ({fmt_date(status.latest_date, lang)}): {fmt_percent(status.realised_share, lang, 0)} of the change realised against {fmt_percent(judged, lang, 0)} planned.",
             )
         )
-    if fc.value_at_target is not None:
-        parts.append(
-            t(
-                lang,
-                f"Den lineære trenden gir {_plain(fc.value_at_target, unit, lang)} ved måldato.",
-                f"The linear trend gives {_plain(fc.value_at_target, unit, lang)} at the target date.",
-            )
+    parts.append(
+        t(
+            lang,
+            f"Målet er {_plain(status.target, unit, lang)} innen {fmt_date(status.target_date, lang)}.",
+            f"The target is {_plain(status.target, unit, lang)} by {fmt_date(status.target_date, lang)}.",
         )
-    elif status.latest_value is not None:
-        parts.append(
-            t(lang, "For få målinger til en prognose.", "Too few measurements for a forecast.")
-        )
-    return " ".join(parts)
+    )
+    return short_alt(parts, _table_note(lang, "data"))
+
+
+def _benefit_data(item: Any, status: Any, own: Sequence[Measurement], lang: str) -> Any:
+    """The chart's numbers: each measurement beside the plan on its date."""
+    days = [m.date for m in own]
+    planned = tracking.planned_trajectory(item, days) if days else []
+    rows = [
+        [fmt_date(m.date, lang), fmt_value(m.value, lang), fmt_value(p, lang)]
+        for m, p in zip(own, planned, strict=True)
+    ]
+    unit = f" ({status.unit})" if status.unit else ""
+    data = _frame(
+        rows,
+        [t(lang, "Dato", "Date"), t(lang, "Målt", "Measured") + unit, t(lang, "Plan", "Plan") + unit],
+        [t(lang, "Målt", "Measured") + unit, t(lang, "Plan", "Plan") + unit],
+        caption=t(lang, f"{item.id}: målinger mot plan", f"{item.id}: measurements against plan"),
+    )
+    data.attrs["lang"] = lang
+    return data
 
 
 def _plain(value: float | None, unit: str, lang: str) -> str:
@@ -950,7 +1119,7 @@ def result_progress(
         if s.realised_share is not None:
             text += f": {fmt_percent(s.realised_share, lang, 0)}"
         text += f" (plan {fmt_percent(s.planned_share, lang, 0)})"  # "plan" in both languages
-        ax.text(max(realised, s.planned_share, 0) + 0.02, y, text, va="center", fontsize=8.5)
+        ax.text(max(realised, s.planned_share, 0) + 0.02, y, text, va="center", fontsize=SMALL_PT)
     ax.set_yticks(ypos, labels)
     ax.invert_yaxis()
     ax.set_xlim(min(0.0, *(s.realised_share or 0 for s in rows)) if rows else 0.0, right * 1.6)
@@ -973,7 +1142,7 @@ def result_progress(
         )
     ]
     handles += _status_handles([k for k in STATUS_ORDER if any(s.status == k for s in rows)], lang)
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=SMALL_PT)
     title = (
         t(lang, "Resultatmål: realisert mot planlagt", "Result goals: realised against planned")
         if kinds == ("result",)
@@ -984,32 +1153,11 @@ def result_progress(
         return Chart(
             fig, t(lang, "Ingen resultatmål er registrert.", "No result goals are registered.")
         )
-    described = []
-    for s in rows:
-        if s.realised_share is None:
-            described.append(
-                t(
-                    lang,
-                    f"{s.id} {_q(s.name, lang)} er ikke målt (plan {fmt_percent(s.planned_share, lang, 0)})",
-                    f"{s.id} {_q(s.name, lang)} is not measured (plan {fmt_percent(s.planned_share, lang, 0)})",
-                )
-            )
-        else:
-            described.append(
-                t(
-                    lang,
-                    f"{s.id} {_q(s.name, lang)} {fmt_percent(s.realised_share, lang, 0)} realisert mot {fmt_percent(s.planned_share, lang, 0)} planlagt ({status_label(s.status, lang)})",
-                    f"{s.id} {_q(s.name, lang)} {fmt_percent(s.realised_share, lang, 0)} realised against {fmt_percent(s.planned_share, lang, 0)} planned ({status_label(s.status, lang)})",
-                )
-            )
-    return Chart(
-        fig,
-        t(lang, "Resultatmål per ", "Result goals as of ")
-        + fmt_date(rows[0].as_of, lang)
-        + ": "
-        + "; ".join(described)
-        + ".",
-    )
+    counts = tracking.status_counts(rows)
+    parts = status_count_parts(counts, lang, symbols=False)
+    head = t(lang, "Resultatmål per ", "Result goals as of ") + fmt_date(rows[0].as_of, lang)
+    sentence = f"{head}: {join_words(parts, lang)}."
+    return Chart(fig, short_alt([sentence], _table_note(lang, "over")))
 
 
 # --------------------------------------------------------------------------- cost/benefit
@@ -1063,10 +1211,10 @@ def cash_flow(cba: Any, lang: str = "nb") -> Chart:
         linewidth=0.5,
         label=t(lang, "Gevinster", "Benefits"),
     )
-    if (py["cash_benefits"] > 0).any():
+    if (py["benefits_gross_cash"] > 0).any():
         ax.bar(
             years,
-            py["cash_benefits"].clip(lower=0),
+            py["benefits_gross_cash"],
             width=0.35,
             color="white",
             edgecolor=BLACK,
@@ -1106,7 +1254,7 @@ def cash_flow(cba: Any, lang: str = "nb") -> Chart:
     ax.plot(years, py["net"], color=BLACK, marker="o", linewidth=1.8, label=t(lang, "Netto", "Net"))
     ax.axhline(0, color=BLACK, linewidth=0.8)
     _years_and_millions(ax, years, lang)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1167,7 +1315,7 @@ def cash_flow(cba: Any, lang: str = "nb") -> Chart:
             f"Total net over the period, undiscounted: {fmt_nok(float(py['cumulative_net'].iloc[-1]), lang, short=True)}.",
         )
     )
-    return Chart(fig, " ".join(alt))
+    return Chart(fig, short_alt(alt, _table_note(lang)))
 
 
 @_styled
@@ -1218,12 +1366,12 @@ def cumulative_discounted(cba: Any, lang: str = "nb") -> Chart:
         xytext=(6, 0),
         textcoords="offset points",
         va="center",
-        fontsize=9,
+        fontsize=SMALL_PT,
         fontweight="bold",
     )
     _years_and_millions(ax, years, lang)
     ax.set_xlim(years[0] - 0.6, years[-1] + 1.6)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=SMALL_PT)
     ax.set_title(
         t(lang, "Akkumulert diskontert kontantstrøm", "Cumulative discounted cash flow"), loc="left"
     )
@@ -1245,7 +1393,7 @@ def cumulative_discounted(cba: Any, lang: str = "nb") -> Chart:
             " Investeringen er ikke diskontert nedbetalt innen analyseperioden.",
             " The investment does not pay back, discounted, within the analysis period.",
         )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "under")))
 
 
 @_styled
@@ -1305,7 +1453,7 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
         ),
         Line2D([], [], color=VERMILLION, linestyle=":", label=t(lang, "NNV = 0", "NPV = 0")),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1353,7 +1501,7 @@ def tornado(cba: Any, lang: str = "nb", *, max_rows: int = 10) -> Chart:
             " Ingen enkeltforutsetning alene gjør at nåverdien skifter fortegn.",
             " No single input on its own changes the sign of the NPV.",
         )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "under")))
 
 
 @_styled
@@ -1377,8 +1525,8 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     ax.axvline(0, color=VERMILLION, linewidth=1.8, label=t(lang, "NNV = 0", "NPV = 0"))
     for value, style, name in (
         (mc.p10, ":", "P10"),
+        (mc.p15, "--", t(lang, "P15 (85 % minst)", "P15 (85 % at least)")),
         (mc.p50, "-", "P50"),
-        (mc.p85, "--", "P85"),
         (mc.p90, "-.", "P90"),
     ):
         ax.axvline(
@@ -1401,7 +1549,7 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     ax.xaxis.set_major_formatter(_mill_formatter(lang))
     ax.set_xlabel(t(lang, "Netto nåverdi, millioner kroner", "Net present value, NOK million"))
     ax.set_ylabel(t(lang, "Antall trekk", "Number of draws"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1412,10 +1560,10 @@ def monte_carlo_histogram(cba: Any, lang: str = "nb") -> Chart:
     )
     alt = t(
         lang,
-        f"Fordelingen av netto nåverdi over {fmt_number(mc.draws, 0, lang)} simuleringer: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} og P90 {fmt_nok(mc.p90, lang, short=True)}; gjennomsnitt {fmt_nok(mc.mean, lang, short=True)} (forventet NNV {fmt_nok(cba.npv, lang, short=True)}). Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
-        f"The distribution of the NPV over {fmt_number(mc.draws, 0, lang)} simulations: P10 {fmt_nok(mc.p10, lang, short=True)}, P50 {fmt_nok(mc.p50, lang, short=True)}, P85 {fmt_nok(mc.p85, lang, short=True)} and P90 {fmt_nok(mc.p90, lang, short=True)}; mean {fmt_nok(mc.mean, lang, short=True)} (expected NPV {fmt_nok(cba.npv, lang, short=True)}). The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"Fordelingen av netto nåverdi over {fmt_number(mc.draws, 0, lang)} simuleringer: median {fmt_nok(mc.p50, lang, short=True)}; med 85 % sannsynlighet minst {fmt_nok(mc.p15, lang, short=True)}. Sannsynligheten for positiv nåverdi er {fmt_percent(mc.prob_positive, lang, 0)}.",
+        f"The distribution of the NPV over {fmt_number(mc.draws, 0, lang)} simulations: median {fmt_nok(mc.p50, lang, short=True)}; at least {fmt_nok(mc.p15, lang, short=True)} with 85 % probability. The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
     )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang)))
 
 
 @_styled
@@ -1460,7 +1608,7 @@ def municipality_bars(cba: Any, lang: str = "nb") -> Chart:
             label=t(lang, "Netto nåverdi", "Net present value"),
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -1491,7 +1639,7 @@ def municipality_bars(cba: Any, lang: str = "nb") -> Chart:
             " Alle kommunene har positiv netto nåverdi.",
             " Every municipality has a positive NPV.",
         )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "over")))
 
 
 # --------------------------------------------------------------------------- portfolio
@@ -1506,7 +1654,7 @@ def _npv_and_nok_panels(
     when missing), right the planned NOK so far as an outline with the realised
     NOK as a filled bar inside; both axes in millions of kroner.
     """
-    fig = Figure(figsize=(10.0, 1.6 + row_height * max(1, len(lines))), layout="constrained")
+    fig = Figure(figsize=(9.4, 1.6 + row_height * max(1, len(lines))), layout="constrained")
     ax_npv, ax_nok = fig.subplots(1, 2, sharey=True)
     for y, line in enumerate(lines):
         if line.npv is not None:
@@ -1521,7 +1669,7 @@ def _npv_and_nok_panels(
                 linewidth=0.5,
             )
         else:
-            ax_npv.text(0, y, t(lang, " ikke beregnet", " not computed"), va="center", fontsize=8)
+            ax_npv.text(0, y, t(lang, " ikke beregnet", " not computed"), va="center", fontsize=SMALL_PT)
         ax_nok.barh(
             y, line.planned_nok, height=0.6, facecolor="white", edgecolor=BLACK, linewidth=1.0
         )
@@ -1553,7 +1701,7 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
                 y,
                 f" {fmt_percent(share, lang, 0)}",
                 va="center",
-                fontsize=8,
+                fontsize=SMALL_PT,
             )
     for ax in (ax_npv, ax_nok):
         ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
@@ -1585,38 +1733,31 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
             label=t(lang, "Realisert hittil (andel av plan)", "Realised so far (share of plan)"),
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=SMALL_PT)
     if not lines:
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
         )
-    described = []
-    for line in lines:
-        npv = (
-            fmt_nok(line.npv, lang, short=True)
-            if line.npv is not None
-            else t(lang, "ikke beregnet", "not computed")
+    total = rollup.total
+    known = [x for x in lines if x.npv is not None]
+    alt = [
+        t(
+            lang,
+            f"Porteføljen per {fmt_date(rollup.as_of, lang)}, {len(lines)} prosjekter: samlet NNV {fmt_nok(total.npv, lang, short=True)}, realisert {fmt_nok(total.realised_nok, lang, short=True)} av {fmt_nok(total.planned_nok, lang, short=True)} planlagt hittil.",
+            f"The portfolio as of {fmt_date(rollup.as_of, lang)}, {len(lines)} projects: total NPV {fmt_nok(total.npv, lang, short=True)}, realised {fmt_nok(total.realised_nok, lang, short=True)} of {fmt_nok(total.planned_nok, lang, short=True)} planned so far.",
         )
-        described.append(
+    ]
+    if known:
+        best = max(known, key=lambda x: x.npv)
+        worst = min(known, key=lambda x: x.npv)
+        alt.append(
             t(
                 lang,
-                f"{line.name or line.key}: NNV {npv}, realisert {fmt_nok(line.realised_nok, lang, short=True)} av {fmt_nok(line.planned_nok, lang, short=True)} planlagt hittil",
-                f"{line.name or line.key}: NPV {npv}, realised {fmt_nok(line.realised_nok, lang, short=True)} of {fmt_nok(line.planned_nok, lang, short=True)} planned so far",
+                f"Høyest NNV: {best.name or best.key} ({fmt_nok(best.npv, lang, short=True)}); lavest: {worst.name or worst.key} ({fmt_nok(worst.npv, lang, short=True)}).",
+                f"Highest NPV: {best.name or best.key} ({fmt_nok(best.npv, lang, short=True)}); lowest: {worst.name or worst.key} ({fmt_nok(worst.npv, lang, short=True)}).",
             )
         )
-    total = rollup.total
-    alt = t(
-        lang,
-        f"Porteføljen per {fmt_date(rollup.as_of, lang)}, {len(lines)} prosjekter. ",
-        f"The portfolio as of {fmt_date(rollup.as_of, lang)}, {len(lines)} projects. ",
-    )
-    alt += "; ".join(described) + ". "
-    alt += t(
-        lang,
-        f"Til sammen: NNV {fmt_nok(total.npv, lang, short=True)}, realisert {fmt_nok(total.realised_nok, lang, short=True)} av {fmt_nok(total.planned_nok, lang, short=True)} planlagt.",
-        f"In total: NPV {fmt_nok(total.npv, lang, short=True)}, realised {fmt_nok(total.realised_nok, lang, short=True)} of {fmt_nok(total.planned_nok, lang, short=True)} planned.",
-    )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(alt, _table_note(lang, "over")))
 
 
 @_styled
@@ -1628,7 +1769,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
     """
     lines = list(rollup.projects)
     n = max(1, len(lines))
-    fig = Figure(figsize=(10.0, 1.6 + 0.55 * n), layout="constrained")
+    fig = Figure(figsize=(9.4, 1.6 + 0.55 * n), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     for ax, attr, title in (
         (axes[0], "benefits", t(lang, "Gevinster og ulemper", "Benefits and dis-benefits")),
@@ -1657,7 +1798,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
                     f"{STATUS_SYMBOL[st]} {k}",
                     ha="center",
                     va="center",
-                    fontsize=8.5,
+                    fontsize=SMALL_PT,
                     fontweight="bold",
                     bbox={
                         "boxstyle": "round,pad=0.15",
@@ -1681,7 +1822,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
         )
         for s in STATUS_ORDER
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=SMALL_PT)
     fig.suptitle(
         t(
             lang,
@@ -1690,43 +1831,20 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
         ),
         x=0.01,
         ha="left",
-        fontsize=11,
+        fontsize=LARGE_PT,
         fontweight="bold",
     )
     if not lines:
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
         )
-    described = []
-    for line in lines:
-        parts = status_count_parts(line.benefits, lang, symbols=False)
-        total = sum(line.benefits.values())
-        if total:
-            described.append(
-                t(
-                    lang,
-                    f"{line.name or line.key}: {total} gevinster og ulemper, {join_words(parts, lang)}",
-                    f"{line.name or line.key}: {total} benefits and dis-benefits, {join_words(parts, lang)}",
-                )
-            )
-        else:
-            described.append(
-                t(
-                    lang,
-                    f"{line.name or line.key}: ingen gevinster",
-                    f"{line.name or line.key}: no benefits",
-                )
-            )
-    return Chart(
-        fig,
-        t(
-            lang,
-            "Antall gevinster og resultatmål i hver status per prosjekt. ",
-            "Number of benefits and result goals in each status per project. ",
-        )
-        + "; ".join(described)
-        + ".",
+    total = join_words(status_count_parts(rollup.total.benefits, lang, symbols=False), lang)
+    alt = t(
+        lang,
+        f"Antall gevinster og ulemper i hver status for {len(lines)} prosjekter; i alt {total}.",
+        f"Number of benefits and dis-benefits in each status for {len(lines)} projects; in total {total}.",
     )
+    return Chart(fig, short_alt([alt], _table_note(lang, "over")))
 
 
 @_styled
@@ -1746,7 +1864,7 @@ def portfolio_municipalities(rollup: Any, lang: str = "nb") -> Chart:
             facecolor=GREEN, edgecolor=BLACK, label=t(lang, "Realisert hittil", "Realised so far")
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=SMALL_PT)
     if not lines:
         return Chart(fig, t(lang, "Ingen kommuner.", "No municipalities."))
     top = max(lines, key=lambda m: m.npv or 0.0)
@@ -1766,7 +1884,7 @@ def portfolio_municipalities(rollup: Any, lang: str = "nb") -> Chart:
         )
         + "."
     )
-    return Chart(fig, alt)
+    return Chart(fig, short_alt(sentences(alt), _table_note(lang, "over")))
 
 
 # --------------------------------------------------------------------------- portfolio NPV (issue 9)

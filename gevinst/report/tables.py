@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from gevinst.model import tracking
 from gevinst.model.schema import IMPACT_SYMBOLS, Plan
+from gevinst.report import status_text
 from gevinst.report.text import (
     display_html,
     esc,
@@ -37,9 +37,9 @@ from gevinst.report.text import (
     sensitivity_label,
     sensitivity_rows,
     status_count_parts,
-    status_label,
     switching_text,
     t,
+    text_html,
 )
 
 
@@ -111,6 +111,7 @@ STATUS_COLUMNS: dict[str, tuple[str, str, bool]] = {
     "status": ("Status", "Status", False),
     "realised": ("Realisert andel", "Realised share", True),
     "planned": ("Planlagt andel", "Planned share", True),
+    "judged": ("Planlagt samme dato", "Planned on that date", True),
     "latest": ("Siste måling", "Latest measurement", True),
     "measured": ("Siste måling", "Latest measurement", False),
     "plan": ("Plan: nullpunkt → mål", "Plan: baseline → target", False),
@@ -122,13 +123,26 @@ STATUS_COLUMNS: dict[str, tuple[str, str, bool]] = {
 
 ``latest`` is the value with its date, ``measured`` only the date (``aldri målt``
 when never measured); the shares are of the planned change (0 % at the
-baseline, 100 % at the target); the forecast is the linear trend at the target
-date; ``next`` says ``(forfalt)`` when overdue.
+baseline, 100 % at the target): ``planned`` today, ``judged`` on the date the
+status was judged (the latest measurement's, or the end of a missed period); the
+status is the progress with the freshness beside it (``✖ Bak plan · måling forfalt
+30.11``), the forecast and the next measurement as
+:mod:`gevinst.report.status_text` words them.
 """
 
 
 def _measured(day: dt.date | None, lang: str) -> str:
     return fmt_date(day, lang) if day else t(lang, "aldri målt", "never measured")
+
+
+def _judged(s: Any, lang: str) -> str:
+    """The planned share the status compares with, and on which date: ``93 % (30.11)``."""
+    share = getattr(s, "planned_share_judged", None)
+    day = getattr(s, "judged_at", None)
+    if share is None:
+        return "–"
+    when = status_text.fmt_day(day, lang, as_of=getattr(s, "as_of", None))
+    return f"{fmt_percent(share, lang, 0)} ({when})" if day else fmt_percent(share, lang, 0)
 
 
 def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
@@ -139,30 +153,24 @@ def _status_cells(s: Any, lang: str, plans: Any = None) -> dict[str, str]:
     name = s.name
     if s.kind == "disbenefit":
         name += f" ({noun('disbenefit', 1, lang)})"
-    forecast = (
-        fmt_value(s.forecast_at_target, lang)
-        if s.forecast_at_target is not None
-        else tracking.FORECAST_NOTES["en" if lang == "en" else "nb"][s.forecast_note]
-    )
-    next_due = fmt_date(s.next_due, lang)
-    if s.overdue:
-        next_due += t(lang, " (forfalt)", " (overdue)")
+    rules = status_text.status_cells(s, lang)  # progress · freshness, forecast, next due
     return {
         "project": _project_name(plans, s.project),
         "id": s.id,
         "kind": noun(s.kind, 1, lang),
         "name": name,
         "owner": s.owner,
-        "status": status_label(s.status, lang),
+        "status": rules["status"],
         "realised": fmt_percent(s.realised_share, lang, 0),
         "planned": fmt_percent(s.planned_share, lang, 0),
+        "judged": _judged(s, lang),
         "latest": latest,
         "measured": _measured(s.latest_date, lang),
-        "plan": f"{fmt_value(s.baseline, lang)} → {fmt_value(s.target, lang)} "
+        "plan": f"{fmt_value(s.baseline, lang)} → {_value(s.target, s.unit, lang)} "
         f"{t(lang, 'innen', 'by')} {fmt_date(s.target_date, lang)}",
         "unit": s.unit,
-        "forecast": forecast,
-        "next": next_due,
+        "forecast": rules["forecast"],
+        "next": rules["next"],
     }
 
 
@@ -187,7 +195,11 @@ def _status_frame(
     return _frame(rows, list(c.values()), numeric, caption=caption, empty=empty)
 
 
-_STATUS_KEYS = ("id", "name", "owner", "status", "realised", "planned", "latest", "plan", "unit")
+_STATUS_KEYS = ("id", "name", "status", "realised", "judged")
+"""The status table's columns: what the reader scans (the detail table has the rest)."""
+
+_DETAIL_KEYS = ("id", "owner", "plan", "latest")
+"""The detail table under each status table: owner, plan and latest measurement."""
 
 
 def benefit_status_table(
@@ -196,14 +208,15 @@ def benefit_status_table(
     """Benefits (and ulemper) against plan: status as symbol and word, shares, forecast.
 
     Shares are of the planned change (0 % at the baseline, 100 % at the target);
-    "Siste måling" is the value with its date; the forecast is the linear trend
-    at the target date; "Neste måling" says "(forfalt)" when overdue.
+    the forecast is at the target date; "Neste måling" says "(forfalt)" when
+    overdue. Owner, plan and latest measurement are in
+    :func:`benefit_detail_table`, so that the table fits the page (1 280 px).
     """
     return _status_frame(
         [s for s in statuses if s.kind in kinds],
         lang,
         (*_STATUS_KEYS, "forecast", "next"),
-        {"name": ("Gevinst", "Benefit"), "owner": ("Gevinsteier", "Benefit owner")},
+        {"name": ("Gevinst", "Benefit")},
         caption=t(
             lang,
             "Gevinster og ulemper: status mot plan",
@@ -213,12 +226,30 @@ def benefit_status_table(
     )
 
 
+def benefit_detail_table(
+    statuses: Iterable[Any], lang: str = "nb", *, kinds: Sequence[str] = ("benefit", "disbenefit")
+) -> pd.DataFrame:
+    """The details behind :func:`benefit_status_table`: owner, plan (with unit), latest value."""
+    return _status_frame(
+        [s for s in statuses if s.kind in kinds],
+        lang,
+        _DETAIL_KEYS,
+        {"owner": ("Gevinsteier", "Benefit owner")},
+        caption=t(
+            lang,
+            "Gevinster og ulemper: eier, plan og siste måling",
+            "Benefits and dis-benefits: owner, plan and latest measurement",
+        ),
+        empty=t(lang, "Ingen gevinster er registrert.", "No benefits are registered."),
+    )
+
+
 def result_goal_table(statuses: Iterable[Any], lang: str = "nb") -> pd.DataFrame:
-    """Resultatmål against plan (same columns as the benefits, without the forecast)."""
+    """Resultatmål against plan: status, shares, responsible and plan (no forecast)."""
     return _status_frame(
         [s for s in statuses if s.kind == "result"],
         lang,
-        _STATUS_KEYS,
+        (*_STATUS_KEYS, "owner", "plan", "latest"),
         {"name": ("Resultatmål", "Result goal"), "owner": ("Ansvarlig", "Responsible")},
         caption=t(lang, "Resultatmål: status mot plan", "Result goals: status against plan"),
         empty=t(lang, "Ingen resultatmål er registrert.", "No result goals are registered."),
@@ -275,14 +306,64 @@ def key_figures_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     )
 
 
+def _year_label(row: Any, lang: str) -> str:
+    """The year of a per-year row; the residual-value row says so."""
+    year = str(int(row.year))
+    return f"{year} ({t(lang, 'restverdi', 'residual value')})" if getattr(row, "residual", False) else year
+
+
 def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
-    """The per-year table behind the cash-flow charts (NOK, real prices)."""
+    """«Kontantstrøm per år»: columns that add up, left to right (NOK, real prices).
+
+    Gevinster − Ulemper = Netto nytte; Netto nytte − Kostnader = Netto. "herav
+    kontant" is the cash part of the gross benefits (``benefits_gross_cash``), so
+    it is never more than the column it belongs to. Where the analysis has a residual
+    value (restverdi), its row is labelled and a column "Restverdi" is added before
+    Netto, so Netto = Netto nytte − Kostnader + Restverdi. The discounting is in
+    :func:`present_value_table`.
+    """
+    residual = "residual_value" in cba.per_year and bool((cba.per_year["residual_value"] != 0).any())
     c = {
         "year": t(lang, "År", "Year"),
-        "costs": t(lang, "Kostnader", "Costs"),
-        "benefits": t(lang, "Nytte", "Benefits"),
+        "gross": t(lang, "Gevinster", "Benefits"),
         "cash": t(lang, "herav kontant", "of which cash"),
         "dis": t(lang, "Ulemper", "Dis-benefits"),
+        "benefits": t(lang, "Netto nytte (gevinster − ulemper)", "Net benefits (benefits − dis-benefits)"),
+        "costs": t(lang, "Kostnader", "Costs"),
+        **({"residual": t(lang, "Restverdi", "Residual value")} if residual else {}),
+        "net": t(lang, "Netto (nytte − kostnader)", "Net (benefits − costs)")
+        if not residual
+        else t(lang, "Netto (nytte − kostnader + restverdi)", "Net (benefits − costs + residual)"),
+    }
+    rows = [
+        [
+            _year_label(r, lang),
+            fmt_nok(r.benefits_gross, lang),
+            fmt_nok(r.benefits_gross_cash, lang),
+            fmt_nok(r.disbenefits, lang),
+            fmt_nok(r.benefits, lang),
+            fmt_nok(r.costs, lang),
+            *([fmt_nok(r.residual_value, lang)] if residual else []),
+            fmt_nok(r.net, lang),
+        ]
+        for r in cba.per_year.itertuples(index=False)
+    ]
+    return _frame(
+        rows,
+        list(c.values()),
+        [v for k, v in c.items() if k != "year"],
+        caption=t(
+            lang,
+            "Kontantstrøm per år (forventede verdier, kroner, faste priser)",
+            "Cash flow per year (expected values, NOK, real prices)",
+        ),
+    )
+
+
+def present_value_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
+    """The discounting of the net flow per year: factor, present value, cumulative."""
+    c = {
+        "year": t(lang, "År", "Year"),
         "net": t(lang, "Netto", "Net"),
         "factor": t(lang, "Diskonteringsfaktor", "Discount factor"),
         "pv": t(lang, "Nåverdi", "Present value"),
@@ -290,13 +371,7 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     }
     rows = [
         [
-            f"{int(r.year)} ({t(lang, 'restverdi', 'residual value')})"
-            if getattr(r, "residual", False)
-            else str(int(r.year)),
-            fmt_nok(r.costs, lang),
-            fmt_nok(r.benefits, lang),
-            fmt_nok(r.cash_benefits, lang),
-            fmt_nok(r.disbenefits, lang),
+            _year_label(r, lang),
             fmt_nok(r.net, lang),
             fmt_number(r.discount_factor, 4, lang),
             fmt_nok(r.present_value, lang),
@@ -310,9 +385,57 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         [v for k, v in c.items() if k != "year"],
         caption=t(
             lang,
-            "Kontantstrøm per år (forventede verdier, kroner, faste priser)",
-            "Cash flow per year (expected values, NOK, real prices)",
+            "Nåverdi per år (netto diskontert, kroner)",
+            "Present value per year (net, discounted, NOK)",
         ),
+    )
+
+
+def uncertainty_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
+    """The Monte Carlo NPV in the reader's terms: each percentile with its tail in words.
+
+    P10/P15 are the cautious side ("minst": that much or more with 90/85 %
+    probability), P85/P90 the optimistic side ("høyst"); P50 is the median.
+    Empty when no simulation was run.
+    """
+    c = [
+        t(lang, "Netto nåverdi (Monte Carlo)", "Net present value (Monte Carlo)"),
+        t(lang, "Persentil", "Percentile"),
+        t(lang, "Verdi", "Value"),
+    ]
+    mc = getattr(cba, "monte_carlo", None)
+    rows = []
+    if mc is not None:
+        for label_nb, label_en, name, value in (
+            ("Med 90 % sannsynlighet minst", "At least this with 90 % probability", "P10", mc.p10),
+            ("Med 85 % sannsynlighet minst", "At least this with 85 % probability", "P15", mc.p15),
+            ("Median: like sannsynlig over som under", "Median: as likely above as below", "P50", mc.p50),
+            ("Med 85 % sannsynlighet høyst", "At most this with 85 % probability", "P85", mc.p85),
+            ("Med 90 % sannsynlighet høyst", "At most this with 90 % probability", "P90", mc.p90),
+            ("Gjennomsnitt av simuleringene", "Mean of the simulations", "", mc.mean),
+        ):
+            rows.append([t(lang, label_nb, label_en), name or "–", fmt_nok(value, lang, short=True)])
+        rows.append(
+            [
+                t(lang, "Sannsynlighet for positiv nåverdi", "Probability of a positive NPV"),
+                "–",
+                fmt_percent(mc.prob_positive, lang, 0),
+            ]
+        )
+    return _frame(
+        rows,
+        c,
+        [c[2]],
+        caption=t(
+            lang,
+            f"Usikkerhet i netto nåverdi ({fmt_number(mc.draws, 0, lang)} simuleringer)"
+            if mc is not None
+            else "Usikkerhet i netto nåverdi",
+            f"Uncertainty in the NPV ({fmt_number(mc.draws, 0, lang)} simulations)"
+            if mc is not None
+            else "Uncertainty in the NPV",
+        ),
+        empty=t(lang, "Monte Carlo-simuleringen er ikke kjørt.", "The Monte Carlo simulation was not run."),
     )
 
 
@@ -443,7 +566,11 @@ def risk_table(plan: Plan, lang: str = "nb") -> pd.DataFrame:
         rows,
         c,
         c[2:5],
-        caption=t(lang, "Risikoer, høyest risikonivå først", "Risks, highest level first"),
+        caption=t(
+            lang,
+            "Risikoer, høyest risikonivå først (sannsynlighet × konsekvens, 1–25: lavere er bedre)",
+            "Risks, highest level first (probability × consequence, 1–25: lower is better)",
+        ),
         empty=t(lang, "Ingen risikoer er registrert.", "No risks are registered."),
     )
 
@@ -485,9 +612,9 @@ def milestone_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFram
 CRITERIA_WORDS = {
     "strategic_fit": ("Strategisk treff", "Strategic fit"),
     "npv": ("Netto nåverdi", "Net present value"),
-    "risk": ("Risikoeksponering", "Risk exposure"),
+    "risk": ("Risiko\u00adeksponering (lavere er bedre)", "Risk exposure (lower is better)"),
     "readiness": ("Modenhet (fase)", "Readiness (phase)"),
-    "participation": ("Deltakende kommuner", "Participating municipalities"),
+    "participation": ("Deltakende kommuner", "Participating munici\u00adpalities"),
 }
 
 
@@ -539,18 +666,21 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
         t(lang, "Poeng (0–100)", "Score (0–100)"),
     ]
     c += [criterion_header(ranked[0].weights, k, lang) for k in criteria]
-    c += [t(lang, "Mangler", "Missing")]
+    # "Mangler" only when some project lacks an input (a column of dashes says nothing)
+    missing = any(r.missing for r in ranked)
+    if missing:
+        c += [t(lang, "Mangler", "Missing")]
     rows = []
     for r in ranked:
-        rows.append(
-            [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
-            + [_raw_value(k, r.raw.get(k), lang) for k in criteria]
-            + [", ".join(criterion_label(k, lang) for k in r.missing) or "–"]
-        )
+        row = [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
+        row += [_raw_value(k, r.raw.get(k), lang) for k in criteria]
+        if missing:
+            row.append(", ".join(criterion_label(k, lang) for k in r.missing) or "–")
+        rows.append(row)
     return _frame(
         rows,
         c,
-        [c[0], c[2], *c[3:-1]],
+        [c[0], c[2], *c[3 : 3 + len(criteria)]],
         caption=t(
             lang,
             "Prioritering: vektet poengsum over kriteriene",
@@ -572,7 +702,7 @@ def rollup_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
     ]
     rows = [_rollup_row(line, line.name or line.key, lang) for line in rollup.projects]
     rows.append(_rollup_row(rollup.total, t(lang, "Sum portefølje", "Portfolio total"), lang))
-    return _frame(
+    df = _frame(
         rows,
         c,
         c[1:5],
@@ -582,6 +712,17 @@ def rollup_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
             "The projects: NPV, benefits in NOK so far and status",
         ),
     )
+    df.attrs["links"] = [report_link(line.key) for line in rollup.projects] + [None]
+    return df
+
+
+def report_link(project_id: str) -> str:
+    """The project report's file name beside the portfolio report (``<id>.html``).
+
+    :mod:`gevinst.report.runner` writes every report of a run into one folder, so a
+    relative link works there, after a copy and from an unpacked zip.
+    """
+    return f"{project_id}.html"
 
 
 def _rollup_row(line: Any, name: str, lang: str) -> list[str]:
@@ -601,7 +742,7 @@ def municipality_totals_table(rollup: Any, lang: str = "nb") -> pd.DataFrame:
     """Per kommune across the portfolio: share of the NPV, NOK so far, benefit status counts."""
     c = [
         t(lang, "Kommune", "Municipality"),
-        t(lang, "Andel av netto nåverdi", "Share of the NPV"),
+        t(lang, "Kommunens del av netto nåverdi", "The municipality's part of the NPV"),
         t(lang, "Planlagt hittil", "Planned so far"),
         t(lang, "Realisert hittil", "Realised so far"),
         t(lang, "Gevinster", "Benefits"),
@@ -631,7 +772,7 @@ def attention_table(
     return _status_frame(
         [s for s in statuses if s.status in ("red", "grey")],
         lang,
-        ("project", "id", "name", "owner", "status", "realised", "planned", "measured"),
+        ("project", "id", "name", "owner", "status", "realised", "judged", "measured"),
         {"name": ("Gevinst eller resultatmål", "Benefit or result goal")},
         plans=plans,
         caption=t(lang, "Bak plan eller ikke målt", "Behind plan or not measured"),
@@ -728,8 +869,12 @@ def table_html(
     row_headers: bool = False,
     empty: str | None = None,
     lang: str = "nb",
+    row_links: Sequence[str | None] | None = None,
 ) -> str:
     """Accessible HTML for a table: ``<caption>``, ``<th scope="col">``, escaped cells.
+
+    ``row_links`` (one per row, or None) makes each row's first cell a link
+    (``<a href>``, e.g. to a project report).
 
     No index column is written (the tables carry their own ID columns). With
     ``row_headers`` the first column's cells are ``<th scope="row">``. Columns
@@ -748,18 +893,42 @@ def table_html(
     for col in df.columns:
         out.append(f'<th scope="col"{_align(col in numeric)}>{e(str(col))}</th>')
     out.append("</tr></thead><tbody>")
-    for row in df.itertuples(index=False):
+    links = list(row_links) if row_links is not None else [None] * len(df)
+    for row, link in zip(df.itertuples(index=False), links, strict=True):
         out.append("<tr>")
         for i, (col, cell) in enumerate(zip(df.columns, row, strict=True)):
             cls = _align(col in numeric)
-            text = e(_text(cell))
+            text = text_html(_text(cell))
+            if i == 0 and link:
+                text = f'<a href="{e(link)}">{text}</a>'
             if row_headers and i == 0:
                 out.append(f'<th scope="row"{cls}>{text}</th>')
             else:
                 out.append(f"<td{cls}>{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
-    return "".join(out)
+    return _scroll_region("".join(out), caption, len(df.columns))
+
+
+WIDE_FROM = 5
+"""Tables with this many columns or more sit in a region that may scroll sideways."""
+
+
+def _scroll_region(table: str, caption: str, columns: int) -> str:
+    """A wide table in a region a keyboard can reach and scroll, named by its caption.
+
+    Every report table fits 1 280 px without scrolling; on a narrow screen (a
+    phone, a zoomed window) a wide one scrolls inside this region, which is
+    focusable (``tabindex="0"``) and labelled, as WCAG 2.1.1 and axe-core's
+    ``scrollable-region-focusable`` ask.
+    """
+    if columns < WIDE_FROM:
+        return table
+    label = esc(caption or "Tabell")
+    return (
+        f'<div class="gevinst-table-wrap" role="region" tabindex="0" aria-label="{label}">'
+        f"{table}</div>"
+    )
 
 
 def _align(numeric: bool) -> str:
@@ -829,9 +998,18 @@ def show_table(
     row_headers: bool = False,
     empty: str | None = None,
     lang: str = "nb",
+    row_links: Sequence[str | None] | None = None,
 ) -> None:
-    """Display a table in a notebook as accessible HTML (plain-text fallback included)."""
-    markup = table_html(df, caption, row_headers=row_headers, empty=empty, lang=lang)
+    """Display a table in a notebook as accessible HTML (plain-text fallback included).
+
+    ``row_links`` defaults to the table's own (``df.attrs["links"]``, e.g. the project
+    reports of the rollup table).
+    """
+    if row_links is None:
+        row_links = df.attrs.get("links")
+    markup = table_html(
+        df, caption, row_headers=row_headers, empty=empty, lang=lang, row_links=row_links
+    )
     display_html(markup, table_text(df, caption, empty=empty, lang=lang))
 
 

@@ -23,12 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from gevinst.model import tracking
+from gevinst.model.explain import main_causes
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -202,6 +205,42 @@ def parse_as_of(value: str | dt.date | None, today: dt.date) -> dt.date:
     if value is None or not str(value).strip():
         return today
     return dt.date.fromisoformat(str(value).strip())
+
+
+# --------------------------------------------------------------------------- HTML text
+
+_SYMBOL_TOKEN = re.compile(r"(?<!\S)(\S)(?=\s|$)")
+
+
+def _decorative(char: str) -> bool:
+    """A status or state symbol (``✔ ▲ ✖ ○ ★``, or ``?`` standing alone): said by the word beside it."""
+    return char == "?" or unicodedata.category(char) == "So"
+
+
+def text_html(text: Any) -> str:
+    """Plain text as escaped HTML, its decorative symbols hidden from screen readers.
+
+    Status is always told by a symbol *and* a word (``✔ På plan``); the symbol is
+    for the eye, so it gets ``aria-hidden="true"`` and a screen reader reads only
+    the word. Only a symbol standing alone as a word is hidden (``?`` in
+    ``Hva nå?`` is not), and meaningful signs such as ``−`` or ``→`` are kept.
+
+    >>> text_html("✔ På plan & <i>")
+    '<span aria-hidden="true">✔</span> På plan &amp; &lt;i&gt;'
+    >>> text_html("Hva nå?")
+    'Hva nå?'
+    """
+    out = []
+    last = 0
+    raw = "" if text is None else str(text)
+    for m in _SYMBOL_TOKEN.finditer(raw):
+        if not _decorative(m.group(1)):
+            continue
+        out.append(esc(raw[last : m.start()]))
+        out.append(f'<span aria-hidden="true">{esc(m.group(1))}</span>')
+        last = m.end()
+    out.append(esc(raw[last:]))
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- status words
@@ -380,22 +419,24 @@ def switching_text(row: Any, lang: str = "nb") -> str:
 
 # --------------------------------------------------------------------------- the summary
 
-LOW_PROBABILITY = 0.5
-"""P(NPV > 0) below this is mentioned as a decision point (a presentation choice)."""
-
-
 @dataclass
 class Summary:
     """The steering group's first screen."""
 
     title: str
     as_of: dt.date
+    overall: list[str] = field(default_factory=list)
+    """The project status in words: the headline («Prosjektstatus: ✖ Bak plan.»), then its reasons."""
     status: list[str] = field(default_factory=list)
     """Sentences on status (benefits, resultatmål)."""
     key_figures: list[tuple[str, str]] = field(default_factory=list)
     """(label, formatted value)."""
+    notes: list[str] = field(default_factory=list)
+    """Sentences under the key figures (why expected and planned NPV differ)."""
     decisions: list[str] = field(default_factory=list)
     """What the steering group must take a position on."""
+    decisions_title: str = ""
+    """The decision section's heading (``status_text.decisions_heading``)."""
     lang: str = "nb"
 
     def to_html(self) -> str:
@@ -403,24 +444,31 @@ class Summary:
         e = esc
         lang = self.lang
         out = [f'<section class="gevinst-summary" lang="{e(lang)}">']
+        if self.overall:
+            head, *reasons = self.overall
+            out.append(f'<p class="gevinst-overall"><strong>{text_html(head)}</strong></p>')
+            if reasons:
+                out.append("<ul>" + "".join(f"<li>{text_html(r)}</li>" for r in reasons) + "</ul>")
         out.append(
             f"<p><strong>{e(t(lang, 'Per', 'As of'))} {e(fmt_date(self.as_of, lang))}.</strong> "
         )
-        out.append(" ".join(e(s) for s in self.status) + "</p>")
+        out.append(" ".join(text_html(s) for s in self.status) + "</p>")
         if self.key_figures:
             out.append(f"<h3>{e(t(lang, 'Nøkkeltall', 'Key figures'))}</h3>")
             out.append('<table class="gevinst-table gevinst-key-figures"><tbody>')
             for label_, value in self.key_figures:
                 out.append(
                     f'<tr><th scope="row" style="text-align:left">{e(label_)}</th>'
-                    f'<td class="num" style="text-align:right">{e(value)}</td></tr>'
+                    f'<td class="num" style="text-align:right">{text_html(value)}</td></tr>'
                 )
             out.append("</tbody></table>")
+        if self.notes:
+            out.append(paragraph_html(self.notes))
         out.append(
-            f"<h3>{e(t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
+            f"<h3>{e(self.decisions_title or t(lang, 'Hva styringsgruppen må ta stilling til', 'What the steering group must decide'))}</h3>"
         )
         if self.decisions:
-            out.append("<ul>" + "".join(f"<li>{e(d)}</li>" for d in self.decisions) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{text_html(d)}</li>" for d in self.decisions) + "</ul>")
         else:
             out.append(
                 f"<p>{e(t(lang, 'Ingen saker krever beslutning nå.', 'Nothing needs a decision now.'))}</p>"
@@ -429,22 +477,31 @@ class Summary:
         return "".join(out)
 
     def to_text(self) -> str:
-        lines = [*self.status, ""]
+        lines = [*self.overall, *self.status, ""]
         lines += [f"{a}: {b}" for a, b in self.key_figures]
-        lines += ["", t(self.lang, "Hva styringsgruppen må ta stilling til:", "To decide:")]
+        lines += self.notes
+        lines += ["", (self.decisions_title or t(self.lang, "Hva styringsgruppen må ta stilling til", "To decide")) + ":"]
         lines += [f"- {d}" for d in self.decisions]
         return "\n".join(lines)
 
 
-def next_decision_point(milestones: Iterable[Any], as_of: dt.date) -> Any | None:
-    """The first decision point not yet done (the earliest date; an overdue one first)."""
-    open_points = [m for m in milestones if m.decision_point is not None and not m.done]
-    return min(open_points, key=lambda m: m.date) if open_points else None
-
-
 def fmt_year(year: int | None, lang: str = "nb") -> str:
-    """A payback year, or ``ikke i perioden`` when the investment does not pay back."""
-    return str(year) if year is not None else t(lang, "ikke i perioden", "not within the period")
+    """A payback year, or ``ikke nedbetalt innen analyseperioden`` when it does not pay back."""
+    if year is not None:
+        return str(year)
+    return t(lang, "ikke nedbetalt innen analyseperioden", "not paid back within the analysis period")
+
+
+def payback_label(lang: str = "nb", *, discounted: bool = True) -> str:
+    """The key figure's name: the year the investment is earned back (discounted or not)."""
+    if discounted:
+        return t(lang, "Investeringen tjent inn, diskontert (år)", "Payback year, discounted")
+    return t(lang, "Investeringen tjent inn, udiskontert (år)", "Payback year, undiscounted")
+
+
+def cautious_npv_label(lang: str = "nb") -> str:
+    """The cautious NPV in words, saying which tail: the 15th percentile of the draws."""
+    return t(lang, "NNV med 85 % sannsynlighet minst (P15)", "NPV at least this with 85 % probability (P15)")
 
 
 def key_figures(
@@ -458,8 +515,10 @@ def key_figures(
     """The few numbers that matter, formatted, from a :class:`CbaResult`: (label, value).
 
     ``short`` gives amounts from 100 000 kr in millions (the reports), else whole
-    kroner (``gevinst cba``); ``uncertainty`` adds the Monte Carlo P50/P85 and
-    the probability of a positive NPV when the result has a simulation;
+    kroner (``gevinst cba``); ``uncertainty`` adds the Monte Carlo median (P50),
+    the cautious figure "NNV med 85 % sannsynlighet minst …" (P15, the low tail:
+    85 % of the draws give at least this) and the probability of a positive NPV
+    when the result has a simulation;
     ``abbreviations`` names the abbreviations NNV and NNB in the labels, for a
     text that uses them afterwards.
     """
@@ -500,16 +559,19 @@ def key_figures(
             t(lang, "Internrente", "Internal rate of return"),
             fmt_percent(cba.irr, lang) if cba.irr is not None else undefined,
         ),
-        (t(lang, "Nedbetalt (år)", "Payback year"), fmt_year(cba.payback_year, lang)),
+        # the discounted payback, the one that agrees with the NPV: a project whose NPV is
+        # negative is never paid back within the period
+        (payback_label(lang), fmt_year(cba.discounted_payback_year, lang)),
     ]
     mc = getattr(cba, "monte_carlo", None)
     if uncertainty and mc is not None:
         rows.append(
             (
-                t(lang, "Usikkerhet: P50 / P85", "Uncertainty: P50 / P85"),
-                f"{fmt_nok(mc.p50, lang, short=True)} / {fmt_nok(mc.p85, lang, short=True)}",
+                t(lang, "NNV, median av simuleringene (P50)", "NPV, median of the simulations (P50)"),
+                fmt_nok(mc.p50, lang, short=True),
             )
         )
+        rows.append((cautious_npv_label(lang), fmt_nok(mc.p15, lang, short=True)))
         rows.append(
             (
                 t(lang, "Sannsynlighet for positiv nåverdi", "Probability of a positive NPV"),
@@ -519,102 +581,46 @@ def key_figures(
     return rows
 
 
-def summary(
-    plan: Any,
-    statuses: Sequence[Any],
-    cba: Any,
-    as_of: dt.date,
-    lang: str = "nb",
-) -> Summary:
-    """The one-screen summary for the steering group.
+def _group_word(group: str, lang: str) -> str:
+    return {
+        "cost": t(lang, "kostnaden", "the cost"),
+        "benefit": t(lang, "gevinsten", "the benefit"),
+        "disbenefit": t(lang, "ulempen", "the dis-benefit"),
+    }.get(group, "")
 
-    ``statuses``: :class:`ItemStatus` list for the project; ``cba``: its
-    :class:`CbaResult` (or None). Overdue measurements are the statuses marked
-    ``overdue`` by the tracking model.
+
+def npv_gap_sentence(cba: Any, lang: str = "nb") -> str:
+    """One sentence on why the expected NPV differs from the NPV as planned, naming the
+    lines that cause most of it (:func:`gevinst.model.explain.main_causes`); ``""``
+    when the two are the same (no skewed uncertainty).
+
+    Each line's part is (1 − E[m]) × its NPV per unit (see :mod:`gevinst.model.explain`).
     """
-    p = plan.project
-    s = Summary(title=p.name, as_of=as_of, lang=lang)
-    for kind in ("benefit", "result", "disbenefit"):
-        sentence = status_sentence(statuses, as_of, lang, kind=kind)
-        if sentence:
-            s.status.append(sentence)
-    if not s.status:
-        s.status.append(t(lang, "Ingen gevinster er registrert.", "No benefits are registered."))
-    phase = p.phase.label(lang) if p.phase is not None else t(lang, "før BP1", "before DP1")
-    s.status.append(
-        t(
-            lang,
-            f"Siste passerte beslutningspunkt: {phase}.",
-            f"Last decision point passed: {phase}.",
-        )
+    if cba is None:
+        return ""
+    gap = cba.npv_as_planned - cba.npv
+    if abs(gap) < 0.5 or abs(gap) < 1e-4 * max(abs(cba.npv_as_planned), 1.0):
+        return ""
+    causes = main_causes(getattr(cba, "npv_gap", ()) or ())
+    direction = t(lang, "lavere", "lower") if gap > 0 else t(lang, "høyere", "higher")
+    head = t(
+        lang,
+        f"Forventet netto nåverdi ({fmt_nok(cba.npv, lang, short=True)}) er {fmt_nok(abs(gap), lang, short=True)} {direction} enn som planlagt ({fmt_nok(cba.npv_as_planned, lang, short=True)}) fordi usikkerheten er skjev: forventet verdi er snittet av lav, sannsynlig og høy verdi",
+        f"The expected NPV ({fmt_nok(cba.npv, lang, short=True)}) is {fmt_nok(abs(gap), lang, short=True)} {direction} than as planned ({fmt_nok(cba.npv_as_planned, lang, short=True)}) because the uncertainty is skewed: the expected value is the mean of the low, likely and high values",
     )
-    s.key_figures = key_figures(cba, lang)
-
-    # What to decide
-    nxt = next_decision_point(plan.milestones, as_of)
-    if nxt is not None:
-        when = fmt_date(nxt.date, lang)
-        dp = nxt.decision_point.label(lang)
-        if nxt.date < as_of:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"{dp} («{nxt.name}») skulle vært tatt {when} og er ikke registrert som gjennomført.",
-                    f"{dp} ('{nxt.name}') was due {when} and is not recorded as done.",
-                )
-            )
-        else:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"Neste beslutningspunkt: {dp} («{nxt.name}») {when}.",
-                    f"Next decision point: {dp} ('{nxt.name}') on {when}.",
-                )
-            )
-    for item in statuses:
-        if item.status == "red":
-            share = fmt_percent(item.realised_share, lang, 0)
-            plan_share = fmt_percent(item.planned_share, lang, 0)
-            what = noun(item.kind, 1, lang)
-            s.decisions.append(
-                t(
-                    lang,
-                    f"{what.capitalize()} «{item.name}» er bak plan: {share} realisert mot {plan_share} planlagt (eier: {item.owner or 'ikke oppgitt'}).",
-                    f"{what.capitalize()} '{item.name}' is behind plan: {share} realised against {plan_share} planned (owner: {item.owner or 'not given'}).",
-                )
-            )
-    late = [x for x in statuses if x.overdue]
-    if late:
-        names = join_words(
-            [f"«{x.name}» ({t(lang, 'frist', 'due')} {fmt_date(x.next_due, lang)})" for x in late],
-            lang,
-        )
-        s.decisions.append(
-            t(
-                lang,
-                f"Målinger er forfalt for {names}: gevinsteierne må rapportere.",
-                f"Measurements are overdue for {names}: the benefit owners must report.",
-            )
-        )
-    if cba is not None:
-        if cba.npv is not None and cba.npv < 0:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"Netto nåverdi er negativ ({fmt_nok(cba.npv, lang, short=True)}): er de ikke-prissatte virkningene verdt det?",
-                    f"The net present value is negative ({fmt_nok(cba.npv, 'en', short=True)}): are the non-priced effects worth it?",
-                )
-            )
-        mc = getattr(cba, "monte_carlo", None)
-        if mc is not None and mc.prob_positive < LOW_PROBABILITY:
-            s.decisions.append(
-                t(
-                    lang,
-                    f"Bare {fmt_percent(mc.prob_positive, lang, 0)} sannsynlighet for positiv nåverdi.",
-                    f"Only {fmt_percent(mc.prob_positive, lang, 0)} probability of a positive NPV.",
-                )
-            )
-    return s
+    if not causes:
+        return head + "."
+    named = join_words(
+        [
+            f"{_group_word(c.group, lang)} {c.id} «{c.name}» ({fmt_nok(c.amount, lang, short=True)})"
+            if lang != "en"
+            else f"{_group_word(c.group, lang)} {c.id} '{c.name}' ({fmt_nok(c.amount, lang, short=True)})"
+            for c in causes
+        ],
+        lang,
+    )
+    most = t(lang, "; det meste skyldes ", "; most of it comes from ")
+    return f"{head}{most}{named}."
 
 
 # --------------------------------------------------------------------------- display
@@ -638,6 +644,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "portfolio_municipalities": ("Per kommune", "Per municipality"),
     "double_claims": ("Mulig dobbelttelling", "Possible double counting"),
     "overdue": ("Forfalte målinger", "Overdue measurements"),
+    "board_decisions": ("Hva porteføljestyret må ta stilling til", "What the portfolio board must decide"),
     "assumptions": ("Forutsetninger", "Assumptions"),
     "results_now": ("Resultater med valgte forutsetninger", "Results under the chosen assumptions"),
 }
@@ -650,15 +657,54 @@ def section(key: str, lang: str = "nb") -> str:
     return en if lang == "en" else nb
 
 
+class Heading(str):
+    """A section heading's text that knows its section key (for its anchor)."""
+
+    key: str = ""
+
+
+def _heading(key: str, lang: str) -> Heading:
+    h = Heading(section(key, lang))
+    h.key = key
+    return h
+
+
 def headings(lang: str = "nb") -> SimpleNamespace:
-    """All section headings in ``lang`` as attributes: ``headings("nb").risk == "Risiko"``."""
-    return SimpleNamespace(**{key: section(key, lang) for key in SECTIONS})
+    """All section headings in ``lang`` as attributes: ``headings("nb").risk == "Risiko"``.
+
+    Each is a :class:`Heading` (a ``str``) that knows its key, so that
+    :func:`show_heading` gives it its anchor even where two sections share a title
+    («Per kommune»).
+    """
+    return SimpleNamespace(**{key: _heading(key, lang) for key in SECTIONS})
 
 
-def heading_html(title: str, level: int = 2) -> str:
-    """A real HTML heading ``<h1>``–``<h6>``; the title is escaped."""
+def heading_html(title: str, level: int = 2, *, anchor: str = "") -> str:
+    """A real HTML heading ``<h1>``–``<h6>``; the title is escaped; ``anchor`` its ``id``."""
     level = min(6, max(1, int(level)))
-    return f"<h{level}>{esc(title)}</h{level}>"
+    ident = f' id="{esc(anchor)}"' if anchor else ""
+    return f"<h{level}{ident}>{esc(title)}</h{level}>"
+
+
+def section_anchor(key: str) -> str:
+    """The in-page anchor of a report section: ``portfolio_status`` → ``portfolio-status``."""
+    return key.replace("_", "-")
+
+
+def contents_html(keys: Sequence[str], lang: str = "nb", *, reports: Sequence[tuple[str, str]] = ()) -> str:
+    """A table of contents (``<nav>``) linking to the sections ``keys`` of this report, and
+    the other reports ``reports`` ((title, relative file name)) of the same folder."""
+    e = esc
+    title = t(lang, "Innhold", "Contents")
+    out = [f'<nav class="gevinst-contents" aria-label="{e(title)}">', f"<h2>{e(title)}</h2><ol>"]
+    out += [f'<li><a href="#{e(section_anchor(k))}">{e(section(k, lang))}</a></li>' for k in keys]
+    out.append("</ol>")
+    if reports:
+        out.append(f"<h3>{e(t(lang, 'Prosjektrapportene', 'The project reports'))}</h3><ul>")
+        out += [f'<li><a href="{e(href)}">{e(name)}</a></li>' for name, href in reports]
+        out.append("</ul>")
+    out.append("</nav>")
+    return "".join(out)
 
 
 def display_html(markup: str, plain: str, *, extra: dict[str, Any] | None = None) -> None:
@@ -673,9 +719,15 @@ def display_html(markup: str, plain: str, *, extra: dict[str, Any] | None = None
 
 
 def show_heading(key_or_title: str, lang: str = "nb", level: int = 2) -> None:
-    """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading."""
+    """Display a section heading (a key of :data:`SECTIONS`, or a title) as a real heading.
+
+    A report section's heading gets its anchor (``id``), so a table of contents can link
+    to it, whether it is given by key or as ``headings(lang).risk``.
+    """
+    key = getattr(key_or_title, "key", "") or (key_or_title if key_or_title in SECTIONS else "")
     title = section(key_or_title, lang) if key_or_title in SECTIONS else key_or_title
-    display_html(heading_html(title, level), title)
+    anchor = section_anchor(key) if key else ""
+    display_html(heading_html(title, level, anchor=anchor), title)
 
 
 def _title(plan: Any, as_of: dt.date, lang: str, kind: str) -> tuple[str, str]:
@@ -726,18 +778,13 @@ def _show_title(head: str, organisation: str, as_of: dt.date, lang: str) -> None
 def paragraph_html(sentences: str | Sequence[str]) -> str:
     """``<p>`` with the text escaped."""
     text = sentences if isinstance(sentences, str) else " ".join(sentences)
-    return f"<p>{esc(text)}</p>"
+    return f"<p>{text_html(text)}</p>"
 
 
 def show_text(sentences: str | Sequence[str]) -> None:
     """Display a paragraph of text (escaped)."""
     text = sentences if isinstance(sentences, str) else " ".join(sentences)
     display_html(paragraph_html(text), text)
-
-
-def show_summary(s: Summary) -> None:
-    """Display the steering group's summary."""
-    display_html(s.to_html(), s.to_text())
 
 
 # --------------------------------------------------------------------------- section texts
@@ -918,11 +965,11 @@ def excluded_html(loaded: Any, lang: str = "nb") -> str:
             "⚠ Arbeidsområdet har feil som ikke hører til noe prosjekt; kjør «gevinst check».",
             "⚠ The workspace has errors that belong to no project; run 'gevinst check'.",
         )
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
     return (
         '<div class="gevinst-advarsel" role="note" style="border-left:4px solid #b35900;'
         'padding:0.4rem 0.9rem;margin:1rem 0;background-color:#fff4e5">'
-        f"<p><strong>{html.escape(head)}</strong></p><ul>{items}</ul></div>"
+        f"<p><strong>{esc(head)}</strong></p><ul>{items}</ul></div>"
     )
 
 
