@@ -32,6 +32,7 @@ test: $(BIN)/python
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python bench/bench_montecarlo.py
+	$(BIN)/python bench/bench_portfolio.py
 	$(BIN)/python bench/bench_report.py
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_explore.py
