@@ -381,7 +381,7 @@ def test_standard_errors_and_latin_hypercube_narrow_the_error() -> None:
     assert mc.mean_se == pytest.approx(mc.std / np.sqrt(2000))
     assert errors["random"] == pytest.approx(mc.mean_se, rel=0.5)  # the SE is what we see
     assert errors["lhs"] < errors["random"] / 5  # LHS: far narrower for the same draws
-    assert set(mc.percentile_se) == {"p10", "p50", "p85", "p90"}
+    assert set(mc.percentile_se) == {"p10", "p15", "p50", "p85", "p90"}
     assert all(v > 0 for v in mc.percentile_se.values())
 
 

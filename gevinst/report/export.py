@@ -74,6 +74,9 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang", "dir", "role", "style", "aria-hidden", "aria-label",
           "aria-labelledby", "aria-describedby"},
     "a": {"href", "hreflang"},
+    # a wide table's scroll region must be reachable by keyboard (WCAG 2.1.1, axe-core's
+    # scrollable-region-focusable): tabindex="0" on its wrapper, never a positive order
+    "div": {"tabindex"},
     "img": {"src", "alt", "width", "height"},
     "th": {"scope", "colspan", "rowspan", "headers", "abbr"},
     "td": {"colspan", "rowspan", "headers"},
@@ -250,6 +253,8 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
         return value if _LINK_OK.match(v) else None
     if name == "style":
         return None if _style_fetches(value) else value
+    if name == "tabindex":
+        return value if value.strip() in ("0", "-1") else None  # no positive tab order
     return value
 
 

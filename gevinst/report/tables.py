@@ -322,6 +322,9 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
     Netto, so Netto = Netto nytte − Kostnader + Restverdi. The discounting is in
     :func:`present_value_table`.
     """
+    def kr(value: float, lang: str) -> str:  # whole kroner, no "kr": the caption says so
+        return fmt_number(value, 0, lang)
+
     residual = "residual_value" in cba.per_year and bool((cba.per_year["residual_value"] != 0).any())
     c = {
         "year": t(lang, "År", "Year"),
@@ -333,18 +336,18 @@ def cash_flow_table(cba: Any, lang: str = "nb") -> pd.DataFrame:
         **({"residual": t(lang, "Restverdi", "Residual value")} if residual else {}),
         "net": t(lang, "Netto (nytte − kostnader)", "Net (benefits − costs)")
         if not residual
-        else t(lang, "Netto (nytte − kostnader + restverdi)", "Net (benefits − costs + residual)"),
+        else t(lang, "Netto (+ restverdi)", "Net (+ residual)"),
     }
     rows = [
         [
             _year_label(r, lang),
-            fmt_nok(r.benefits_gross, lang),
-            fmt_nok(r.benefits_gross_cash, lang),
-            fmt_nok(r.disbenefits, lang),
-            fmt_nok(r.benefits, lang),
-            fmt_nok(r.costs, lang),
-            *([fmt_nok(r.residual_value, lang)] if residual else []),
-            fmt_nok(r.net, lang),
+            kr(r.benefits_gross, lang),
+            kr(r.benefits_gross_cash, lang),
+            kr(r.disbenefits, lang),
+            kr(r.benefits, lang),
+            kr(r.costs, lang),
+            *([kr(r.residual_value, lang)] if residual else []),
+            kr(r.net, lang),
         ]
         for r in cba.per_year.itertuples(index=False)
     ]
