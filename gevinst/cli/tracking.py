@@ -35,6 +35,7 @@ from gevinst.model import overall as ov
 from gevinst.model import portfolio as pf
 from gevinst.model import tracking as tr
 from gevinst.report import status_text as st
+from gevinst.report.baselines import compare_project
 from gevinst.report.cba_text import portfolio_cba_text
 from gevinst.report.tables import (
     STATUS_COLUMNS,
@@ -154,16 +155,28 @@ def status_cmd(
             )
         )
     if as_json:
+        root = root_of(workspace)
+        comparisons = {
+            pid: compare_project(root, plan, loaded.workspace)
+            for pid, plan in loaded.plans.items()
+        }
+
+        def item_json(s: tr.ItemStatus) -> dict[str, Any]:
+            c = comparisons.get(s.project)
+            extra = c.item_json(s.id) if c else {"baseline": None, "changes": []}
+            return {**s.to_json(), **extra}
+
         echo_json(
             {
                 "as_of": when.isoformat(),
-                "items": [s.to_json() for s in statuses],
+                "items": [item_json(s) for s in statuses],
                 "projects": [
                     {
                         "project": pid,
                         "name": plan.project.name,
                         "status": overall.to_json(),
                         "decisions": [d.to_json() for d in items],
+                        "baseline": comparisons[pid].to_json() if comparisons[pid] else None,
                     }
                     for pid, plan, _own, overall, items in projects
                 ],
