@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -205,3 +206,41 @@ def test_attainment_against_bp2() -> None:
     base = float(g1_plan.baseline)
     assert g1.share_of_approved == pytest.approx((base - 26000) / (base - 20000))
     assert g1.share_of_current == pytest.approx((base - 26000) / (base - 22000))
+
+
+def test_report_section_tables() -> None:
+    from gevinst.model import tracking as tr
+    from gevinst.report import baselines as rb
+    from gevinst.report import tables
+
+    config, plan, ms = ws.load_project(EXAMPLE, "ebyggesak")
+    comparison = rb.compare_project(EXAMPLE, plan, config, with_npv=True)
+    assert comparison is not None
+    assert rb.section_title(comparison) == "Endringer siden godkjent plan (BP2)"
+    assert rb.section_title(comparison, "en") == "Changes since the approved plan (BP2)"
+    sentence = rb.changes_sentence(comparison)
+    assert "BP2 25.11.2021 (Styringsgruppen): 2 endringer, 1 av dem" in sentence
+    table = tables.baseline_changes_table(comparison.changes)
+    rows = table.to_dict("records")
+    assert [(r["ID"], r["Endring"], r["Godkjent"], r["Nå"]) for r in rows] == [
+        ("G1", "Målverdi senket", "10\u00a0000", "11\u00a0000"),
+        ("G2", "Måldato utsatt", "30.06.2025", "31.12.2025"),
+    ]
+    assert rows[0]["Begrunnelse"].startswith("Nullpunktsmålingen")
+    assert rows[1]["Begrunnelse"] == "⚠ Ingen begrunnelse"
+    npv = rb.npv_table(comparison, 1.0).to_dict("records")
+    assert len(npv) == 3
+    statuses = tr.project_status(plan, ms, dt.date(2026, 12, 1), config)
+    attained = rb.bp5_attainment(EXAMPLE, plan, statuses)
+    assert attained is not None  # ebyggesak is at BP5
+    g1 = attained.to_dict("records")[0]
+    assert g1["ID"] == "G1" and g1["Målverdi BP2"] == "10\u00a0000"
+    other = ws.load_plan(EXAMPLE, "digital-dialog")
+    assert rb.bp5_attainment(EXAMPLE, other, []) is None  # not at BP5 yet
+
+
+def test_empty_changes_table() -> None:
+    from gevinst.report import tables
+
+    table = tables.baseline_changes_table([])
+    assert table.empty and "Ingen mål" in table.attrs["empty"]

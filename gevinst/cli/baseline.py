@@ -76,7 +76,7 @@ def baseline_cmd(
         approved_by=approved_by,
         approved_on=approved_on.date() if approved_on else dt.date.today(),
         recorded_at=ws.recorded_now(),
-        input_fingerprint=input_digest(root, project_id),
+        input_fingerprint=input_digest(root, project_id, with_baselines=False),
         summary=cba_summary(result.to_json()),
         supersede=supersede,
         reason=reason,

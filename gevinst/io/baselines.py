@@ -61,6 +61,13 @@ def _file_name(decision_point: str, revision: int) -> str:
     return f"{decision_point}.yaml" if revision == 1 else f"{decision_point}-{revision}.yaml"
 
 
+def decision_point_of(path: Path) -> str:
+    """The decision point a snapshot file belongs to (``BP2-3.yaml`` → ``BP2``)."""
+    m = _NAME.match(Path(path).name)
+    assert m is not None
+    return m.group(1)
+
+
 def snapshot_files(root: Path, project_id: str | None = None) -> list[Path]:
     """Every snapshot file (of one project, or of all), sorted."""
     base = Path(root) / BASELINES_DIR
@@ -161,7 +168,8 @@ def current(baselines: list[Baseline]) -> list[Baseline]:
     return sorted(newest.values(), key=lambda b: _ORDER.index(b.decision_point))
 
 
-def _rank(path: Path) -> tuple[int, int]:
+def rank(path: Path) -> tuple[int, int]:
+    """(decision point, revision) of a snapshot file, for ordering."""
     m = _NAME.match(path.name)
     assert m is not None
     return _ORDER.index(m.group(1)), int(m.group(2) or 1)
@@ -171,7 +179,7 @@ def latest(root: Path, project_id: str) -> Baseline | None:
     """The newest approved baseline of the project (the latest decision point's newest
     revision), or None when none was stored. Only that file is read."""
     files = snapshot_files(root, project_id)
-    return read(max(files, key=_rank)) if files else None
+    return read(max(files, key=rank)) if files else None
 
 
 def write(
@@ -194,9 +202,9 @@ def write(
     pid = plan.project.id
     existing = sorted(
         (p for p in snapshot_files(root, pid) if _NAME.match(p.name).group(1) == decision_point),
-        key=_rank,
+        key=rank,
     )
-    revision = 1 + max((_rank(p)[1] for p in existing), default=0)
+    revision = 1 + max((rank(p)[1] for p in existing), default=0)
     if existing and not (supersede and reason.strip()):
         raise InputError(
             [
