@@ -83,3 +83,38 @@ def test_open_history_period() -> None:
 
     assert tr.current_owner(B, dt.date(2024, 12, 31)) == ""
     assert tr.current_owner(B, dt.date(2030, 1, 1)) == "Y"
+
+
+def test_owner_history_rules() -> None:
+    from gevinst.model.validate import plan_issues
+
+    plan = ws.load_plan(EXAMPLE, "velferdsteknologi")
+    g2 = _benefit(plan, "G2")
+    bad = [
+        OwnerPeriod(owner="A", since=dt.date(2024, 1, 1), handover_date=dt.date(2023, 1, 1)),
+        OwnerPeriod(owner="B", since=dt.date(2024, 6, 1)),
+        OwnerPeriod(owner="C", since=dt.date(2025, 1, 1)),  # B never handed over
+    ]
+    broken = plan.model_copy(
+        update={
+            "benefits": [
+                b.model_copy(update={"owner_history": bad}) if b.id == "G2" else b
+                for b in plan.benefits
+            ]
+        }
+    )
+    issues = [(i.problem, i.key) for i in plan_issues(broken)]
+    n = plan.benefits.index(g2)
+    assert ("dates_out_of_order", f"benefits[{n}].owner_history[0].handover_date") in issues
+    assert ("invalid", f"benefits[{n}].owner_history[2].since") in issues
+    assert plan_issues(plan) == []
+
+
+def test_owner_history_survives_the_workbook(tmp_path: Path) -> None:
+    from gevinst.io.excel import read_workbook
+    from gevinst.io.excel.write import write_project
+
+    config, plan, ms = ws.load_project(EXAMPLE, "velferdsteknologi")
+    path = write_project(tmp_path / "v.xlsx", plan, ms, workspace=config)
+    back = read_workbook(path, workspace=config)
+    assert back.plan == plan

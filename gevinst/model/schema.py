@@ -542,6 +542,13 @@ class ResultGoal(Strict):
     )
     frequency: Frequency = f("målefrekvens", "measurement frequency", default=Frequency.QUARTERLY)
     owner: Text = f("ansvarlig", "responsible", default="")
+    change_reason: Text = f(
+        "begrunnelse for endring",
+        "reason for change",
+        "Why the target or due date differs from the approved baseline (godkjent plan); "
+        "a lowered target or a later date without it is flagged. See docs/baselines.md",
+        default="",
+    )
 
 
 class Valuation(Strict):
@@ -885,6 +892,8 @@ class MeasurementGrace(Strict):
     def days(self, frequency: Frequency | str) -> int:
         """The grace in days for a measurement frequency."""
         return int(getattr(self, Frequency(frequency).value))
+
+
 class Sampling(LabelledEnum):
     LHS = "lhs"
     RANDOM = "random"
