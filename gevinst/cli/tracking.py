@@ -39,7 +39,7 @@ from gevinst.model import overall as ov
 from gevinst.model import portfolio as pf
 from gevinst.model import tracking as tr
 from gevinst.report import status_text as st
-from gevinst.report.baselines import compare_project
+from gevinst.report.baselines import changes_sentence, compare_project
 from gevinst.report.cba_text import portfolio_cba_text
 from gevinst.report.tables import (
     STATUS_COLUMNS,
@@ -158,11 +158,11 @@ def status_cmd(
                 dec.project_decisions(plan, own, when, economics=economics.get(pid), claims=claims),
             )
         )
+    root = root_of(workspace)
+    comparisons = {
+        pid: compare_project(root, plan, loaded.workspace) for pid, plan in loaded.plans.items()
+    }
     if as_json:
-        root = root_of(workspace)
-        comparisons = {
-            pid: compare_project(root, plan, loaded.workspace) for pid, plan in loaded.plans.items()
-        }
 
         def item_json(s: tr.ItemStatus) -> dict[str, Any]:
             c = comparisons.get(s.project)
@@ -205,6 +205,9 @@ def status_cmd(
         echo(f"{pid} – {plan.project.name}")
         for sentence in st.overall_sentences(overall, lang):
             echo(sentence)
+        approved = comparisons.get(pid)
+        if approved is not None and approved.changes:
+            echo(changes_sentence(approved, lang))
         echo(table_text(table, ""))
         if items:
             echo(st.decisions_heading(lang) + ":")

@@ -123,9 +123,9 @@ def changes_sentence(comparison: Comparison, lang: str = "nb") -> str:
     head = t(
         lang,
         f"Sammenlignet med planen godkjent ved {b.label} {fmt_date(b.approved_on, lang)}{by}: "
-        f"{fmt_number(n, 0, lang)} endringer",
+        f"{fmt_number(n, 0, lang)} {'endring' if n == 1 else 'endringer'}",
         f"Compared with the plan approved at {b.label} on {fmt_date(b.approved_on, 'en')}{by}: "
-        f"{fmt_number(n, 0, 'en')} changes",
+        f"{fmt_number(n, 0, 'en')} {'change' if n == 1 else 'changes'}",
     )
     tail = (
         t(
