@@ -399,6 +399,20 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "project id does not match the file name",
     },
     "unknown_project": {"nb": "ukjent prosjekt", "en": "unknown project"},
+    "baseline_exists": {
+        "nb": "det finnes allerede en godkjent plan for dette beslutningspunktet "
+        "(bruk --supersede --reason TEKST for å erstatte den; begge beholdes)",
+        "en": "an approved baseline for this decision point exists already "
+        "(use --supersede --reason TEXT to supersede it; both are kept)",
+    },
+    "baseline_tampered": {
+        "nb": "den godkjente planen er endret etter godkjenning (fingeravtrykket stemmer ikke)",
+        "en": "the approved baseline was changed after approval (fingerprint mismatch)",
+    },
+    "baseline_invalid": {
+        "nb": "den godkjente planen kan ikke leses",
+        "en": "the approved baseline cannot be read",
+    },
     "bad_header": {"nb": "feil kolonneoverskrift", "en": "wrong column header"},
     "shares_sum": {"nb": "andelene summerer ikke til 1", "en": "shares do not add up to 1"},
     "measurement_changed": {

@@ -23,7 +23,7 @@
 # %%
 from gevinst.io.workspace import load_project, load_valid
 from gevinst.model import cba, portfolio, tracking
-from gevinst.report import cba_text, figures, meta, params, summary, tables, text
+from gevinst.report import baselines, cba_text, figures, meta, params, summary, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
 
@@ -117,3 +117,14 @@ show_table(tables.risk_table(plan, lang), lang=lang)
 text.show_heading(h.milestones)
 show(figures.milestone_timeline(plan, as_of_date, lang))
 show_table(tables.milestone_table(plan, as_of_date, lang), lang=lang)
+
+# %%
+approved = baselines.compare_project(p.root, plan, ws, with_npv=True)
+if approved is not None:
+    text.show_heading(baselines.section_title(approved, lang))
+    text.show_text(baselines.changes_sentence(approved, lang))
+    show_table(tables.baseline_changes_table(approved.changes, lang), lang=lang)
+    show_table(baselines.npv_table(approved, result.npv, lang), row_headers=True, lang=lang)
+    attained = baselines.bp5_attainment(p.root, plan, statuses, lang)
+    if attained is not None:
+        show_table(attained, lang=lang)

@@ -26,6 +26,7 @@ from gevinst.cli.common import (
 from gevinst.io import workspace as ws
 from gevinst.model.cba import CbaResult, analyse
 from gevinst.model.schema import Plan
+from gevinst.report.baselines import compare_project
 from gevinst.report.cba_text import basis_sentences, monte_carlo_note
 from gevinst.report.tables import municipality_table, table_text
 from gevinst.report.text import (
@@ -216,7 +217,11 @@ def cba_cmd(
     plan = ws.load_plan(root, project_id, config, lang=lang)
     result = analyse(plan, config, draws=draws, seed=seed)
     if as_json:
-        echo_json(result.to_json())
+        comparison = compare_project(root, plan, config, with_npv=True)
+        out = result.to_json()
+        out["baseline_npv"] = comparison.baseline_npv if comparison else None
+        out["baseline"] = comparison.to_json() if comparison else None
+        echo_json(out)
     else:
         echo(summary_text(plan, result, lang))
 

@@ -20,6 +20,7 @@ from gevinst.cli.common import (
     EXIT_FAILED,
     cut,
     echo,
+    echo_issues,
     echo_json,
     handle_input_errors,
     lang_option,
@@ -28,13 +29,17 @@ from gevinst.cli.common import (
     workspace_option,
 )
 from gevinst.errors import InputError
+from gevinst.io import forms as owner_forms
 from gevinst.io import intake
 from gevinst.io import workspace as ws
+from gevinst.io.outputs import REPORT_FOLDER, WORKBOOK, check_output
 from gevinst.model import decisions as dec
+from gevinst.model import forms as mforms
 from gevinst.model import overall as ov
 from gevinst.model import portfolio as pf
 from gevinst.model import tracking as tr
 from gevinst.report import status_text as st
+from gevinst.report.baselines import changes_sentence, compare_project
 from gevinst.report.cba_text import portfolio_cba_text
 from gevinst.report.tables import (
     STATUS_COLUMNS,
@@ -153,17 +158,28 @@ def status_cmd(
                 dec.project_decisions(plan, own, when, economics=economics.get(pid), claims=claims),
             )
         )
+    root = root_of(workspace)
+    comparisons = {
+        pid: compare_project(root, plan, loaded.workspace) for pid, plan in loaded.plans.items()
+    }
     if as_json:
+
+        def item_json(s: tr.ItemStatus) -> dict[str, Any]:
+            c = comparisons.get(s.project)
+            extra = c.item_json(s.id) if c else {"baseline": None, "changes": []}
+            return {**s.to_json(), **extra}
+
         echo_json(
             {
                 "as_of": when.isoformat(),
-                "items": [s.to_json() for s in statuses],
+                "items": [item_json(s) for s in statuses],
                 "projects": [
                     {
                         "project": pid,
                         "name": plan.project.name,
                         "status": overall.to_json(),
                         "decisions": [d.to_json() for d in items],
+                        "baseline": comparisons[pid].to_json() if comparisons[pid] else None,
                     }
                     for pid, plan, _own, overall, items in projects
                 ],
@@ -172,9 +188,7 @@ def status_cmd(
         )
         _report_excluded(loaded, lang)
         return
-    echo(
-        say(lang, f"Status per {fmt_date(when, lang)}", f"Status as of {fmt_date(when, lang)}")
-    )
+    echo(say(lang, f"Status per {fmt_date(when, lang)}", f"Status as of {fmt_date(when, lang)}"))
     name = t(lang, *STATUS_COLUMNS["name"][:2])
     status_col = t(lang, *STATUS_COLUMNS["status"][:2])
     forecast_col = t(lang, *STATUS_COLUMNS["forecast"][:2])
@@ -191,6 +205,9 @@ def status_cmd(
         echo(f"{pid} – {plan.project.name}")
         for sentence in st.overall_sentences(overall, lang):
             echo(sentence)
+        approved = comparisons.get(pid)
+        if approved is not None and approved.changes:
+            echo(changes_sentence(approved, lang))
         echo(table_text(table, ""))
         if items:
             echo(st.decisions_heading(lang) + ":")
@@ -239,9 +256,7 @@ def _report_intake(result: intake.IntakeResult, as_json: bool, lang: str) -> Non
         )
     for r in result.rows:
         m = r.measurement
-        echo(
-            f"  {r.project} {m.target_id} {fmt_date(m.date, lang)} = {fmt_value(m.value, lang)}"
-        )
+        echo(f"  {r.project} {m.target_id} {fmt_date(m.date, lang)} = {fmt_value(m.value, lang)}")
     if result.skipped:
         n = len(result.skipped)
         echo(
@@ -296,8 +311,117 @@ def measure_add_cmd(
     _report_intake(result, as_json, lang)
 
 
+@measure_group.command("forms")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Mappen skjemaene skrives til (én arbeidsbok per gevinsteier).",
+)
+@as_of_option
+@json_option
+@workspace_option
+@lang_option
+@handle_input_errors
+def measure_forms_cmd(
+    out: Path, as_of: dt.datetime | None, as_json: bool, workspace: Path | None, lang: str
+) -> None:
+    """Skriv ett lite rapporteringsskjema per gevinsteier med bare målingene som er til
+    rapportering (perioden er slutt), på tvers av prosjektene."""
+    root = root_of(workspace)
+    when = _as_of(as_of)
+    check_output(out, root, kind=REPORT_FOLDER, lang=lang)
+    forms, orphans = _owner_forms(root, when, lang)
+    for form in forms:
+        check_output(out / f"{owner_forms.slug(form.owner)}.xlsx", root, kind=WORKBOOK, lang=lang)
+    paths = owner_forms.write_forms(out, forms, when, lang)
+    if as_json:
+        echo_json(
+            {
+                "as_of": when.isoformat(),
+                "forms": [{**f.to_json(), "file": str(paths[f.owner])} for f in forms],
+                "without_owner": [{"project": s.project, "id": s.id} for s in orphans],
+            }
+        )
+        return
+    echo(
+        say(
+            lang,
+            f"{len(forms)} skjemaer per {fmt_date(when, lang)} i {ws.display(out)}:",
+            f"{len(forms)} forms as of {fmt_date(when, lang)} in {ws.display(out)}:",
+        )
+    )
+    for f in forms:
+        echo(f"  {paths[f.owner].name}: {f.owner} ({len(f.items)})")
+    for s in orphans:
+        echo(
+            say(
+                lang,
+                f"Advarsel: {s.project} {s.id} er til rapportering, men har ingen gevinsteier.",
+                f"Warning: {s.project} {s.id} is due, but has no benefit owner.",
+            ),
+            err=True,
+        )
+
+
+def _owner_forms(root: Path, when: dt.date, lang: str):
+    """The forms due at ``when`` for every valid project (one rule: the status)."""
+    loaded = ws.load_valid(root, lang=lang)
+    statuses = tr.portfolio_status(loaded.plans, loaded.measurements, when, loaded.workspace)
+    return mforms.owner_forms(loaded.plans, statuses, when)
+
+
+def _import_folder(
+    folder: Path, as_of: dt.datetime | None, as_json: bool, root: Path, lang: str
+) -> None:
+    when = _as_of(as_of)
+    expected, _orphans = _owner_forms(root, when, lang)
+    result = owner_forms.import_forms(root, folder, expected, lang=lang)
+    if as_json:
+        echo_json({"as_of": when.isoformat(), **result.to_json()})
+    else:
+        for f in result.files:
+            if f.ok and not (f.added or f.skipped):
+                echo(
+                    say(
+                        lang,
+                        f"{f.path.name}: ingen verdier fylt inn.",
+                        f"{f.path.name}: no values filled in.",
+                    )
+                )
+            elif f.ok:
+                echo(
+                    say(
+                        lang,
+                        f"{f.path.name}: {f.added} nye målinger ({', '.join(f.owners) or '–'}).",
+                        f"{f.path.name}: {f.added} new measurements ({', '.join(f.owners) or '–'}).",
+                    )
+                )
+            else:
+                echo(
+                    say(
+                        lang,
+                        f"{f.path.name}: avvist, ingenting fra filen er registrert:",
+                        f"{f.path.name}: refused, nothing from the file was recorded:",
+                    ),
+                    err=True,
+                )
+                echo_issues(f.issues, lang)
+        echo(say(lang, "Har rapportert:", "Have reported:"))
+        for owner, (done, due) in result.reported.items():
+            if done:
+                echo(f"  {owner}: {done}/{due}")
+        echo(say(lang, "Har ikke rapportert:", "Have not reported:"))
+        for owner in result.not_reported:
+            echo(f"  {owner}")
+        if not result.not_reported:
+            echo("  –")
+    if any(not f.ok for f in result.files):
+        raise SystemExit(EXIT_FAILED)
+
+
 @measure_group.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--project", default=None, help="Prosjektet, når filen ikke har en project-kolonne.")
 @click.option("--by", "by", default=None, help="Hvem som rapporterte, der filen ikke sier det.")
 @click.option(
@@ -306,6 +430,7 @@ def measure_add_cmd(
     help="Hopp over rader som allerede er registrert med samme verdi (f.eks. tidligere "
     "målinger i en utfylt Excel-fil) i stedet for å avvise filen.",
 )
+@as_of_option
 @json_option
 @workspace_option
 @lang_option
@@ -315,14 +440,21 @@ def measure_import_cmd(
     project: str | None,
     by: str | None,
     skip_recorded: bool,
+    as_of: dt.datetime | None,
     as_json: bool,
     workspace: Path | None,
     lang: str,
 ) -> None:
     """Les inn målinger fra en CSV-fil eller arket «Målinger» i en Excel-fil.
 
-    Alle rader kontrolleres før noe skrives; ved én feil skrives ingenting.
+    Alle rader kontrolleres før noe skrives; ved én feil skrives ingenting. En mappe
+    (returnerte skjemaer fra «gevinst measure forms») leses fil for fil, hver fil helt
+    eller ikke i det hele tatt, og det skrives ut hvem som har og ikke har rapportert
+    (per --as-of); koden er 1 når en fil ble avvist.
     """
+    if file.is_dir():
+        _import_folder(file, as_of, as_json, root_of(workspace), lang)
+        return
     result = intake.import_file(
         root_of(workspace),
         file,
@@ -666,9 +798,7 @@ def portfolio_cmd(
     echo(st.decisions_heading(lang, portfolio=True) + ":")
     texts = st.decision_texts(board, lang, with_project=True)
     if not texts:
-        echo(
-            "  " + say(lang, "Ingen saker krever beslutning nå.", "Nothing needs a decision now.")
-        )
+        echo("  " + say(lang, "Ingen saker krever beslutning nå.", "Nothing needs a decision now."))
     for text in texts:
         echo(f"  - {text}")
     for text in warnings:

@@ -446,11 +446,13 @@ def check(root: Path, *, lang: str = "nb") -> tuple[Loaded | None, list[Issue]]:
 
     ``(None, issues)`` when the config itself is broken; else the loaded valid part
     and every problem (empty when the workspace is fine)."""
+    from gevinst.io.baselines import verify
+
     try:
         loaded = load_valid(root, lang=lang)
     except InputError as exc:
         return None, exc.issues
-    return loaded, loaded.issues
+    return loaded, [*loaded.issues, *verify(root)]
 
 
 def load(root: Path, *, lang: str = "nb") -> Loaded:

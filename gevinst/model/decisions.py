@@ -19,7 +19,11 @@ kind                       severity  when
 ``high_risk``              high      a risk's exposure (probability × consequence) ≥ 15
 ``negative_npv``           high      the expected NPV is below 0
 ``low_probability``        high      P(NPV > 0) from the Monte Carlo is below 50 %
-``missing_owner``          medium    a benefit or ulempe has no owner (empty or a placeholder)
+``missing_owner``          medium    a benefit or ulempe has no current owner (empty, a
+                                     placeholder, or handed over with no successor)
+``final_report_due``       high      the follow-up period after BP5 (``follow_up_years``)
+                                     has ended: the final benefits report is overdue
+``final_report_due``       medium    it ends within :data:`FINAL_REPORT_NOTICE_DAYS`
 ``missing_baseline``       medium    the baseline date has passed and no measurement is
                                      registered (high once a measurement is overdue)
 ``double_claim``           medium    another project claims the same benefit
@@ -44,7 +48,7 @@ from typing import Any
 from gevinst.model.overall import HIGH_RISK, high_risks, overall_status, overdue_milestones
 from gevinst.model.portfolio import DoubleClaim, double_claims
 from gevinst.model.schema import Plan
-from gevinst.model.tracking import ItemStatus, jsonable
+from gevinst.model.tracking import ItemStatus, current_owner, jsonable, previous_owner
 
 LOW_PROBABILITY = 0.5
 """P(NPV > 0) below this is a decision item."""
@@ -55,6 +59,9 @@ OWNER_PLACEHOLDERS = frozenset(
 """Owner texts that name nobody (compared in lower case, stripped)."""
 
 SEVERITIES = ("high", "medium", "info")
+
+FINAL_REPORT_NOTICE_DAYS = 180
+"""The final benefits report becomes a decision item this many days before it is due."""
 
 KINDS = (
     "project_status",
@@ -67,6 +74,7 @@ KINDS = (
     "milestone_overdue",
     "missing_baseline",
     "missing_owner",
+    "final_report_due",
     "double_claim",
     "measurement_overdue",
     "next_decision_point",
@@ -125,6 +133,25 @@ def missing_owner(owner: str | None) -> bool:
     (True, False)
     """
     return (owner or "").strip().casefold() in OWNER_PLACEHOLDERS
+
+
+def follow_up_end(plan: Plan) -> dt.date | None:
+    """When benefits follow-up after BP5 ends and the final benefits report (sluttrapport
+    for gevinstrealiseringen) is due: the project's end date + ``follow_up_years`` years
+    (29 February → 28 February). None without a follow-up period.
+
+    >>> from types import SimpleNamespace as N
+    >>> follow_up_end(N(project=N(end_date=dt.date(2024, 9, 30), follow_up_years=3)))
+    datetime.date(2027, 9, 30)
+    """
+    years = plan.project.follow_up_years
+    if years is None:
+        return None
+    end = plan.project.end_date
+    try:
+        return end.replace(year=end.year + years)
+    except ValueError:  # 29 February
+        return end.replace(year=end.year + years, day=28)
 
 
 def _forecast_misses(s: ItemStatus) -> bool:
@@ -258,14 +285,22 @@ def project_decisions(
     by_id = {s.id: s for s in own}
     for b in [*plan.benefits, *plan.disbenefits]:
         s = by_id.get(b.id)
-        if missing_owner(b.owner):
+        owner = current_owner(b, as_of)
+        if missing_owner(owner):
+            before, handed_over = previous_owner(b, as_of)
             out.append(
                 Decision(
                     "missing_owner",
                     "medium",
                     pid,
                     b.id,
-                    {"kind": s.kind if s else "benefit", "name": b.name, "owner": b.owner},
+                    {
+                        "kind": s.kind if s else "benefit",
+                        "name": b.name,
+                        "owner": owner,
+                        "previous_owner": before,
+                        "handover_date": handed_over,
+                    },
                 )
             )
         if s is not None and s.measurements == 0 and b.baseline_date <= as_of:
@@ -285,6 +320,23 @@ def project_decisions(
                     },
                 )
             )
+
+    end = follow_up_end(plan)
+    if end is not None and as_of >= end - dt.timedelta(days=FINAL_REPORT_NOTICE_DAYS):
+        out.append(
+            Decision(
+                "final_report_due",
+                "high" if as_of > end else "medium",
+                pid,
+                None,
+                {
+                    "due": end,
+                    "days_until": (end - as_of).days,
+                    "follow_up_years": plan.project.follow_up_years,
+                    "project_end": plan.project.end_date,
+                },
+            )
+        )
 
     for d in claims:
         if pid not in (d.first.project, d.second.project):
@@ -412,12 +464,14 @@ def portfolio_decisions(
 
 
 __all__ = [
+    "FINAL_REPORT_NOTICE_DAYS",
     "KINDS",
     "LOW_PROBABILITY",
     "OWNER_PLACEHOLDERS",
     "SEVERITIES",
     "Decision",
     "Economics",
+    "follow_up_end",
     "missing_owner",
     "portfolio_decisions",
     "project_decisions",

@@ -499,6 +499,13 @@ class Project(Strict):
         "Why the analysis starts at the decision year (shown beside the sunk costs)",
         default="",
     )
+    follow_up_years: Annotated[int, Field(ge=0, le=20)] | None = f(
+        "oppfølging etter BP5 (år)",
+        "follow-up after BP5 (years)",
+        "Years benefits are followed up after the project ends (end_date, BP5); the final "
+        "benefits report (sluttrapport for gevinster) is due at its end. Empty: none planned",
+        default=None,
+    )
     description: Text = f("beskrivelse", "description", default="")
 
 
@@ -535,6 +542,13 @@ class ResultGoal(Strict):
     )
     frequency: Frequency = f("målefrekvens", "measurement frequency", default=Frequency.QUARTERLY)
     owner: Text = f("ansvarlig", "responsible", default="")
+    change_reason: Text = f(
+        "begrunnelse for endring",
+        "reason for change",
+        "Why the target or due date differs from the approved baseline (godkjent plan); "
+        "a lowered target or a later date without it is flagged. See docs/baselines.md",
+        default="",
+    )
 
 
 class Valuation(Strict):
@@ -561,6 +575,19 @@ class TakeOut(Strict):
     year: Annotated[int, Field(ge=1990, le=2100)] = f("år", "year")
     amount: Amount = f("beløp (kr)", "amount (NOK)")
     budget: Text = f("budsjett", "budget", "Whose budget", default="")
+
+
+class OwnerPeriod(Strict):
+    """Eierperiode: who owned a benefit from when, and until the handover (overlevering)."""
+
+    owner: NonEmptyText = f("gevinsteier", "benefit owner")
+    since: dt.date = f("fra", "from", "First day of this owner's responsibility")
+    handover_date: dt.date | None = f(
+        "overleveringsdato",
+        "handover date",
+        "Last day of this owner's responsibility; empty: still the owner",
+        default=None,
+    )
 
 
 class Benefit(Strict):
@@ -612,6 +639,21 @@ class Benefit(Strict):
         default_factory=list,
     )
     take_outs: list[TakeOut] = f("uttak", "take-outs", default_factory=list)
+    owner_history: list[OwnerPeriod] = f(
+        "eierhistorikk",
+        "owner history",
+        "Who owned the benefit from when (with handover dates). Empty: «owner» throughout. "
+        "When given, the current owner is the period covering the as-of date; none: the "
+        "benefit has no current owner",
+        default_factory=list,
+    )
+    change_reason: Text = f(
+        "begrunnelse for endring",
+        "reason for change",
+        "Why the target or target date differs from the approved baseline (godkjent plan); "
+        "a lowered target or a later date without it is flagged. See docs/baselines.md",
+        default="",
+    )
     description: Text = f("beskrivelse", "description", default="")
 
 
@@ -850,6 +892,8 @@ class MeasurementGrace(Strict):
     def days(self, frequency: Frequency | str) -> int:
         """The grace in days for a measurement frequency."""
         return int(getattr(self, Frequency(frequency).value))
+
+
 class Sampling(LabelledEnum):
     LHS = "lhs"
     RANDOM = "random"

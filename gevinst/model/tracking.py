@@ -780,10 +780,11 @@ def item_status(
         value = price * abs(float(item.target) - float(item.baseline))
         planned = planned_nok(item, as_of, price, disbenefit=disbenefit)
         realised = realised_nok(item, own, as_of, price, disbenefit=disbenefit) if own else None
+    owner = item_owner(plan, item, as_of)
     if isinstance(item, ResultGoal):
-        name, owner, munis = item.text, item.owner or plan.project.project_manager, ()
+        name, munis = item.text, ()
     else:
-        name, owner, munis = item.name, item.owner, tuple(item.municipalities)
+        name, munis = item.name, tuple(item.municipalities)
     return ItemStatus(
         project=plan.project.id,
         id=item.id,
@@ -923,6 +924,54 @@ class OverdueOwner:
         }
 
 
+def current_owner(item: Benefit | ResultGoal, as_of: dt.date) -> str:
+    """The benefit owner (gevinsteier) on ``as_of``; ``""`` when nobody owns it then.
+
+    Without an ``owner_history`` the ``owner`` field holds throughout. With one, the
+    owner is the period with ``since ≤ as_of ≤ handover_date`` (an open period has no
+    handover date); the latest such period wins. A gap after a handover is no owner.
+
+    >>> import datetime as dt
+    >>> from gevinst.model.schema import OwnerPeriod
+    >>> class B:
+    ...     owner = "A"
+    ...     owner_history = [OwnerPeriod(owner="A", since=dt.date(2024, 1, 1),
+    ...                                  handover_date=dt.date(2025, 6, 30))]
+    >>> current_owner(B, dt.date(2025, 1, 1)), current_owner(B, dt.date(2025, 7, 1))
+    ('A', '')
+    """
+    history = getattr(item, "owner_history", None) or []
+    if not history:
+        return item.owner or ""
+    covering = [
+        p
+        for p in history
+        if p.since <= as_of and (p.handover_date is None or as_of <= p.handover_date)
+    ]
+    return max(covering, key=lambda p: p.since).owner if covering else ""
+
+
+def previous_owner(item: Benefit | ResultGoal, as_of: dt.date) -> tuple[str, dt.date | None]:
+    """The owner whose period ended last on or before ``as_of``, and its handover date."""
+    ended = [
+        p
+        for p in getattr(item, "owner_history", None) or []
+        if p.handover_date is not None and p.handover_date < as_of
+    ]
+    if not ended:
+        return "", None
+    last = max(ended, key=lambda p: p.handover_date)
+    return last.owner, last.handover_date
+
+
+def item_owner(plan: Plan, item: Benefit | ResultGoal, as_of: dt.date) -> str:
+    """Who reports on ``item`` on ``as_of``: its current owner (:func:`current_owner`);
+    a resultatmål without one is the project manager's."""
+    if isinstance(item, ResultGoal):
+        return item.owner or plan.project.project_manager
+    return current_owner(item, as_of)
+
+
 def overdue(
     plans: Mapping[str, Plan] | Iterable[Plan],
     measurements_by_project: Mapping[str, Iterable[Measurement]],
@@ -948,10 +997,8 @@ def overdue(
             start, _ = profile.item_window(item)
             progress = [m for m in item_measurements(item, ms, as_of) if m.date > start]
             latest = progress[-1].date if progress else None
-            if isinstance(item, ResultGoal):
-                owner, name = item.owner or plan.project.project_manager, item.text
-            else:
-                owner, name = item.owner, item.name
+            owner = item_owner(plan, item, as_of)
+            name = item.text if isinstance(item, ResultGoal) else item.name
             groups.setdefault((owner, plan.project.id), []).append(
                 OverdueItem(
                     item.id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 
 from gevinst.errors import InputError, Issue
@@ -76,6 +77,34 @@ def _target_rules(
             if lang == "en"
             else "andeler per år (0–1) for profilen «egne andeler per år»",
         )
+
+
+def _owner_history_rules(path: str, item: Benefit, lang: str) -> Iterable[Issue]:
+    """Each owner period ends (handover) on or after it starts, and periods do not overlap
+    (the next owner starts after the previous one's handover)."""
+    en = lang == "en"
+    periods = sorted(enumerate(item.owner_history), key=lambda p: p[1].since)
+    for n, period in periods:
+        if period.handover_date is not None and period.handover_date < period.since:
+            yield Issue(
+                "dates_out_of_order",
+                key=f"{path}.owner_history[{n}].handover_date",
+                field="handover_date",
+                found=f"since={period.since}, handover_date={period.handover_date}",
+                allowed="on or after «since»" if en else "på eller etter «fra»",
+            )
+    for (_a, first), (m, second) in itertools.pairwise(periods):
+        if first.handover_date is None or second.since <= first.handover_date:
+            yield Issue(
+                "invalid",
+                key=f"{path}.owner_history[{m}].since",
+                field="since",
+                found=f"{first.owner}: {first.since}–{first.handover_date or '…'}; "
+                f"{second.owner}: {second.since}",
+                allowed="after the previous owner's handover date"
+                if en
+                else "etter forrige eiers overleveringsdato",
+            )
 
 
 def _uncertainty_rule(path: str, u: Uncertainty, lang: str) -> Iterable[Issue]:
@@ -191,6 +220,7 @@ def plan_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "
                 ):
                     out.append(i)
             out.extend(_target_rules(path, b, lang, disbenefit=group == "disbenefits"))
+            out.extend(_owner_history_rules(path, b, lang))
             v = b.valuation
             if v is not None and (v.nok_per_unit is None) == (v.hours_per_unit is None):
                 out.append(

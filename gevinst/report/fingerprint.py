@@ -10,6 +10,8 @@ moving bytes between files changes the fingerprint too.
   measurements (when the file exists).
 - The portfolio report reads every input file of the workspace: the config, every
   plan and every measurement file.
+- Both read the approved baselines (``baselines/<id>/*.yaml``) of the projects they
+  cover; the fingerprint stored *in* a baseline leaves them out (``with_baselines=False``).
 
 >>> import tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -23,13 +25,16 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from gevinst.io.baselines import snapshot_files
 from gevinst.io.workspace import MEASUREMENTS_DIR, PROJECTS_DIR, Paths
 
 SHORT = 12
 """Hex digits shown in the footer (48 bits: collisions are not a practical concern)."""
 
 
-def input_files(root: Path, project_id: str | None = None) -> list[Path]:
+def input_files(
+    root: Path, project_id: str | None = None, *, with_baselines: bool = True
+) -> list[Path]:
     """The files a report reads, sorted by their path relative to ``root``.
 
     ``project_id=None`` means the portfolio: every input file of the workspace.
@@ -50,14 +55,16 @@ def input_files(root: Path, project_id: str | None = None) -> list[Path]:
         for p in (paths.plan(project_id), paths.measurements(project_id)):
             if p.is_file():
                 files.append(p)
+    if with_baselines:
+        files.extend(snapshot_files(root, project_id))
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def input_digest(root: Path, project_id: str | None = None) -> str:
+def input_digest(root: Path, project_id: str | None = None, *, with_baselines: bool = True) -> str:
     """The full SHA-256 (hex) over :func:`input_files`."""
     root = Path(root)
     h = hashlib.sha256()
-    for p in input_files(root, project_id):
+    for p in input_files(root, project_id, with_baselines=with_baselines):
         data = p.read_bytes()
         h.update(p.relative_to(root).as_posix().encode("utf-8"))
         h.update(b"\0")

@@ -490,7 +490,30 @@ def decision_text(d: Any, lang: str = "nb", *, as_of: dt.date | None = None) -> 
             f"Only {fmt_percent(n['prob_positive'], 'en', 0)} probability of a positive net present value (below {fmt_percent(n['threshold'], 'en', 0)}).",
         )
     if d.kind == "missing_owner":
+        if n.get("previous_owner"):
+            return t(
+                lang,
+                f"{what} har ingen gevinsteier etter at {_q(n['previous_owner'], lang)} overleverte {fmt_date(n.get('handover_date'), lang)}.",
+                f"{what} has no benefit owner since {_q(n['previous_owner'], 'en')} handed over on {fmt_date(n.get('handover_date'), 'en')}.",
+            )
         return t(lang, f"{what} har ingen gevinsteier.", f"{what} has no benefit owner.")
+    if d.kind == "final_report_due":
+        days = int(n["days_until"])
+        return t(
+            lang,
+            (
+                f"Sluttrapporten for gevinstrealiseringen var frist {fmt_date(n['due'], lang)} ({fmt_number(-days, 0, lang)} dager siden)"
+                if days < 0
+                else f"Sluttrapporten for gevinstrealiseringen har frist {fmt_date(n['due'], lang)} (om {fmt_number(days, 0, lang)} dager)"
+            )
+            + f", ved slutten av {fmt_number(n['follow_up_years'], 0, lang)} års oppfølging etter BP5.",
+            (
+                f"The final benefits report was due on {fmt_date(n['due'], 'en')} ({fmt_number(-days, 0, 'en')} days ago)"
+                if days < 0
+                else f"The final benefits report is due on {fmt_date(n['due'], 'en')} (in {fmt_number(days, 0, 'en')} days)"
+            )
+            + f", at the end of {fmt_number(n['follow_up_years'], 0, 'en')} years of follow-up after BP5.",
+        )
     if d.kind == "missing_baseline":
         start = fmt_date(n.get("realisation_start"), lang)
         return t(

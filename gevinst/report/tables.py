@@ -1189,3 +1189,121 @@ def ranking_npv_nnb_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFra
         )
     )
     return _frame(rows, heads, heads[2:], caption=caption)
+
+
+# --------------------------------------------------------------------------- approved baselines
+
+CHANGE_WORDS: dict[str, tuple[str, str]] = {
+    "added": ("Ny siden godkjenning", "Added since approval"),
+    "removed": ("Fjernet", "Removed"),
+    "target_raised": ("Målverdi hevet", "Target raised"),
+    "target_lowered": ("Målverdi senket", "Target lowered"),
+    "date_earlier": ("Måldato fremskyndet", "Target date brought forward"),
+    "date_pushed": ("Måldato utsatt", "Target date pushed"),
+}
+"""Words for :data:`gevinst.model.baseline.CHANGE_KINDS`."""
+
+
+def _change_value(value: Any, lang: str) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dt.date):
+        return fmt_date(value, lang)
+    return fmt_value(float(value), lang)
+
+
+def baseline_changes_table(changes: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
+    """What changed since the approved plan (:func:`gevinst.model.baseline.plan_changes`):
+    item, change, approved and current value, the recorded reason, and ⚠ where a target
+    was lowered or a date pushed without a reason."""
+    heads = [
+        "ID",
+        t(lang, "Navn", "Name"),
+        t(lang, "Endring", "Change"),
+        t(lang, "Godkjent", "Approved"),
+        t(lang, "Nå", "Now"),
+        t(lang, "Begrunnelse", "Reason"),
+    ]
+    rows = [
+        [
+            c.item,
+            c.name,
+            t(lang, *CHANGE_WORDS[c.kind]),
+            _change_value(c.before, lang),
+            _change_value(c.after, lang),
+            c.reason
+            if c.reason
+            else (t(lang, "⚠ Ingen begrunnelse", "⚠ No reason") if c.unexplained else ""),
+        ]
+        for c in changes
+    ]
+    return _frame(
+        rows,
+        heads,
+        heads[3:5],
+        caption=t(lang, "Endringer siden godkjent plan", "Changes since the approved plan"),
+        empty=t(
+            lang,
+            "Ingen mål eller datoer er endret siden godkjenning.",
+            "No target or date has changed since approval.",
+        ),
+    )
+
+
+def baseline_npv_table(
+    npv_at_approval: float | None,
+    baseline_npv: float | None,
+    npv_now: float | None,
+    lang: str = "nb",
+) -> pd.DataFrame:
+    """Netto nåverdi then and now: at approval, the approved plan under today's rules,
+    and today's plan."""
+    rows = [
+        [t(lang, "Ved godkjenning", "At approval"), fmt_nok(npv_at_approval, lang)],
+        [
+            t(lang, "Godkjent plan med dagens forutsetninger", "Approved plan under today's rules"),
+            fmt_nok(baseline_npv, lang),
+        ],
+        [t(lang, "Dagens plan", "Today's plan"), fmt_nok(npv_now, lang)],
+    ]
+    heads = ["", t(lang, "Netto nåverdi", "NPV")]
+    return _frame(rows, heads, heads[1:], caption=t(lang, "NNV da og nå", "NPV then and now"))
+
+
+def attainment_table(
+    attainments: Sequence[Any], decision_point: str, lang: str = "nb"
+) -> pd.DataFrame:
+    """Goal attainment against the approved target (:func:`gevinst.model.baseline.attainment_against`),
+    as the Prosjektveiviseren asks at BP5: share of the target approved at ``decision_point``
+    and of today's target reached by the latest measurement."""
+    heads = [
+        "ID",
+        t(lang, "Navn", "Name"),
+        t(lang, f"Målverdi {decision_point}", f"Target {decision_point}"),
+        t(lang, "Målverdi nå", "Target now"),
+        t(lang, "Siste måling", "Latest value"),
+        t(lang, f"Oppnådd av mål {decision_point}", f"Attained of {decision_point} target"),
+        t(lang, "Oppnådd av mål nå", "Attained of today's target"),
+    ]
+    rows = [
+        [
+            a.item,
+            a.name,
+            fmt_value(a.approved_target, lang),
+            fmt_value(a.current_target, lang) if a.current_target is not None else "–",
+            fmt_value(a.latest_value, lang) if a.latest_value is not None else "–",
+            fmt_percent(a.share_of_approved, lang, 0),
+            fmt_percent(a.share_of_current, lang, 0),
+        ]
+        for a in attainments
+    ]
+    return _frame(
+        rows,
+        heads,
+        heads[2:],
+        caption=t(
+            lang,
+            f"Måloppnåelse sammenlignet med {decision_point}",
+            f"Goal attainment compared with {decision_point}",
+        ),
+    )
