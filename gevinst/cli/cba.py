@@ -24,7 +24,9 @@ from gevinst.cli.common import (
     workspace_option,
 )
 from gevinst.io import workspace as ws
+from gevinst.model.alternatives import compare_alternatives
 from gevinst.model.cba import CbaResult, analyse
+from gevinst.model.milestones import milestone_delays
 from gevinst.model.schema import Plan
 from gevinst.report.cba_text import basis_sentences, monte_carlo_note
 from gevinst.report.tables import municipality_table, table_text
@@ -213,7 +215,13 @@ def cba_cmd(
     plan = ws.load_plan(root, project_id, config, lang=lang)
     result = analyse(plan, config, draws=draws, seed=seed)
     if as_json:
-        echo_json(result.to_json())
+        data = result.to_json()
+        # Issue 12: the alternatives analysis (null for a plan without alternatives)
+        # and the delay cost of each slipped milestone.
+        alternatives = compare_alternatives(plan, config)
+        data["alternatives"] = alternatives.to_json() if alternatives else None
+        data["milestone_delays"] = [d.to_json() for d in milestone_delays(plan, config)]
+        echo_json(data)
     else:
         echo(summary_text(plan, result, lang))
 
