@@ -117,3 +117,22 @@ def test_example_slipped_milestone_and_a_year_more_lowers_the_npv() -> None:
     g2_now, g2_later = plan.benefits[1], later.benefits[1]
     assert g2_later.id == "G2" and item_window(g2_later)[0] > item_window(g2_now)[0]
     assert item_window(later.benefits[0]) == item_window(plan.benefits[0])
+
+
+def test_delay_table_and_sentence() -> None:
+    from gevinst.report import plan_life_text, tables
+
+    plan = with_milestone(base(), D(2025, 6, 1))
+    delays = ms.milestone_delays(plan, workspace())
+    table = tables.milestone_delay_table(delays, plan, "nb")
+    assert list(table.iloc[0]) == [
+        "M1: Oppstart",
+        "01.06.2024",
+        "01.06.2025",
+        "365",
+        "G1 Gevinst G1",
+        "29\u00a0kr",
+    ]
+    sentence = plan_life_text.delay_sentences(delays, "en")
+    assert "moves G1" in sentence and "NOK\u00a029 of NPV" in sentence
+    assert tables.milestone_delay_table([], plan, "nb").empty

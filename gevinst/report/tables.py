@@ -1008,3 +1008,97 @@ def ranking_npv_nnb_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFra
         )
     )
     return _frame(rows, heads, heads[2:], caption=caption)
+
+
+# --------------------------------------------------------------------------- issue 12: alternatives, delays
+
+
+def alternatives_table(result: Any, lang: str = "nb") -> pd.DataFrame:
+    """The alternatives analysis (:class:`gevinst.model.alternatives.AlternativesResult`):
+    one row per alternative in priced rank order, the null alternative included, with
+    NPV, NNB, each non-priced effect on DFØ's scale and the recommendation."""
+    effects = list(result.rows[0].scores) if result.rows else []
+    c = [
+        t(lang, "Rang (prissatt)", "Rank (priced)"),
+        t(lang, "Alternativ", "Alternative"),
+        t(lang, "Netto nåverdi", "Net present value"),
+        "NNB",
+        *effects,
+        t(lang, "Ikke-prissatt: pluss / minus", "Non-priced: plus / minus"),
+        t(lang, "Anbefalt", "Recommended"),
+    ]
+    rows = []
+    for r in sorted(result.rows, key=lambda r: r.rank):
+        name = t(lang, "Nullalternativet", "Null alternative") if r.is_null else f"{r.id}: {r.name}"
+        rows.append(
+            [
+                fmt_number(r.rank, 0, lang),
+                name,
+                fmt_nok(r.npv, lang, short=True),
+                "–"
+                if r.npv_per_budget_krone is None
+                else fmt_number(r.npv_per_budget_krone, 2, lang),
+                *[IMPACT_SYMBOLS[r.scores[e]] for e in effects],
+                f"{r.plus} / {r.minus}",
+                t(lang, "✔ Anbefalt", "✔ Recommended") if r.recommended else "",
+            ]
+        )
+    ranked = t(
+        lang,
+        "rangert etter netto nåverdi" if result.ranked_by == "npv" else "rangert etter NNB",
+        "ranked by NPV" if result.ranked_by == "npv" else "ranked by NPV per budget krone",
+    )
+    return _frame(
+        rows,
+        c,
+        c[2:4],
+        caption=t(
+            lang,
+            f"Alternativene mot nullalternativet, {ranked}; ikke-prissatte virkninger på DFØs skala (−−−− til ++++), aldri lagt sammen med nåverdien",
+            f"The alternatives against the null alternative, {ranked}; non-priced effects on DFØ's scale (−−−− to ++++), never added to the NPV",
+        ),
+        empty=t(lang, "Planen har ingen alternativer.", "The plan has no alternatives."),
+    )
+
+
+def milestone_delay_table(delays: Sequence[Any], plan: Plan, lang: str = "nb") -> pd.DataFrame:
+    """Slipped milestones (:class:`gevinst.model.milestones.MilestoneDelay`): dates, the
+    benefits they move and what the delay costs (forsinkelseskostnad)."""
+    names = {
+        i.id: getattr(i, "name", None) or getattr(i, "text", i.id)
+        for i in plan.measurable().values()
+    }
+    c = [
+        t(lang, "Milepæl", "Milestone"),
+        t(lang, "Planlagt", "Planned"),
+        t(lang, "Prognose / faktisk", "Forecast / actual"),
+        t(lang, "Forsinkelse (dager)", "Delay (days)"),
+        t(lang, "Flytter", "Moves"),
+        t(lang, "Forsinkelseskostnad (NNV)", "Delay cost (NPV)"),
+    ]
+    rows = [
+        [
+            f"{d.id}: {d.name}",
+            fmt_date(d.planned, lang),
+            fmt_date(d.current, lang),
+            fmt_number(d.delay_days, 0, lang),
+            "; ".join(f"{i} {names.get(i, '')}".strip() for i in d.items),
+            fmt_nok(d.delay_cost, lang, short=True),
+        ]
+        for d in delays
+    ]
+    return _frame(
+        rows,
+        c,
+        c[3:4] + c[5:6],
+        caption=t(
+            lang,
+            "Forsinkede milepæler: netto nåverdi med planlagt dato minus netto nåverdi med prognosen",
+            "Slipped milestones: NPV with the planned date minus NPV with the forecast",
+        ),
+        empty=t(
+            lang,
+            "Ingen milepæl som gevinster starter ved, er forsinket.",
+            "No milestone that benefits start at has slipped.",
+        ),
+    )
