@@ -17,7 +17,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-NAMES = ["prosjektrapport", "porteføljerapport", "utforsk"]
+NAMES = ["prosjektrapport", "porteføljerapport", "utforsk", "finansiering"]
 PARAMETERS = {"project_id", "workspace", "as_of", "lang"}
 AS_OF = "2026-11-25"
 HOSTILE = "<script>alert(1)</script>"

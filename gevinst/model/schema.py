@@ -502,6 +502,20 @@ class Project(Strict):
         default="",
     )
     description: Text = f("beskrivelse", "description", default="")
+    funder: Text = f(
+        "finansiør",
+        "funder",
+        "Who co-finances the project, e.g. «Digdir, medfinansieringsordningen»; the funder "
+        "report (gevinst report --kind funder) is addressed to it",
+        default="",
+    )
+    take_out_requirement: Annotated[float, Field(ge=0, le=1)] | None = f(
+        "krav til uttak (andel)",
+        "take-out requirement (share)",
+        "Share of the internal net gains the funder requires taken out of budgets (Digdir's "
+        "co-financing scheme: 0.5); empty: no such requirement",
+        default=None,
+    )
 
 
 class Goals(Strict):

@@ -99,3 +99,91 @@ def delay_sentences(delays: Sequence[Any], lang: str = "nb") -> str:
         ". Gevinstene som starter ved en milepæl, følger prognosedatoen: de vises som forsinket, ikke som bak plan.",
         ". Benefits that start at a milestone follow its forecast date: they show as delayed, not as behind plan.",
     )
+
+
+# --------------------------------------------------------------------------- the funder's report
+
+
+def is_final_report(plan: Any, as_of: Any) -> bool:
+    """The final report (sluttrapport) once the project is closed (BP5 passed, or past
+    its end date); before that the yearly report (årsrapport)."""
+    phase = plan.project.phase
+    return (phase is not None and str(getattr(phase, "value", phase)) == "BP5") or (
+        as_of > plan.project.end_date
+    )
+
+
+def funder_title(plan: Any, as_of: Any, lang: str = "nb") -> tuple[str, str]:
+    """(heading, subtitle) of the funder report."""
+    final = is_final_report(plan, as_of)
+    p = plan.project
+    head = (
+        t(lang, "Sluttrapport til finansiør", "Final report to the funder")
+        if final
+        else t(lang, "Årsrapport til finansiør", "Yearly report to the funder")
+    )
+    funder = p.funder or t(lang, "finansiør ikke oppgitt", "funder not given")
+    sub = t(
+        lang,
+        f"{p.name}. {p.organisation}. Til: {funder}. Prosjekteier: {p.owner}. Per {fmt_date(as_of, lang)}.",
+        f"{p.name}. {p.organisation}. To: {funder}. Project owner: {p.owner}. As of {fmt_date(as_of, lang)}.",
+    )
+    return f"{head}: {p.name}", sub
+
+
+def take_out_sentences(check: Any, lang: str = "nb") -> str:
+    """The take-out rule in words, or that none applies."""
+    from gevinst.report.text import fmt_percent
+
+    if not check.applies:
+        return t(
+            lang,
+            "Finansiøren stiller ikke krav om uttak av gevinster for dette prosjektet.",
+            "The funder sets no take-out requirement for this project.",
+        )
+    rule = t(
+        lang,
+        f"Finansiøren krever at {fmt_percent(check.required_share, lang, 0)} av de interne netto gevinstene tas ut av budsjettene.",
+        f"The funder requires {fmt_percent(check.required_share, lang, 0)} of the internal net gains to be taken out of budgets.",
+    )
+    if check.met is None:
+        return rule + t(
+            lang,
+            " Ingen interne gevinster er realisert ennå.",
+            " No internal gains are realised yet.",
+        )
+    done = t(
+        lang,
+        f" Per {fmt_date(check.as_of, lang)} er {fmt_nok(check.internal_gains, lang, short=True)} realisert og {fmt_nok(check.taken_out, lang, short=True)} tatt ut ({fmt_percent(check.share, lang, 0)}).",
+        f" As of {fmt_date(check.as_of, lang)}, {fmt_nok(check.internal_gains, lang, short=True)} is realised and {fmt_nok(check.taken_out, lang, short=True)} taken out ({fmt_percent(check.share, lang, 0)}).",
+    )
+    verdict = (
+        t(lang, " Kravet er oppfylt.", " The requirement is met.")
+        if check.met
+        else t(
+            lang,
+            f" Kravet er ikke oppfylt: {fmt_nok(check.missing, lang, short=True)} gjenstår å ta ut.",
+            f" The requirement is not met: {fmt_nok(check.missing, lang, short=True)} remains to be taken out.",
+        )
+    )
+    return rule + done + verdict
+
+
+def funder_headings(lang: str = "nb") -> Any:
+    """The funder report's section headings as attributes."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        benefits=t(lang, "Gevinster mot planen", "Benefits against the plan"),
+        deviations=t(lang, "Avvik og årsaker", "Deviations and reasons"),
+        take_out=t(lang, "Uttak av gevinster", "Take-out of benefits"),
+        costs=t(lang, "Kostnader", "Costs"),
+    )
+
+
+def show_funder_title(plan: Any, as_of: Any, lang: str = "nb") -> None:
+    """Display the funder report's ``<h1>`` and subtitle (escaped)."""
+    from gevinst.report.text import display_html, heading_html, paragraph_html
+
+    head, sub = funder_title(plan, as_of, lang)
+    display_html(heading_html(head, 1) + paragraph_html(sub), f"{head}\n{sub}")

@@ -1102,3 +1102,120 @@ def milestone_delay_table(delays: Sequence[Any], plan: Plan, lang: str = "nb") -
             "No milestone that benefits start at has slipped.",
         ),
     )
+
+
+# --------------------------------------------------------------------------- issue 12: the funder's report
+
+
+def deviation_table(
+    statuses: Iterable[Any], reasons: dict[str, str], lang: str = "nb"
+) -> pd.DataFrame:
+    """Benefits, dis-benefits and resultatmål off plan (yellow, red, or nothing measured),
+    with the deviation in percentage points of the planned change and the reason the
+    owner gave with the latest measurement (:func:`gevinst.model.funder.latest_comments`)."""
+    keys = ("id", "name", "owner", "status", "realised", "planned")
+    off = [s for s in statuses if s.status in ("yellow", "red", "grey")]
+    frame = _status_frame(off, lang, keys, {"name": ("Gevinst / mål", "Benefit / goal")})
+    deviation, reason = t(lang, "Avvik", "Deviation"), t(lang, "Årsak oppgitt", "Reason given")
+    frame[deviation] = [
+        "–"
+        if s.realised_share is None or s.planned_share is None
+        else t(
+            lang,
+            f"{fmt_number(100 * (s.realised_share - s.planned_share), 0, lang)} prosentpoeng",
+            f"{fmt_number(100 * (s.realised_share - s.planned_share), 0, lang)} percentage points",
+        )
+        for s in off
+    ]
+    frame[reason] = [
+        reasons.get(s.id) or t(lang, "Ingen årsak oppgitt", "No reason given") for s in off
+    ]
+    frame.attrs["caption"] = t(
+        lang, "Avvik fra planen, med årsak", "Deviations from the plan, with reasons"
+    )
+    frame.attrs["empty"] = t(
+        lang, "Ingen gevinster eller mål avviker fra planen.", "No benefit or goal is off plan."
+    )
+    return frame
+
+
+def take_out_table(check: Any, lang: str = "nb") -> pd.DataFrame:
+    """The take-out rule (:class:`gevinst.model.funder.TakeOutCheck`) as a small table."""
+    c = [t(lang, "Post", "Item"), t(lang, "Beløp", "Amount")]
+    if check.met is None:
+        verdict = t(lang, "– (ingen realiserte gevinster ennå)", "– (no realised gains yet)")
+    elif check.met:
+        verdict = t(lang, "✔ Oppfylt", "✔ Met")
+    else:
+        verdict = t(
+            lang,
+            f"✖ Ikke oppfylt: {fmt_nok(check.missing, lang, short=True)} gjenstår",
+            f"✖ Not met: {fmt_nok(check.missing, lang, short=True)} to go",
+        )
+    rows = [
+        [
+            t(lang, "Interne netto gevinster realisert", "Internal net gains realised"),
+            fmt_nok(check.internal_gains, lang, short=True),
+        ],
+        [
+            t(lang, "Uttak: kontantgevinster realisert", "Take-out: cash benefits realised"),
+            fmt_nok(check.taken_out_cash, lang, short=True),
+        ],
+        [
+            t(
+                lang,
+                "Uttak: vedtatte uttak av frigjort tid (avsluttede budsjettår)",
+                "Take-out: adopted take-outs of freed time (ended budget years)",
+            ),
+            fmt_nok(check.taken_out_time, lang, short=True),
+        ],
+        [t(lang, "Andel tatt ut", "Share taken out"), fmt_percent(check.share, lang, 0)],
+        [t(lang, "Krav", "Requirement"), fmt_percent(check.required_share, lang, 0)],
+        [t(lang, "Vurdering", "Assessment"), verdict],
+    ]
+    return _frame(
+        rows,
+        c,
+        c[1:],
+        caption=t(
+            lang,
+            f"Uttak av interne netto gevinster per {fmt_date(check.as_of, lang)}",
+            f"Take-out of internal net gains as of {fmt_date(check.as_of, lang)}",
+        ),
+    )
+
+
+def cost_status_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFrame:
+    """The plan's cost lines: total, of it in budget years up to ``as_of``'s year, and
+    the rest (nominal NOK of the plan's price year, as planned)."""
+    c = [
+        "ID",
+        t(lang, "Kostnad", "Cost"),
+        t(lang, "Planlagt i alt", "Planned in total"),
+        t(lang, f"Til og med {as_of.year}", f"Up to {as_of.year}"),
+        t(lang, "Gjenstår", "Remaining"),
+    ]
+    rows = []
+    for k in plan.costs:
+        total = sum(k.amounts.values())
+        so_far = sum(v for y, v in k.amounts.items() if y <= as_of.year)
+        rows.append(
+            [
+                k.id,
+                k.name,
+                fmt_nok(total, lang),
+                fmt_nok(so_far, lang),
+                fmt_nok(total - so_far, lang),
+            ]
+        )
+    return _frame(
+        rows,
+        c,
+        c[2:],
+        caption=t(
+            lang,
+            f"Kostnader etter planen (kroner, prisnivå {plan.project.price_year})",
+            f"Costs as planned (NOK, price level {plan.project.price_year})",
+        ),
+        empty=t(lang, "Ingen kostnader er registrert.", "No costs are registered."),
+    )
