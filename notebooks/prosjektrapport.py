@@ -109,6 +109,24 @@ text.show_text(text.non_priced_text(plan, result, lang))
 show_table(tables.non_priced_table(plan, lang), lang=lang)
 
 # %%
+# Issue 12: the alternatives at BP2 (when the plan has them) and slipped milestones.
+from gevinst.model import alternatives as alternatives_model  # noqa: E402
+from gevinst.model import milestones as milestones_model  # noqa: E402
+from gevinst.report import plan_life_text  # noqa: E402
+
+compared = alternatives_model.compare_alternatives(plan, ws)
+if compared is not None:
+    text.show_heading(plan_life_text.alternatives_title(lang))
+    text.show_text(plan_life_text.alternatives_verdict(compared, lang))
+    show_table(tables.alternatives_table(compared, lang), lang=lang)
+    show(figures.alternatives_chart(compared, lang))
+delays = milestones_model.milestone_delays(plan, ws)
+if delays:
+    text.show_heading(plan_life_text.delays_title(lang))
+    text.show_text(plan_life_text.delay_sentences(delays, lang))
+    show_table(tables.milestone_delay_table(delays, plan, lang), lang=lang)
+
+# %%
 text.show_heading(h.risk)
 show(figures.risk_matrix(plan, lang))
 show_table(tables.risk_table(plan, lang), lang=lang)

@@ -17,7 +17,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-NAMES = ["prosjektrapport", "porteføljerapport", "utforsk"]
+NAMES = ["prosjektrapport", "porteføljerapport", "utforsk", "finansiering"]
 PARAMETERS = {"project_id", "workspace", "as_of", "lang"}
 AS_OF = "2026-11-25"
 HOSTILE = "<script>alert(1)</script>"
@@ -183,3 +183,26 @@ def test_explorer_runs_headless(workspace, tmp_path):
     markup = _html(nb)
     assert "Nøkkeltall med valgte forutsetninger" in markup
     assert _images_have_alt(markup) == 4
+
+
+def test_funder_report_runs_in_english_and_escapes_plan_text(workspace, tmp_path):
+    """Issue 12, point 6: the funder report (yearly before BP5, final after)."""
+    path = workspace / "projects" / "digital-dialog.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["project"]["funder"] = HOSTILE
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    nb = _run("finansiering", workspace, tmp_path, project_id="digital-dialog", lang="en")
+    _assert_no_errors(nb)
+    markup = _html(nb)
+    assert markup.count("<h1>") == 1
+    assert "Yearly report to the funder" in markup  # digital-dialog is at BP4
+    for heading in (
+        "Benefits against the plan",
+        "Deviations and reasons",
+        "Take-out of benefits",
+        "Costs",
+    ):
+        assert f"<h2>{heading}</h2>" in markup
+    assert "The funder requires 50%" in markup
+    assert "<script>" not in markup and html.escape(HOSTILE) in markup
+    assert _images_have_alt(markup) >= 1

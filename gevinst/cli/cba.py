@@ -24,7 +24,9 @@ from gevinst.cli.common import (
     workspace_option,
 )
 from gevinst.io import workspace as ws
+from gevinst.model.alternatives import compare_alternatives
 from gevinst.model.cba import CbaResult, analyse
+from gevinst.model.milestones import milestone_delays
 from gevinst.model.schema import Plan
 from gevinst.report.baselines import compare_project
 from gevinst.report.cba_text import basis_sentences, monte_carlo_note
@@ -221,6 +223,11 @@ def cba_cmd(
         out = result.to_json()
         out["baseline_npv"] = comparison.baseline_npv if comparison else None
         out["baseline"] = comparison.to_json() if comparison else None
+        # Issue 12: the alternatives analysis (null for a plan without alternatives)
+        # and the delay cost of each slipped milestone.
+        alternatives = compare_alternatives(plan, config)
+        out["alternatives"] = alternatives.to_json() if alternatives else None
+        out["milestone_delays"] = [d.to_json() for d in milestone_delays(plan, config)]
         echo_json(out)
     else:
         echo(summary_text(plan, result, lang))

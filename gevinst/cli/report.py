@@ -86,6 +86,19 @@ EXIT_LOCKED = 3
     default=None,
     help="Lag porteføljerapporten også når bare noen prosjekter er valgt (standard: bare med --all).",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["project", "funder"]),
+    default="project",
+    show_default=True,
+    help="project: styringsgrupperapportene; funder: årsrapport/sluttrapport til finansiør "
+    "(finansiering.ipynb) per prosjekt, i OUT/<per dato>/finansiering/.",
+)
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Skriv hver rapport som tilgjengelig PDF også (PDF/UA-1, A4), ved siden av HTML-filen.",
+)
 def report_cmd(
     project_ids: tuple[str, ...],
     run_all: bool,
@@ -98,6 +111,8 @@ def report_cmd(
     notebooks: Path | None,
     templates: Path | None,
     portfolio: bool | None,
+    kind: str,
+    pdf: bool,
 ) -> None:
     """Lag rapportene: én HTML-rapport per prosjekt og porteføljerapporten.
 
@@ -137,6 +152,8 @@ def report_cmd(
             notebooks=notebooks,
             templates=templates,
             scheduler=scheduler,
+            kind=kind,
+            pdf=pdf,
         )
     except InputError as exc:
         fail_input(exc, lang)
@@ -243,6 +260,8 @@ def _print_summary(summary, lang: str) -> None:
             click.echo(say(lang, "Åpne rapportene:", "Open the reports:"))
             for r in ok:
                 click.echo(f"  {display(r.html)}")
+                if r.pdf is not None:
+                    click.echo(f"  {display(r.pdf)}")
 
 
 COMMANDS = [report_cmd]

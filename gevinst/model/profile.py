@@ -94,10 +94,26 @@ def year_fraction(
 
 
 def item_window(item: Benefit | ResultGoal) -> tuple[dt.date, dt.date]:
-    """(realisation start, target date) of a benefit or resultatmål."""
+    """(realisation start, target date) of a benefit or resultatmål.
+
+    The one place the realisation start is computed; tracking (planned trajectory,
+    due measurements) and the cost/benefit analysis (value per year) both call it.
+    With ``starts_at`` (a milestone id, resolved by the :class:`Plan`) the start is the
+    milestone's planned date P, and the whole window moves by its delay
+    d = current − planned (current: actual, else forecast, else planned date):
+    (P + d, T + d). A slipped go-live thus shifts the profile instead of showing as
+    "behind plan". Without it: (``realisation_start`` or baseline date, T).
+    """
     if isinstance(item, ResultGoal):
-        return item.baseline_date, item.due_date
-    return item.realisation_start or item.baseline_date, item.target_date
+        start, end = item.baseline_date, item.due_date
+    else:
+        start, end = item.realisation_start or item.baseline_date, item.target_date
+    resolved = getattr(item, "_milestone_dates", None)
+    if resolved is not None:
+        planned, current = resolved
+        delay = current - planned
+        start, end = current, end + delay
+    return start, end
 
 
 def item_fraction_at(item: Benefit | ResultGoal, when: dt.date) -> float:

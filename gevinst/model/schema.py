@@ -25,9 +25,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 # --------------------------------------------------------------------------- helpers
@@ -507,6 +509,20 @@ class Project(Strict):
         default=None,
     )
     description: Text = f("beskrivelse", "description", default="")
+    funder: Text = f(
+        "finansiør",
+        "funder",
+        "Who co-finances the project, e.g. «Digdir, medfinansieringsordningen»; the funder "
+        "report (gevinst report --kind funder) is addressed to it",
+        default="",
+    )
+    take_out_requirement: Annotated[float, Field(ge=0, le=1)] | None = f(
+        "krav til uttak (andel)",
+        "take-out requirement (share)",
+        "Share of the internal net gains the funder requires taken out of budgets (Digdir's "
+        "co-financing scheme: 0.5); empty: no such requirement",
+        default=None,
+    )
 
 
 class Goals(Strict):
@@ -549,6 +565,15 @@ class ResultGoal(Strict):
         "a lowered target or a later date without it is flagged. See docs/baselines.md",
         default="",
     )
+    starts_at: Id | None = f(
+        "starter ved milepæl",
+        "starts at milestone",
+        "Milestone id: realisation starts at the milestone's planned date instead of the "
+        "baseline date, and the profile (start and due date) moves with its forecast or "
+        "actual date",
+        default=None,
+    )
+    _milestone_dates: tuple[dt.date, dt.date] | None = PrivateAttr(default=None)
 
 
 class Valuation(Strict):
@@ -612,6 +637,14 @@ class Benefit(Strict):
         "When the change starts; default: the baseline date",
         default=None,
     )
+    starts_at: Id | None = f(
+        "starter ved milepæl",
+        "starts at milestone",
+        "Milestone id: realisation starts at the milestone's planned date, and the whole "
+        "profile (start and target date) moves with its forecast or actual date; instead "
+        "of realisation_start",
+        default=None,
+    )
     valuation: Valuation | None = f(
         "verdsetting", "valuation", "Empty for non-priced benefits", default=None
     )
@@ -655,6 +688,7 @@ class Benefit(Strict):
         default="",
     )
     description: Text = f("beskrivelse", "description", default="")
+    _milestone_dates: tuple[dt.date, dt.date] | None = PrivateAttr(default=None)
 
 
 class Cost(Strict):
@@ -717,6 +751,75 @@ class NonPricedEffect(Strict):
     justification: NonEmptyText = f("begrunnelse", "justification")
 
 
+class Alternative(Strict):
+    """One alternative of the alternatives analysis (BP2), as changes to the main plan.
+
+    All alternatives are measured against the null alternative (*nullalternativet*:
+    the expected future without the measure, NPV 0 and every non-priced effect 0 by
+    definition). An alternative is the main plan's lines with some left out
+    (``excluded_lines``), costs and benefits scaled and benefits delayed; an
+    alternative with no changes *is* the main plan. Its non-priced effects are the
+    plan's effects re-scored (``scores``); an effect not scored keeps the plan's score.
+    See docs/cba.md, «Alternativanalyse».
+    """
+
+    id: Id = f("ID", "ID")
+    name: NonEmptyText = f("navn", "name")
+    description: Text = f("beskrivelse", "description", default="")
+    excluded_lines: list[Id] = f(
+        "linjer som faller bort",
+        "lines left out",
+        "Ids of the plan's costs, benefits and dis-benefits that are not part of this "
+        "alternative",
+        default_factory=list,
+    )
+    cost_factor: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = f(
+        "kostnadsfaktor",
+        "cost factor",
+        "Every remaining cost × this (1: as in the plan)",
+        default=1.0,
+    )
+    benefit_factor: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = f(
+        "gevinstfaktor",
+        "benefit factor",
+        "Every remaining benefit × this (1: as in the plan); dis-benefits unchanged",
+        default=1.0,
+    )
+    delay_years: Annotated[int, Field(ge=-50, le=50)] = f(
+        "forsinkelse (år)",
+        "delay (years)",
+        "Benefits and dis-benefits realised this many years later than in the plan",
+        default=0,
+    )
+    scores: dict[Id, Impact] = f(
+        "konsekvenser",
+        "impacts",
+        "Score (−4 … 4) of each of the plan's non-priced effects in this alternative; "
+        "an effect left out keeps the plan's score",
+        default_factory=dict,
+    )
+
+
+class AlternativesChoice(Strict):
+    """The null alternative and the choice between the alternatives (DFØ, kap. 3 and 5)."""
+
+    null_alternative: Text = f(
+        "nullalternativet",
+        "null alternative",
+        "The expected future without the measure, that every alternative is compared with",
+        default="",
+    )
+    recommended: Id | None = f(
+        "anbefalt alternativ", "recommended alternative", "Id of the alternative chosen", default=None
+    )
+    justification: Text = f(
+        "begrunnelse for anbefalingen",
+        "justification",
+        "Why the recommended alternative is best, priced and non-priced effects together",
+        default="",
+    )
+
+
 class Risk(Strict):
     id: Id = f("ID", "ID")
     description: NonEmptyText = f("risiko", "risk")
@@ -727,13 +830,35 @@ class Risk(Strict):
 
 
 class Milestone(Strict):
-    """A milestone or, with ``decision_point`` set, a decision point."""
+    """A milestone or, with ``decision_point`` set, a decision point.
+
+    ``date`` is the planned date; ``forecast_date`` the date now expected, ``actual_date``
+    the date it was reached. Benefits and resultatmål with ``starts_at`` follow
+    :meth:`current_date` (see :func:`gevinst.model.profile.item_window`).
+    """
 
     id: Id = f("ID", "ID")
     name: NonEmptyText = f("navn", "name")
-    date: dt.date = f("dato", "date")
+    date: dt.date = f("planlagt dato", "planned date")
+    forecast_date: dt.date | None = f(
+        "prognosedato",
+        "forecast date",
+        "The date now expected, when it differs from the planned date",
+        default=None,
+    )
+    actual_date: dt.date | None = f(
+        "faktisk dato", "actual date", "The date it was reached", default=None
+    )
     decision_point: DecisionPoint | None = f("beslutningspunkt", "decision point", default=None)
     done: bool = f("gjennomført", "done", default=False)
+
+    def current_date(self) -> dt.date:
+        """The best date known: actual, else forecast, else planned."""
+        return self.actual_date or self.forecast_date or self.date
+
+    def delay_days(self) -> int:
+        """Days the milestone has slipped (current − planned date; negative: early)."""
+        return (self.current_date() - self.date).days
 
 
 class Plan(Strict):
@@ -753,12 +878,38 @@ class Plan(Strict):
     milestones: list[Milestone] = f(
         "milepæler og beslutningspunkt", "milestones and decision points", default_factory=list
     )
+    alternatives_choice: AlternativesChoice = f(
+        "alternativanalyse",
+        "alternatives analysis",
+        "The null alternative, the recommended alternative and why (BP2)",
+        default_factory=AlternativesChoice,
+    )
+    alternatives: list[Alternative] = f(
+        "alternativer",
+        "alternatives",
+        "Two or more alternatives compared with the null alternative (BP2); see "
+        "alternatives_choice",
+        default_factory=list,
+    )
     correlation_groups: list[CorrelationGroup] = f(
         "korrelasjonsgrupper",
         "correlation groups",
         "Lines whose uncertainty moves together; none: every line is drawn independently",
         default_factory=list,
     )
+
+    @model_validator(mode="after")
+    def _resolve_milestones(self) -> Plan:
+        """Give each item with ``starts_at`` its milestone's planned and current dates.
+
+        Kept on the item (``_milestone_dates``) so that
+        :func:`gevinst.model.profile.item_window` needs nothing but the item. An unknown
+        milestone id is left unresolved here and reported by :mod:`gevinst.model.validate`.
+        """
+        dates = {m.id: (m.date, m.current_date()) for m in self.milestones}
+        for item in [*self.benefits, *self.disbenefits, *self.result_goals]:
+            item._milestone_dates = dates.get(item.starts_at) if item.starts_at else None
+        return self
 
     def measurable(self) -> dict[str, Benefit | ResultGoal]:
         """Everything that takes measurements, by id: benefits, dis-benefits, resultatmål."""

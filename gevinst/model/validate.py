@@ -119,6 +119,127 @@ def _uncertainty_rule(path: str, u: Uncertainty, lang: str) -> Iterable[Issue]:
         )
 
 
+def _alternatives_issues(plan: Plan, lang: str) -> Iterable[Issue]:
+    """The alternatives analysis: at least two alternatives with unique ids (not
+    ``null``), references to lines and non-priced effects that exist, and a null
+    alternative, a recommended alternative and a justification."""
+    if not plan.alternatives:
+        return
+    en = lang == "en"
+    if len(plan.alternatives) < 2:
+        yield Issue(
+            "invalid",
+            key="alternatives",
+            field="alternatives",
+            found=len(plan.alternatives),
+            allowed="at least two alternatives besides the null alternative"
+            if en
+            else "minst to alternativer i tillegg til nullalternativet",
+        )
+    lines = {x.id for x in [*plan.costs, *plan.benefits, *plan.disbenefits]}
+    effects = {e.id for e in plan.non_priced_effects}
+    seen: set[str] = set()
+    for n, alt in enumerate(plan.alternatives):
+        path = f"alternatives[{n}]"
+        if alt.id in seen or alt.id.casefold() == "null":
+            yield Issue(
+                "duplicate_id",
+                key=f"{path}.id",
+                field="id",
+                found=alt.id,
+                allowed="a unique id other than «null»" if en else "en unik ID som ikke er «null»",
+            )
+        seen.add(alt.id)
+        for k, ref in enumerate(alt.excluded_lines):
+            if ref not in lines:
+                yield Issue(
+                    "unknown_reference",
+                    key=f"{path}.excluded_lines[{k}]",
+                    field="excluded_lines",
+                    found=ref,
+                    allowed=", ".join(sorted(lines)) or "-",
+                )
+        for ref in alt.scores:
+            if ref not in effects:
+                yield Issue(
+                    "unknown_reference",
+                    key=f"{path}.scores.{ref}",
+                    field="scores",
+                    found=ref,
+                    allowed=", ".join(sorted(effects)) or "-",
+                )
+    choice = plan.alternatives_choice
+    for name, value in (
+        ("null_alternative", choice.null_alternative),
+        ("justification", choice.justification),
+    ):
+        if not value:
+            yield Issue(
+                "missing",
+                key=f"alternatives_choice.{name}",
+                field=name,
+                found="",
+                allowed="a description (DFØ: required when alternatives are compared)"
+                if en
+                else "en beskrivelse (DFØ: påkrevd når alternativer sammenlignes)",
+            )
+    if choice.recommended not in seen:
+        yield Issue(
+            "unknown_reference" if choice.recommended else "missing",
+            key="alternatives_choice.recommended",
+            field="recommended",
+            found=choice.recommended or "",
+            allowed=", ".join(a.id for a in plan.alternatives),
+        )
+
+
+def _milestone_start_issues(plan: Plan, lang: str) -> Iterable[Issue]:
+    """``starts_at`` names a milestone, is not combined with ``realisation_start`` and
+    falls before the item's target (due) date."""
+    milestones = {m.id: m for m in plan.milestones}
+    groups = (
+        ("benefits", plan.benefits),
+        ("disbenefits", plan.disbenefits),
+        ("result_goals", plan.result_goals),
+    )
+    for group, items in groups:
+        for n, item in enumerate(items):
+            if item.starts_at is None:
+                continue
+            path = f"{group}[{n}].starts_at"
+            m = milestones.get(item.starts_at)
+            if m is None:
+                yield Issue(
+                    "unknown_reference",
+                    key=path,
+                    field="starts_at",
+                    found=item.starts_at,
+                    allowed=", ".join(sorted(milestones)) or "-",
+                )
+                continue
+            if isinstance(item, Benefit) and item.realisation_start is not None:
+                yield Issue(
+                    "invalid",
+                    key=path,
+                    field="starts_at",
+                    found=f"starts_at={item.starts_at}, realisation_start={item.realisation_start}",
+                    allowed="one of starts_at and realisation_start"
+                    if lang == "en"
+                    else "ett av «starter ved milepæl» og «realisering starter»",
+                )
+            end = item.due_date if isinstance(item, ResultGoal) else item.target_date
+            if m.date >= end:
+                yield Issue(
+                    "dates_out_of_order",
+                    key=path,
+                    field="starts_at",
+                    found=f"{m.id}.date={m.date}, target_date={end}",
+                    allowed="a milestone planned before the target date"
+                    if lang == "en"
+                    else "en milepæl planlagt før måldatoen",
+                )
+
+
 def plan_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "nb") -> list[Issue]:
     """All cross-field problems in ``plan`` (empty when it is sound)."""
     out: list[Issue] = []
@@ -246,6 +367,9 @@ def plan_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "
                         )
                     )
             out.extend(_uncertainty_rule(path, b.uncertainty, lang))
+
+    out.extend(_milestone_start_issues(plan, lang))
+    out.extend(_alternatives_issues(plan, lang))
 
     for n, c in enumerate(plan.costs):
         out.extend(_uncertainty_rule(f"costs[{n}]", c.uncertainty, lang))

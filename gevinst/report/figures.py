@@ -1939,3 +1939,93 @@ def portfolio_npv_distribution(mc: Any, lang: str = "nb") -> Chart:
         f"The probability of a positive NPV is {fmt_percent(mc.prob_positive, lang, 0)}.",
     )
     return Chart(fig, alt)
+
+
+# --------------------------------------------------------------------------- issue 12: alternatives
+
+
+@_styled
+def alternatives_chart(result: Any, lang: str = "nb") -> Chart:
+    """Alternatives against the null alternative: NPV bars in priced rank order, the
+    non-priced effects (DFØ's symbols) written beside each bar, never added to it.
+
+    The recommended alternative is drawn dark blue and hatched, the others sky blue;
+    the null alternative is the zero line (NPV 0 by definition).
+    """
+    from gevinst.model.schema import IMPACT_SYMBOLS  # local: figures.py is appended to only
+
+    rows = sorted((r for r in result.rows if not r.is_null), key=lambda r: r.rank)
+    fig = Figure(figsize=(9.0, 1.6 + 0.6 * max(1, len(rows))), layout="constrained")
+    ax = fig.add_subplot()
+    labels = []
+    for y, r in enumerate(rows):
+        labels.append(wrap(f"{r.id}: {r.name}", 36))
+        ax.barh(
+            y,
+            r.npv,
+            height=0.6,
+            color=BLUE if r.recommended else SKY,
+            edgecolor=BLACK,
+            hatch="//" if r.recommended else "",
+            linewidth=0.5,
+        )
+    ax.axvline(0, color=BLACK, linewidth=1.2)
+    ax.set_yticks(range(len(rows)), labels)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_mill_formatter(lang))
+    ax.set_xlabel(t(lang, "Netto nåverdi, millioner kroner", "Net present value, NOK million"))
+    # Non-priced effects as text at the right edge, beside the priced result.
+    ax2 = ax.secondary_yaxis("right")
+    ax2.set_yticks(
+        range(len(rows)),
+        [" ".join(f"{e} {IMPACT_SYMBOLS[v]}" for e, v in r.scores.items()) for r in rows],
+    )
+    ax2.tick_params(length=0)
+    handles = [
+        Patch(
+            facecolor=BLUE, edgecolor=BLACK, hatch="//", label=t(lang, "Anbefalt", "Recommended")
+        ),
+        Patch(
+            facecolor=SKY,
+            edgecolor=BLACK,
+            label=t(lang, "Andre alternativer", "Other alternatives"),
+        ),
+        Line2D(
+            [],
+            [],
+            color=BLACK,
+            label=t(lang, "Nullalternativet (NNV = 0)", "Null alternative (NPV = 0)"),
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    ax.set_title(
+        t(
+            lang,
+            "Alternativer: netto nåverdi mot nullalternativet, ikke-prissatte virkninger til høyre",
+            "Alternatives: NPV against the null alternative, non-priced effects on the right",
+        ),
+        loc="left",
+    )
+    parts = [
+        t(
+            lang,
+            f"{r.id} {_q(r.name, lang)}: netto nåverdi {fmt_nok(r.npv, lang, short=True)}, "
+            f"{r.plus} positive og {r.minus} negative ikke-prissatte virkninger",
+            f"{r.id} {_q(r.name, lang)}: NPV {fmt_nok(r.npv, lang, short=True)}, "
+            f"{r.plus} positive and {r.minus} negative non-priced effects",
+        )
+        for r in rows
+    ]
+    recommended = next((r for r in rows if r.recommended), None)
+    alt = t(
+        lang,
+        f"Alternativanalyse mot nullalternativet (netto nåverdi 0): {join_words(parts, lang)}.",
+        f"Alternatives analysis against the null alternative (NPV 0): {join_words(parts, lang)}.",
+    )
+    if recommended is not None:
+        alt += t(
+            lang,
+            f" Anbefalt: {recommended.id}, nummer {recommended.rank} i den prissatte rangeringen.",
+            f" Recommended: {recommended.id}, number {recommended.rank} in the priced ranking.",
+        )
+    return Chart(fig, alt)

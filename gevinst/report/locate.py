@@ -23,6 +23,7 @@ from gevinst.errors import InputError, Issue
 PROJECT_NOTEBOOK = "prosjektrapport.ipynb"
 PORTFOLIO_NOTEBOOK = "porteføljerapport.ipynb"
 EXPLORE_NOTEBOOK = "utforsk.ipynb"
+FUNDER_NOTEBOOK = "finansiering.ipynb"
 TEMPLATE_NAME = "gevinst_html"
 
 NOTEBOOKS_ENV = "GEVINST_NOTEBOOKS"

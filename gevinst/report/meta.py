@@ -36,6 +36,8 @@ def report_title(kind: str, name: str, lang: str = "nb") -> str:
     """``Prosjektrapport: <prosjekt>`` / ``Porteføljerapport: <organisasjon>``."""
     if kind == "portfolio":
         return t(lang, f"Porteføljerapport: {name}", f"Portfolio report: {name}")
+    if kind == "funder":
+        return t(lang, f"Rapport til finansiør: {name}", f"Report to the funder: {name}")
     return t(lang, f"Prosjektrapport: {name}", f"Project report: {name}")
 
 

@@ -59,6 +59,10 @@ from gevinst.report.lifecycle import RunInterrupted
 from gevinst.report.runlock import ReportsLocked, RunLock
 from gevinst.report.text import t
 
+REPORT_KINDS = ("project", "funder")
+"""``project``: the steering-group reports; ``funder``: the report to the funder."""
+FUNDER_DIR = "finansiering"
+"""Sub-folder of ``OUT/<as-of>/`` for the funder reports."""
 PORTFOLIO_KEY = "portefolje"
 """File stem of the portfolio report (``portefolje.html``)."""
 LOCK_NAME = ".gevinst.lock"
@@ -118,6 +122,8 @@ class ReportResult:
     """For a project excluded because its input has errors: those errors (nothing was run)."""
     fault: EnvironmentFault | None = None
     """The report was made but could not be written: a fault of the machine (disk full)."""
+    pdf: Path | None = None
+    """The PDF/UA copy (``--pdf``), beside the HTML."""
 
 
 @dataclass
@@ -182,6 +188,8 @@ def run_reports(
     progress: bool | None = None,
     lock_timeout: float = 0,
     now: dt.datetime | None = None,
+    kind: str = "project",
+    pdf: bool = False,
 ) -> RunSummary:
     """Run the report notebooks and write ``OUT/<as-of>/``; see the module docstring.
 
@@ -198,7 +206,11 @@ def run_reports(
     :class:`~gevinst.errors.EnvironmentFault` when the output folder cannot be
     written (read-only, disk full, no permission) or the dask scheduler cannot
     be reached, and :class:`~gevinst.report.lifecycle.RunInterrupted` after
-    SIGTERM, SIGINT or SIGHUP (the workers and kernels are stopped first). Failed
+    SIGTERM, SIGINT or SIGHUP (the workers and kernels are stopped first).
+    ``kind="funder"`` runs ``finansiering.ipynb`` (the funder's yearly and final
+    report) for the projects instead, into ``OUT/<as-of>/finansiering/``, without the
+    portfolio report; ``pdf=True`` writes every report as PDF/UA too
+    (:func:`gevinst.report.pdf.html_to_pdf`, ``<key>.pdf`` beside the HTML). Failed
     reports – including those of projects whose plan or register has errors
     (:attr:`RunSummary.excluded`) – do not raise: see :attr:`RunSummary.failed`
     and :attr:`RunSummary.exit_code`.
@@ -206,6 +218,10 @@ def run_reports(
     started = time.perf_counter()
     # the notebooks' own parameter checks, before anything runs: bad input, exit 2
     lang = params.check_lang(lang)
+    if kind not in REPORT_KINDS:
+        raise InputError(
+            [Issue("not_allowed", field="kind", found=kind, allowed=", ".join(REPORT_KINDS))]
+        )
     day = params.check_as_of(as_of, dt.date.today(), lang)
     root = ws.resolve_root(workspace).resolve()
     loaded = ws.load_valid(root, lang=lang)
@@ -218,6 +234,8 @@ def run_reports(
         loaded = loaded.only(ids)  # an unknown id is bad input
         with_portfolio = bool(portfolio)
         workspace_issues = []
+    if kind == "funder":
+        with_portfolio = False
     nb_dir = locate.notebooks_dir(notebooks).resolve()
     tpl_dir = locate.templates_dir(templates).resolve()
     if with_portfolio and not (nb_dir / locate.PORTFOLIO_NOTEBOOK).exists():
@@ -225,6 +243,8 @@ def run_reports(
 
     out_root = Path(out).resolve()
     out_dir = out_root / day.isoformat()
+    if kind == "funder":
+        out_dir = out_dir / FUNDER_DIR
     keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
     runnable = [k for k in keys if k not in loaded.excluded]
     summary = RunSummary(out_dir=out_dir, as_of=day, workspace_issues=list(workspace_issues))
@@ -254,11 +274,14 @@ def run_reports(
                 run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
                 timeout=timeout,
                 warm=local,
+                kind=kind,
             )
             tasks = [_task(context, None if key == PORTFOLIO_KEY else key) for key in runnable]
             bar = _progress_bar(len(tasks), progress, lang)
             results.update((r.key, r) for r in _execute(tasks, executor, out_dir, bar))
         summary.results = [results[k] for k in keys]
+        if pdf:
+            _write_pdfs(summary.results, lang)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -289,6 +312,28 @@ class _Context:
     run_at: dt.datetime
     timeout: float | None
     warm: bool
+    kind: str = "project"
+
+
+def _write_pdfs(results: list[ReportResult], lang: str) -> None:
+    """``<key>.pdf`` beside each report made in this run (PDF/UA-1, A4), atomically;
+    a PDF that cannot be made fails that report (the HTML stays)."""
+    from gevinst.report.pdf import html_to_pdf
+
+    for r in results:
+        if not r.ok or r.html is None:
+            continue
+        target = r.html.with_suffix(".pdf")
+        try:
+            atomic.write_bytes(
+                target, html_to_pdf(r.html.read_bytes(), base_url=str(r.html.parent))
+            )
+            r.pdf = target
+        except OSError as exc:
+            if exc.errno not in ENVIRONMENT_ERRNOS:
+                raise
+            r.ok, r.fault = False, EnvironmentFault.from_oserror(exc, str(target))
+            r.error = r.fault.format(lang)
 
 
 def _task(c: _Context, project_id: str | None) -> ReportTask:
@@ -296,6 +341,10 @@ def _task(c: _Context, project_id: str | None) -> ReportTask:
         key = PORTFOLIO_KEY
         notebook = c.notebooks / locate.PORTFOLIO_NOTEBOOK
         kind, name = "portfolio", c.loaded.workspace.organisation
+    elif c.kind == "funder":
+        key = project_id
+        notebook = c.notebooks / locate.FUNDER_NOTEBOOK
+        kind, name = "funder", c.loaded.plans[project_id].project.name
     else:
         key = project_id
         notebook = c.notebooks / locate.PROJECT_NOTEBOOK

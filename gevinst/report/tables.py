@@ -1307,3 +1307,212 @@ def attainment_table(
             f"Goal attainment compared with {decision_point}",
         ),
     )
+# --------------------------------------------------------------------------- issue 12: alternatives, delays
+
+
+def alternatives_table(result: Any, lang: str = "nb") -> pd.DataFrame:
+    """The alternatives analysis (:class:`gevinst.model.alternatives.AlternativesResult`):
+    one row per alternative in priced rank order, the null alternative included, with
+    NPV, NNB, each non-priced effect on DFØ's scale and the recommendation."""
+    effects = list(result.rows[0].scores) if result.rows else []
+    c = [
+        t(lang, "Rang (prissatt)", "Rank (priced)"),
+        t(lang, "Alternativ", "Alternative"),
+        t(lang, "Netto nåverdi", "Net present value"),
+        "NNB",
+        *effects,
+        t(lang, "Ikke-prissatt: pluss / minus", "Non-priced: plus / minus"),
+        t(lang, "Anbefalt", "Recommended"),
+    ]
+    rows = []
+    for r in sorted(result.rows, key=lambda r: r.rank):
+        name = t(lang, "Nullalternativet", "Null alternative") if r.is_null else f"{r.id}: {r.name}"
+        rows.append(
+            [
+                fmt_number(r.rank, 0, lang),
+                name,
+                fmt_nok(r.npv, lang, short=True),
+                "–"
+                if r.npv_per_budget_krone is None
+                else fmt_number(r.npv_per_budget_krone, 2, lang),
+                *[IMPACT_SYMBOLS[r.scores[e]] for e in effects],
+                f"{r.plus} / {r.minus}",
+                t(lang, "✔ Anbefalt", "✔ Recommended") if r.recommended else "",
+            ]
+        )
+    ranked = t(
+        lang,
+        "rangert etter netto nåverdi" if result.ranked_by == "npv" else "rangert etter NNB",
+        "ranked by NPV" if result.ranked_by == "npv" else "ranked by NPV per budget krone",
+    )
+    return _frame(
+        rows,
+        c,
+        c[2:4],
+        caption=t(
+            lang,
+            f"Alternativene mot nullalternativet, {ranked}; ikke-prissatte virkninger på DFØs skala (−−−− til ++++), aldri lagt sammen med nåverdien",
+            f"The alternatives against the null alternative, {ranked}; non-priced effects on DFØ's scale (−−−− to ++++), never added to the NPV",
+        ),
+        empty=t(lang, "Planen har ingen alternativer.", "The plan has no alternatives."),
+    )
+
+
+def milestone_delay_table(delays: Sequence[Any], plan: Plan, lang: str = "nb") -> pd.DataFrame:
+    """Slipped milestones (:class:`gevinst.model.milestones.MilestoneDelay`): dates, the
+    benefits they move and what the delay costs (forsinkelseskostnad)."""
+    names = {
+        i.id: getattr(i, "name", None) or getattr(i, "text", i.id)
+        for i in plan.measurable().values()
+    }
+    c = [
+        t(lang, "Milepæl", "Milestone"),
+        t(lang, "Planlagt", "Planned"),
+        t(lang, "Prognose / faktisk", "Forecast / actual"),
+        t(lang, "Forsinkelse (dager)", "Delay (days)"),
+        t(lang, "Flytter", "Moves"),
+        t(lang, "Forsinkelseskostnad (NNV)", "Delay cost (NPV)"),
+    ]
+    rows = [
+        [
+            f"{d.id}: {d.name}",
+            fmt_date(d.planned, lang),
+            fmt_date(d.current, lang),
+            fmt_number(d.delay_days, 0, lang),
+            "; ".join(f"{i} {names.get(i, '')}".strip() for i in d.items),
+            fmt_nok(d.delay_cost, lang, short=True),
+        ]
+        for d in delays
+    ]
+    return _frame(
+        rows,
+        c,
+        c[3:4] + c[5:6],
+        caption=t(
+            lang,
+            "Forsinkede milepæler: netto nåverdi med planlagt dato minus netto nåverdi med prognosen",
+            "Slipped milestones: NPV with the planned date minus NPV with the forecast",
+        ),
+        empty=t(
+            lang,
+            "Ingen milepæl som gevinster starter ved, er forsinket.",
+            "No milestone that benefits start at has slipped.",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- issue 12: the funder's report
+
+
+def deviation_table(
+    statuses: Iterable[Any], reasons: dict[str, str], lang: str = "nb"
+) -> pd.DataFrame:
+    """Benefits, dis-benefits and resultatmål off plan (yellow, red, or nothing measured),
+    with the deviation in percentage points of the planned change and the reason the
+    owner gave with the latest measurement (:func:`gevinst.model.funder.latest_comments`)."""
+    keys = ("id", "name", "owner", "status", "realised", "planned")
+    off = [s for s in statuses if s.status in ("yellow", "red", "grey")]
+    frame = _status_frame(off, lang, keys, {"name": ("Gevinst / mål", "Benefit / goal")})
+    deviation, reason = t(lang, "Avvik", "Deviation"), t(lang, "Årsak oppgitt", "Reason given")
+    frame[deviation] = [
+        "–"
+        if s.realised_share is None or s.planned_share is None
+        else t(
+            lang,
+            f"{fmt_number(100 * (s.realised_share - s.planned_share), 0, lang)} prosentpoeng",
+            f"{fmt_number(100 * (s.realised_share - s.planned_share), 0, lang)} percentage points",
+        )
+        for s in off
+    ]
+    frame[reason] = [
+        reasons.get(s.id) or t(lang, "Ingen årsak oppgitt", "No reason given") for s in off
+    ]
+    frame.attrs["caption"] = t(
+        lang, "Avvik fra planen, med årsak", "Deviations from the plan, with reasons"
+    )
+    frame.attrs["empty"] = t(
+        lang, "Ingen gevinster eller mål avviker fra planen.", "No benefit or goal is off plan."
+    )
+    return frame
+
+
+def take_out_table(check: Any, lang: str = "nb") -> pd.DataFrame:
+    """The take-out rule (:class:`gevinst.model.funder.TakeOutCheck`) as a small table."""
+    c = [t(lang, "Post", "Item"), t(lang, "Beløp", "Amount")]
+    if check.met is None:
+        verdict = t(lang, "– (ingen realiserte gevinster ennå)", "– (no realised gains yet)")
+    elif check.met:
+        verdict = t(lang, "✔ Oppfylt", "✔ Met")
+    else:
+        verdict = t(
+            lang,
+            f"✖ Ikke oppfylt: {fmt_nok(check.missing, lang, short=True)} gjenstår",
+            f"✖ Not met: {fmt_nok(check.missing, lang, short=True)} to go",
+        )
+    rows = [
+        [
+            t(lang, "Interne netto gevinster realisert", "Internal net gains realised"),
+            fmt_nok(check.internal_gains, lang, short=True),
+        ],
+        [
+            t(lang, "Uttak: kontantgevinster realisert", "Take-out: cash benefits realised"),
+            fmt_nok(check.taken_out_cash, lang, short=True),
+        ],
+        [
+            t(
+                lang,
+                "Uttak: vedtatte uttak av frigjort tid (avsluttede budsjettår)",
+                "Take-out: adopted take-outs of freed time (ended budget years)",
+            ),
+            fmt_nok(check.taken_out_time, lang, short=True),
+        ],
+        [t(lang, "Andel tatt ut", "Share taken out"), fmt_percent(check.share, lang, 0)],
+        [t(lang, "Krav", "Requirement"), fmt_percent(check.required_share, lang, 0)],
+        [t(lang, "Vurdering", "Assessment"), verdict],
+    ]
+    return _frame(
+        rows,
+        c,
+        c[1:],
+        caption=t(
+            lang,
+            f"Uttak av interne netto gevinster per {fmt_date(check.as_of, lang)}",
+            f"Take-out of internal net gains as of {fmt_date(check.as_of, lang)}",
+        ),
+    )
+
+
+def cost_status_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFrame:
+    """The plan's cost lines: total, of it in budget years up to ``as_of``'s year, and
+    the rest (nominal NOK of the plan's price year, as planned)."""
+    c = [
+        "ID",
+        t(lang, "Kostnad", "Cost"),
+        t(lang, "Planlagt i alt", "Planned in total"),
+        t(lang, f"Til og med {as_of.year}", f"Up to {as_of.year}"),
+        t(lang, "Gjenstår", "Remaining"),
+    ]
+    rows = []
+    for k in plan.costs:
+        total = sum(k.amounts.values())
+        so_far = sum(v for y, v in k.amounts.items() if y <= as_of.year)
+        rows.append(
+            [
+                k.id,
+                k.name,
+                fmt_nok(total, lang),
+                fmt_nok(so_far, lang),
+                fmt_nok(total - so_far, lang),
+            ]
+        )
+    return _frame(
+        rows,
+        c,
+        c[2:],
+        caption=t(
+            lang,
+            f"Kostnader etter planen (kroner, prisnivå {plan.project.price_year})",
+            f"Costs as planned (NOK, price level {plan.project.price_year})",
+        ),
+        empty=t(lang, "Ingen kostnader er registrert.", "No costs are registered."),
+    )
