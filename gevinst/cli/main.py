@@ -21,6 +21,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "workspace": ("check", "list", "schema"),
     "excel": ("excel",),
     "cba": ("cba",),
+    "budget": ("budget",),
     "tracking": ("status", "measure", "owners", "portfolio"),
     "report": ("report",),
     "synth": ("synth",),

@@ -930,6 +930,13 @@ class Workspace(Strict):
     analysis: AnalysisSettings = f(
         "analyseperiode", "analysis period", default_factory=AnalysisSettings
     )
+    budget_inflation: Annotated[float, Field(ge=-0.5, le=1.0)] = f(
+        "antatt prisvekst etter prisindeksen",
+        "inflation assumed beyond the price index",
+        "Yearly inflation the økonomiplan view (gevinst budget) uses to state nominal kroner "
+        "for years after the price index's last year (default 0.02: Norges Bank's target)",
+        default=0.02,
+    )
     budget_constrained: bool = f(
         "budsjettet er skranken",
         "budget is the constraint",

@@ -1008,3 +1008,79 @@ def ranking_npv_nnb_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFra
         )
     )
     return _frame(rows, heads, heads[2:], caption=caption)
+
+
+# --------------------------------------------------------------------------- økonomiplan
+
+
+def budget_prices_text(view: Any, lang: str = "nb") -> str:
+    """One sentence: real or nominal kroner, and the assumption beyond the price index."""
+    if view.prices == "real":
+        return t(
+            lang,
+            f"Faste {view.price_year}-kroner, udiskontert (forventningsverdier).",
+            f"Real {view.price_year} NOK, undiscounted (expected values).",
+        )
+    beyond = [y for y in view.years if view.index_last_year is None or y > view.index_last_year]
+    note = ""
+    if beyond:
+        pct = fmt_percent(view.inflation, lang, 1)
+        note = t(
+            lang,
+            f" For {', '.join(map(str, beyond))} (etter prisindeksen) er prisveksten antatt {pct} per år.",
+            f" For {', '.join(map(str, beyond))} (beyond the price index) inflation is assumed at {pct} a year.",
+        )
+    return t(
+        lang,
+        f"Løpende kroner: faste {view.price_year}-kroner regnet om med prisindeksen, udiskontert.",
+        f"Nominal NOK: real {view.price_year} NOK converted by the price index, undiscounted.",
+    ) + note
+
+
+def budget_heading(lang: str = "nb") -> str:
+    """The heading of the økonomiplan section in the portfolio report."""
+    return t(lang, "Økonomiplan per kommune", "Financial plan per municipality")
+
+
+def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame:
+    """Økonomiplan for one kommune: per project and item (rows) and budget year (columns).
+
+    ``view`` is a :class:`gevinst.model.budget.BudgetView`; costs are the
+    kommune's share by each project's cost-sharing key, cash gains and uttak
+    its share of each benefit (a benefit limited to some kommuner only theirs).
+    """
+    from gevinst.model.budget import ITEM_LABELS, ITEMS
+
+    years = list(view.years)
+    c = [
+        t(lang, "Prosjekt", "Project"),
+        t(lang, "Post", "Item"),
+        *map(str, years),
+        t(lang, "Sum", "Total"),
+    ]
+    rows = []
+    for pid in view.projects:
+        for item in ITEMS:
+            values = [view.total(item, municipality=municipality, project=pid, year=y) for y in years]
+            if not any(values):
+                continue
+            label = ITEM_LABELS[item][0 if lang == "nb" else 1]
+            rows.append([pid, label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)])
+    for item in ITEMS:
+        values = [view.total(item, municipality=municipality, year=y) for y in years]
+        label = ITEM_LABELS[item][0 if lang == "nb" else 1]
+        rows.append(
+            [t(lang, "Sum", "Total"), label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)]
+        )
+    return _frame(
+        rows,
+        c,
+        c[2:],
+        caption=t(
+            lang,
+            f"Økonomiplan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
+            f"Financial plan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
+        )
+        + " · "
+        + budget_prices_text(view, lang),
+    )
