@@ -543,7 +543,11 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
     rows = []
     for r in ranked:
         rows.append(
-            [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
+            [
+                str(r.rank),
+                r.name + (t(lang, " (forslag)", " (proposal)") if getattr(r, "proposal", False) else ""),
+                fmt_number(100 * r.score, 0, lang),
+            ]
             + [_raw_value(k, r.raw.get(k), lang) for k in criteria]
             + [", ".join(criterion_label(k, lang) for k in r.missing) or "–"]
         )
@@ -555,7 +559,8 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
             lang,
             "Prioritering: vektet poengsum over kriteriene",
             "Prioritisation: weighted score over the criteria",
-        ),
+        )
+        + (f" ({ranked[0].criteria_set_label})" if ranked and getattr(ranked[0], "criteria_set_label", "") else ""),
     )
 
 
