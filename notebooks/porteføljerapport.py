@@ -99,3 +99,8 @@ budget_plan = budget.workspace_budget_view(
 text.show_heading(tables.budget_heading(lang))
 for kommune in budget_plan.municipalities:
     show_table(tables.budget_table(budget_plan, kommune, lang), lang=lang)
+
+# %%
+text.show_heading(tables.roadmap_heading(lang))
+show(figures.roadmap(plans, ws, as_of_date, lang))
+show_table(tables.roadmap_table(plans, ws, as_of_date, lang), lang=lang)

@@ -229,3 +229,38 @@ def test_the_example_loads_with_programmes() -> None:
     plans = ws.load(DATA).plans
     rows = rm.roadmap_rows(plans)
     assert {r.group for r in rows} == {"Helse og velferd", "Innbyggertjenester", "Felles administrasjon"}
+
+
+# --------------------------------------------------------------------------- road map figure and table
+
+
+def test_the_road_map_flags_the_broken_dependency_of_the_example() -> None:
+    from gevinst.report import figures, tables
+
+    loaded = ws.load(DATA)
+    chart = figures.roadmap(loaded.plans, loaded.workspace, dt.date(2026, 12, 1))
+    assert len(chart.alt) <= 300
+    assert "1 for sent" in chart.alt and "velferdsteknologi" in chart.alt
+    ax = chart.figure.axes[0]
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert len(labels) == 2 + len(loaded.plans)  # two external solutions, six projects
+    assert any(text.get_text() == "!" for text in ax.texts)
+    table = tables.roadmap_table(loaded.plans, loaded.workspace, dt.date(2026, 12, 1))
+    assert len(table) == 2 + len(loaded.plans)
+    assert table.iloc[:, -1].str.contains("167 dager for sent").sum() == 1
+    figures.close(chart)
+
+
+def test_the_road_map_groups_120_projects_and_the_table_keeps_them_all() -> None:
+    from gevinst.report import figures, tables
+
+    plans = {}
+    for k in range(120):
+        plan = with_(make_plan(), project={"id": f"p{k:03d}", "name": f"Prosjekt {k}",
+                                           "programme": f"Program {k % 6}"})
+        plans[plan.project.id] = plan
+    chart = figures.roadmap(plans, workspace(), dt.date(2025, 1, 1))
+    labels = [tick.get_text() for tick in chart.figure.axes[0].get_yticklabels()]
+    assert len(labels) == 6 and "120 prosjekter gruppert" in chart.alt
+    assert len(tables.roadmap_table(plans, workspace(), dt.date(2025, 1, 1))) == 120
+    figures.close(chart)

@@ -164,9 +164,13 @@ def test_portfolio_report_runs_on_the_example_workspace(workspace, tmp_path):
         "Per kommune",
         "Mulig dobbelttelling",
         "Forfalte målinger",
+        "Økonomiplan per kommune",
+        "Veikart og avhengigheter",
     ):
         assert f"<h2>{heading}</h2>" in markup
-    assert _images_have_alt(markup) == 4  # status, counts, portfolio NPV distribution, kommuner
+    # status, counts, portfolio NPV distribution, kommuner, road map
+    assert _images_have_alt(markup) == 5
+    assert "Økonomiplan 2027–2030 for Kongsberg" in markup and "167 dager for sent" in markup
     assert "Porteføljens netto nåverdi" in markup and "Standardfeil" in markup
     assert "Sum portefølje" in markup
 

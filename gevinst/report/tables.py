@@ -1089,3 +1089,77 @@ def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame
         + " · "
         + budget_prices_text(view, lang),
     )
+
+
+# --------------------------------------------------------------------------- road map (issue 14)
+
+
+def roadmap_heading(lang: str = "nb") -> str:
+    """The heading of the road map section in the portfolio report."""
+    return t(lang, "Veikart og avhengigheter", "Road map and dependencies")
+
+
+def roadmap_table(plans: Any, workspace: Any, as_of: dt.date, lang: str = "nb") -> pd.DataFrame:
+    """The road map's data: every project (by group) and external solution, with its
+    period, phase or status, next milestone and its dependencies (late ones flagged)."""
+    from gevinst.model import roadmap as rm
+
+    c = [
+        t(lang, "Gruppe", "Group"),
+        t(lang, "Prosjekt / løsning", "Project / solution"),
+        t(lang, "Fase / status", "Phase / status"),
+        t(lang, "Fra", "From"),
+        t(lang, "Til / forventet", "To / expected"),
+        t(lang, "Neste milepæl", "Next milestone"),
+        t(lang, "Avhengigheter", "Dependencies"),
+    ]
+    links: dict[str, list[Any]] = {}
+    for d in rm.dependency_links(plans, workspace):
+        links.setdefault(d.project, []).append(d)
+    rows = []
+    for s in sorted(workspace.external_solutions, key=lambda s: (s.expected_date, s.id)):
+        rows.append(
+            [
+                t(lang, "Ekstern løsning", "External solution"),
+                f"{s.name} ({s.owner})",
+                s.status.label(lang),
+                "–",
+                fmt_date(s.expected_date, lang),
+                "–",
+                "–",
+            ]
+        )
+    for r in rm.roadmap_rows(plans):
+        upcoming = [m for m in r.milestones if not m[4] and m[2] >= as_of]
+        nxt = (
+            f"{(upcoming[0][3] + ': ') if upcoming[0][3] else ''}{upcoming[0][1]} "
+            f"{fmt_date(upcoming[0][2], lang)}"
+            if upcoming
+            else "–"
+        )
+        deps = []
+        for d in links.get(r.project, []):
+            flag = (
+                t(lang, f" ⚠ {d.days_late} dager for sent", f" ⚠ {d.days_late} days late")
+                if d.broken and d.kind != rm.UNKNOWN
+                else t(lang, " ⚠ ukjent", " ⚠ unknown")
+                if d.kind == rm.UNKNOWN
+                else ""
+            )
+            deps.append(f"{d.on_name} ({fmt_date(d.on_date, lang)}){flag}")
+        rows.append(
+            [
+                r.group,
+                r.name,
+                r.phase or t(lang, "før BP1", "before DP1"),
+                fmt_date(r.start, lang),
+                fmt_date(r.end, lang),
+                nxt,
+                "; ".join(deps) or "–",
+            ]
+        )
+    return _frame(
+        rows,
+        c,
+        caption=t(lang, "Veikart: prosjekter og eksterne løsninger", "Road map: projects and external solutions"),
+    )
