@@ -264,3 +264,31 @@ def test_the_road_map_groups_120_projects_and_the_table_keeps_them_all() -> None
     assert len(labels) == 6 and "120 prosjekter gruppert" in chart.alt
     assert len(tables.roadmap_table(plans, workspace(), dt.date(2025, 1, 1))) == 120
     figures.close(chart)
+
+
+# --------------------------------------------------------------------------- proposal form
+
+
+def test_excel_template_proposal_writes_the_short_form(tmp_path: Path) -> None:
+    import openpyxl
+
+    target = tmp_path / "forslag.xlsx"
+    out = CliRunner().invoke(
+        cli, ["excel", "template", "--proposal", "--out", str(target), "--workspace", str(DATA)]
+    )
+    assert out.exit_code == 0, out.output
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames[0] == "Prosjektforslag"
+    sheet = wb["Prosjektforslag"]
+    keys = [sheet.cell(r, 1).value for r in range(5, sheet.max_row + 1)]
+    assert keys == [*[k for k in Proposal.model_fields if k != "depends_on"], "depends_on"]
+    assert {sheet.cell(r, 2).value for r in range(5, sheet.max_row + 1)} >= {
+        "investering (kr)",
+        "gevinst per år (kr)",
+        "fase",
+    }
+    # The committed form is the one the schema gives.
+    committed = Path(__file__).resolve().parents[1] / "templates" / "prosjektforslag-mal.xlsx"
+    assert committed.read_bytes() == target.read_bytes(), (
+        "run: gevinst excel template --proposal"
+    )
