@@ -179,3 +179,28 @@ def test_nominal_by_the_examples_index_and_two_percent_beyond_it() -> None:
     data = json.loads(out.output)
     assert data["prices"] == "nominal" and data["index_last_year"] == 2024
     assert data["factors"]["2026"] == pytest.approx(1.02**2)
+
+
+def test_the_workbook_ties_out_with_cba_json_per_kommune_over_the_whole_period(
+    tmp_path: Path,
+) -> None:
+    """Σ over the years of a project's Investering + Drift on a kommune's sheet equals
+    that kommune's ``costs_paid`` in ``gevinst cba ID --json`` (real prices)."""
+    runner = CliRunner()
+    target = tmp_path / "hele.xlsx"
+    out = runner.invoke(cli, ["budget", "--years", "2015-2054", "--real", "--excel", str(target),
+                              "--workspace", str(DATA)])
+    assert out.exit_code == 0, out.output
+    wb = openpyxl.load_workbook(target)
+    for pid in ("felles-erp", "velferdsteknologi"):
+        res = runner.invoke(cli, ["cba", pid, "--json", "--workspace", str(DATA)])
+        engine = json.loads(res.output)["municipalities"]
+        for m in engine:
+            rows = {
+                (row[0], row[1]): row[-1]
+                for row in wb[m["name"]].iter_rows(min_row=6, values_only=True)
+            }
+            paid = (rows.get((pid, "Investering")) or 0) + (rows.get((pid, "Drift")) or 0)
+            assert paid == pytest.approx(m["costs_paid"], abs=0.02)
+            cash = rows.get((pid, "Kontantgevinster forventet")) or 0
+            assert cash == pytest.approx(m["cash_benefits"], abs=0.02)
