@@ -345,6 +345,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
     },
     "unknown_reference": {"nb": "viser til en ID som ikke finnes", "en": "refers to an unknown id"},
     "duplicate_id": {"nb": "ID-en er brukt før", "en": "duplicate id"},
+    "edited_adopted_set": {
+        "nb": "et vedtatt kriteriesett er endret etter vedtaket",
+        "en": "an adopted criteria set was edited after adoption",
+    },
+    "range_out_of_order": {"nb": "høy er lavere enn lav", "en": "high is below low"},
     "negative": {"nb": "negativ verdi", "en": "negative value"},
     "empty_file": {"nb": "filen er tom", "en": "the file is empty"},
     "not_utf8": {

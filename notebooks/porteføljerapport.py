@@ -97,3 +97,18 @@ show_table(tables.double_claims_table(claims, lang, plans=plans), lang=lang)
 # %%
 text.show_heading(h.overdue)
 show_table(tables.overdue_table(late, lang, plans=plans), lang=lang)
+
+# %%
+from gevinst.model import budget  # noqa: E402 - appended section, own import
+
+budget_plan = budget.workspace_budget_view(
+    results, ws, budget.default_years(as_of_date.year), statuses=statuses
+)
+text.show_heading(tables.budget_heading(lang))
+for kommune in budget_plan.municipalities:
+    show_table(tables.budget_table(budget_plan, kommune, lang), lang=lang)
+
+# %%
+text.show_heading(tables.roadmap_heading(lang))
+show(figures.roadmap(plans, ws, as_of_date, lang))
+show_table(tables.roadmap_table(plans, ws, as_of_date, lang), lang=lang)

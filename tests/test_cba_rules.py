@@ -425,8 +425,16 @@ def test_ranking_by_nnb_when_budgets_are_the_constraint() -> None:
     }
     npv = {pid: r.npv for pid, r in results.items()}
     nnb = {pid: r.npv_per_budget_krone for pid, r in results.items()}
-    tight = with_(loaded.workspace, budget_constrained=True, prioritisation={"npv": 1.0})
-    ranked = pf.prioritise(loaded.plans, tight, npv, nnb_by_project=nnb)
+    # The workspace's own weights (no adopted criteria set, which would take precedence),
+    # the projects only (no proposals).
+    tight = with_(
+        loaded.workspace,
+        budget_constrained=True,
+        prioritisation={"npv": 1.0},
+        criteria_sets=[],
+        criteria_set=None,
+    )
+    ranked = pf.prioritise(loaded.plans, tight, npv, nnb_by_project=nnb, include_proposals=False)
     with_nnb = [r for r in ranked if r.nnb is not None]
     assert [r.project for r in with_nnb] == sorted(nnb, key=lambda p: -(nnb[p] or -1e9))[
         : len(with_nnb)

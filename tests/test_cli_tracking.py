@@ -238,7 +238,12 @@ def test_portfolio_json_adds_up(workspace):
         )
     ranks = [r["rank"] for r in out["ranking"]]
     assert ranks == sorted(ranks) and ranks[0] == 1
-    assert len(out["ranking"]) == len(roll["projects"])
+    # The projects and the workspace's proposals (prosjektforslag) are ranked together.
+    projects = [r for r in out["ranking"] if not r["proposal"]]
+    assert len(projects) == len(roll["projects"])
+    assert {r["project"] for r in out["ranking"] if r["proposal"]} == {
+        p.id for p in ws.load(workspace).workspace.proposals
+    }
 
 
 def test_portfolio_text(workspace):

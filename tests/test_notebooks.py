@@ -165,12 +165,16 @@ def test_portfolio_report_runs_on_the_example_workspace(workspace, tmp_path):
         ("portfolio_municipalities", "Per kommune"),
         ("double_claims", "Mulig dobbelttelling"),
         ("overdue", "Forfalte målinger"),
+        ("budget", "Økonomiplan per kommune"),
+        ("roadmap", "Veikart og avhengigheter"),
     ):
         # each section has the anchor the table of contents links to
         anchor = key.replace("_", "-")
         assert f'<h2 id="{anchor}">{heading}</h2>' in markup
         assert f'href="#{anchor}"' in markup
-    assert _images_have_alt(markup) == 4  # status, counts, portfolio NPV distribution, kommuner
+    # status, counts, portfolio NPV distribution, kommuner, road map
+    assert _images_have_alt(markup) == 5
+    assert "Økonomiplan 2027–2030 for Kongsberg" in markup and "167 dager for sent" in markup
     assert "Porteføljens netto nåverdi" in markup and "Standardfeil" in markup
     assert "Sum portefølje" in markup
 

@@ -19,6 +19,7 @@ from gevinst.io import workspace as ws
 from gevinst.io.outputs import WORKBOOK, check_output
 
 DEFAULT_TEMPLATE = Path("templates") / "gevinst-mal.xlsx"
+PROPOSAL_TEMPLATE = Path("templates") / "prosjektforslag-mal.xlsx"
 
 
 _force_option = click.option(
@@ -39,17 +40,33 @@ def excel_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=DEFAULT_TEMPLATE,
     show_default=True,
-    help="Hvor malen skrives.",
+    help="Hvor malen skrives (med --proposal: templates/prosjektforslag-mal.xlsx).",
+)
+@click.option(
+    "--proposal",
+    is_flag=True,
+    help="Skriv et kort skjema for prosjektforslag (idé eller BP1) i stedet for plan-malen.",
 )
 @_force_option
 @workspace_option
 @lang_option
 @handle_input_errors
-def template_cmd(out: Path, force: bool, workspace: Path | None, lang: str) -> None:
+def template_cmd(out: Path, proposal: bool, force: bool, workspace: Path | None, lang: str) -> None:
     """Skriv en tom arbeidsbok (mal) laget ut fra skjemaet."""
     root = root_of(workspace)
+    if proposal and out == DEFAULT_TEMPLATE:
+        out = PROPOSAL_TEMPLATE
     check_output(out, root, kind=WORKBOOK, force=force, lang=lang)
     config = ws.load_config(root, lang=lang) if ws.Paths(root).config.exists() else None
+    if proposal:
+        from gevinst.io.excel.proposal import write_proposal_template
+
+        path = write_proposal_template(out, workspace=config, lang=lang)
+        click.echo(
+            say(lang, f"Skrev forslagsskjemaet {ws.display(path)}.",
+                f"Wrote the proposal form {ws.display(path)}.")
+        )
+        return
     path = xl.write_template(out, workspace=config, lang=lang)
     click.echo(
         say(lang, f"Skrev malen {ws.display(path)}.", f"Wrote the template {ws.display(path)}.")

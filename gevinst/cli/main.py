@@ -22,6 +22,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "excel": ("excel",),
     "cba": ("cba",),
     "baseline": ("baseline",),
+    "budget": ("budget",),
     "tracking": ("status", "measure", "owners", "portfolio"),
     "report": ("report",),
     "synth": ("synth",),

@@ -33,10 +33,12 @@ from gevinst.io import forms as owner_forms
 from gevinst.io import intake
 from gevinst.io import workspace as ws
 from gevinst.io.outputs import REPORT_FOLDER, WORKBOOK, check_output
+from gevinst.model import criteria as adopted_criteria
 from gevinst.model import decisions as dec
 from gevinst.model import forms as mforms
 from gevinst.model import overall as ov
 from gevinst.model import portfolio as pf
+from gevinst.model import roadmap as rm
 from gevinst.model import tracking as tr
 from gevinst.report import status_text as st
 from gevinst.report.baselines import changes_sentence, compare_project
@@ -628,7 +630,10 @@ def portfolio_cmd(
     npv = {pid: (None if r is None else r.npv) for pid, r in results.items()}
     nnb = {pid: (None if r is None else r.npv_per_budget_krone) for pid, r in results.items()}
     roll = pf.rollup(statuses, npv, loaded.plans, w, when, kommune_npv=pf.kommune_npvs(results))
-    ranking = pf.prioritise(loaded.plans, w, npv, nnb_by_project=nnb)
+    ranking = pf.prioritise(loaded.plans, w, npv, nnb_by_project=nnb, lang=lang)
+    links = rm.dependency_links(loaded.plans, w)
+    broken = rm.dependency_warnings(loaded.plans, w)
+    adopted = adopted_criteria.set_in_force(w)
     portfolio_mc = pf.portfolio_monte_carlo(results, w)
     claims = pf.double_claims(loaded.plans)
     overall = {
@@ -655,6 +660,19 @@ def portfolio_cmd(
                 "as_of": when.isoformat(),
                 "rollup": roll.to_json(),
                 "ranking": [r.to_json() for r in ranking],
+                "criteria_set": None
+                if adopted is None
+                else {
+                    "id": adopted.id,
+                    "adopted_by": adopted.adopted_by,
+                    "adopted_on": adopted.adopted_on.isoformat(),
+                    "weights": dict(adopted.weights),
+                    "label": adopted_criteria.set_label(adopted, lang),
+                },
+                "dependencies": [d.to_json() for d in links],
+                "dependency_warnings": [
+                    {**d.to_json(), "text": rm.warning_text(d, lang)} for d in broken
+                ],
                 "double_claims": [d.to_json() for d in claims],
                 "project_status": {pid: o.to_json() for pid, o in overall.items()},
                 "decisions": [d.to_json() for d in board],
@@ -741,7 +759,7 @@ def portfolio_cmd(
     rows = [
         [
             str(r.rank),
-            r.project,
+            r.project + (say(lang, " (forslag)", " (proposal)") if r.proposal else ""),
             fmt_number(r.score * 100, 0, lang),
             *[fmt_number(r.criteria[c] * 100, 0, lang) for c in crit],
             fmt_nok(r.npv, lang, short=True),
@@ -756,6 +774,7 @@ def portfolio_cmd(
         for c in crit
     )
     echo(say(lang, f"Prioritering (vekter: {shares})", f"Prioritisation (weights: {shares})"))
+    echo(say(lang, "Kriteriesett: ", "Criteria set: ") + adopted_criteria.set_label(adopted, lang))
     echo(
         say(
             lang,
@@ -779,6 +798,14 @@ def portfolio_cmd(
         )
     )
     echo(portfolio_cba_text(results, w, portfolio_mc, lang))
+
+    echo()
+    if broken:
+        echo(say(lang, "⚠ Avhengigheter som kommer for sent:", "⚠ Dependencies that arrive late:"))
+        for d in broken:
+            echo("  " + rm.warning_text(d, lang))
+    elif links:
+        echo(say(lang, "Alle avhengigheter kommer i tide.", "Every dependency arrives in time."))
 
     echo()
     if claims:

@@ -631,6 +631,66 @@ def municipality_results(
     ]
 
 
+MUNICIPALITY_FLOW_COLUMNS = (
+    "cost_investment",
+    "cost_operation",
+    "cost_internal",
+    "tax_financing_cost",
+    "benefits",
+    "cash_benefits",
+    "take_outs",
+    "take_outs_budget",
+)
+"""Keys of :func:`municipality_year_flows` (as in ``PER_YEAR_COLUMNS``)."""
+
+
+def municipality_year_flows(lines: Lines, tax_rate: float) -> dict[str, np.ndarray]:
+    """Each kommune's undiscounted NOK per analysis year: the per-kommune rule, year by year.
+
+    The same split as :func:`municipality_results` (each line by its own kommune
+    shares, at the expected multiplier E[m]), before discounting:
+
+        X[k, y] = Σ_l shares[l, k] · E[m_l] · flows[l, y]      over the lines of X
+
+    for the columns of :data:`MUNICIPALITY_FLOW_COLUMNS` (shape (kommuner, years)),
+    with ``tax_financing_cost`` = τ · (investment + operation − cash − uttak of
+    freed time) line by line, and ``residual_value`` (shape (kommuner,)): the
+    kommune's share of the residual value at :attr:`Lines.residual_year`.
+    Discounted with the engine's factors f (and f_r for the residual value):
+
+        costs_k    = Σ_y f_y · (investment + operation + internal + tax)[k, y] − f_r · residual_k
+        benefits_k = Σ_y f_y · benefits[k, y]
+
+    which are :attr:`MunicipalityResult.costs` and ``benefits``; the sums over
+    the years of investment + operation, ``cash_benefits`` and ``take_outs`` are
+    its ``costs_paid``, ``cash_benefits`` and ``take_outs_planned``.
+    """
+    m = lines.expected
+    flows = lines.flows * m[:, None]
+    per = lines.shares.T
+    cost = lines.is_cost
+    take = lines.is_take_out
+    benefit_side = lines.is_benefit | lines.is_disbenefit
+
+    def part(mask: np.ndarray, weight: np.ndarray | float = 1.0) -> np.ndarray:
+        w = np.where(mask, weight, 0.0)
+        return per @ (flows * w[:, None])
+
+    cash_sign = np.where(lines.is_cash, lines.sign, 0.0)
+    tax_weight = tax_rate * lines.budget * np.where(take, -1.0, -lines.sign)
+    return {
+        "cost_investment": part(lines.category_mask(CostCategory.INVESTMENT.value)),
+        "cost_operation": part(lines.category_mask(CostCategory.OPERATION.value)),
+        "cost_internal": part(lines.category_mask(CostCategory.INTERNAL.value)),
+        "tax_financing_cost": part(lines.budget | take, tax_weight) + 0.0,
+        "benefits": part(benefit_side, lines.sign),
+        "cash_benefits": part(benefit_side, cash_sign),
+        "take_outs": part(take),
+        "take_outs_budget": part(take & lines.budget),
+        "residual_value": per @ (lines.residual_values * m * cost),
+    }
+
+
 def _refuse_non_finite(table: pd.DataFrame, plan: Plan) -> None:
     """No infinity or NaN may reach JSON or a report: refuse the input that produced it."""
     numbers = table.drop(columns=["residual"]).to_numpy(dtype=float)

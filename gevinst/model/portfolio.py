@@ -58,9 +58,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from gevinst.model import uncertainty
+from gevinst.errors import InputError
+from gevinst.model import cba, criteria, uncertainty
 from gevinst.model.cba_flows import restricted_shares, sharing_key
 from gevinst.model.profile import item_window
+from gevinst.model.proposals import proposal_plan
 from gevinst.model.schema import Benefit, DecisionPoint, Plan, Workspace
 from gevinst.model.tracking import STATUSES, ItemStatus, jsonable
 
@@ -268,6 +270,12 @@ class RankedProject:
     """Its NPV per budget krone (NNB); None when the net budget cost is ≤ 0."""
     basis: str = "npv"
     """What the ``npv`` criterion scores: ``npv``, or ``nnb`` when budgets are the constraint."""
+    criteria_set: str = ""
+    """Id of the adopted criteria set the weights came from ("" : ``workspace.prioritisation``)."""
+    criteria_set_label: str = ""
+    """The set named for a reader: «kriterier-2026-1, vedtatt av Porteføljestyret 14.03.2026»."""
+    proposal: bool = False
+    """A proposal (prosjektforslag, idea or BP1) scored beside the running projects."""
 
     def to_json(self) -> dict:
         return jsonable(asdict(self))
@@ -300,6 +308,8 @@ def prioritise(
     *,
     risk_measure: str = "max",
     nnb_by_project: Mapping[str, float | None] | None = None,
+    include_proposals: bool = True,
+    lang: str = "nb",
 ) -> list[RankedProject]:
     """Rank projects by the weighted score over ``workspace.prioritisation`` (best first).
 
@@ -312,13 +322,42 @@ def prioritise(
     a fixed budget, the projects that give most per krone of it come first
     (R-109/DFØ: rank by NNB under a budget constraint). Both are in every row.
     A project with no NNB (no net budget cost) then counts as missing.
+
+    The weights are those of the adopted criteria set in force
+    (:func:`gevinst.model.criteria.set_in_force`), else ``workspace.prioritisation``;
+    every row names the set (``criteria_set``, ``criteria_set_label`` in ``lang``).
+    With ``include_proposals`` the workspace's proposals (prosjektforslag) are
+    scored beside the projects: each becomes a plan
+    (:func:`gevinst.model.proposals.proposal_plan`) analysed by the engine, its
+    strategic fit from the proposal unless ``workspace.strategic_fit`` gives one.
     """
     plist = _plans(plans)
-    weights = {c: float(w) for c, w in workspace.prioritisation.items() if c in CRITERIA}
+    adopted = criteria.set_in_force(workspace)
+    weights = {c: w for c, w in criteria.weights_in_force(workspace).items() if c in CRITERIA}
+    value_by = dict(npv_by_project)
+    nnb_extra: dict[str, float | None] = {}
+    fits = dict(workspace.strategic_fit)
+    proposed: set[str] = set()
+    if include_proposals:
+        known_ids = {p.project.id for p in plist}
+        for prop in workspace.proposals:
+            if prop.id in known_ids:
+                continue
+            plan = proposal_plan(prop, workspace.price_year)
+            try:
+                r = cba.analyse(plan, workspace, monte_carlo=False, sensitivity=False)
+                value_by[prop.id], nnb_extra[prop.id] = r.npv, r.npv_per_budget_krone
+            except InputError:
+                value_by[prop.id], nnb_extra[prop.id] = None, None
+            if prop.strategic_fit is not None:
+                fits.setdefault(prop.id, int(prop.strategic_fit))
+            plist.append(plan)
+            proposed.add(prop.id)
+    npv_by_project = value_by
     weight_sum = sum(weights.values())
     n_kommuner = len(workspace.municipalities)
     known = set(workspace.population())
-    nnbs = dict(nnb_by_project or {})
+    nnbs = {**dict(nnb_by_project or {}), **nnb_extra}
     basis = "nnb" if workspace.budget_constrained else "npv"
     value_of = nnbs if basis == "nnb" else npv_by_project
     npvs = [v for p in plist if (v := value_of.get(p.project.id)) is not None]
@@ -331,7 +370,7 @@ def prioritise(
         norm: dict[str, float] = {}
         missing: list[str] = []
 
-        fit = workspace.strategic_fit.get(pid)
+        fit = fits.get(pid)
         raw["strategic_fit"] = None if fit is None else float(fit)
         norm["strategic_fit"] = 0.0 if fit is None else (fit - 1) / 4
 
@@ -382,7 +421,20 @@ def prioritise(
             rank = out[-1].rank
         out.append(
             RankedProject(
-                rank, pid, name, score, norm, raw, dict(weights), missing, npv, nnb, basis
+                rank,
+                pid,
+                name,
+                score,
+                norm,
+                raw,
+                dict(weights),
+                missing,
+                npv,
+                nnb,
+                basis,
+                criteria_set=adopted.id if adopted is not None else "",
+                criteria_set_label=criteria.set_label(adopted, lang),
+                proposal=pid in proposed,
             )
         )
     return out

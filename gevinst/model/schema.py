@@ -523,6 +523,12 @@ class Project(Strict):
         "co-financing scheme: 0.5); empty: no such requirement",
         default=None,
     )
+    programme: Text = f(
+        "program/tema",
+        "programme/theme",
+        "Groups the project in the portfolio's road map (e.g. «Helse og velferd»)",
+        default="",
+    )
 
 
 class Goals(Strict):
@@ -861,6 +867,23 @@ class Milestone(Strict):
         return (self.current_date() - self.date).days
 
 
+class Dependency(Strict):
+    """Avhengighet: something the project needs from outside it, by a milestone of its own."""
+
+    on: Id = f(
+        "avhenger av (ID)",
+        "depends on (ID)",
+        "An external solution's id (gevinst.yaml external_solutions) or another project's id",
+    )
+    needed_by: Id | None = f(
+        "trengs til milepæl (ID)",
+        "needed by milestone (ID)",
+        "The plan's milestone that needs it; empty: the project's end date",
+        default=None,
+    )
+    note: Text = f("merknad", "note", default="")
+
+
 class Plan(Strict):
     """A whole project plan: one YAML file in ``projects/``."""
 
@@ -895,6 +918,13 @@ class Plan(Strict):
         "korrelasjonsgrupper",
         "correlation groups",
         "Lines whose uncertainty moves together; none: every line is drawn independently",
+        default_factory=list,
+    )
+    depends_on: list[Dependency] = f(
+        "avhengigheter",
+        "dependencies",
+        "External solutions and other projects the plan needs, each by one of its milestones "
+        "(the road map flags one whose date is later)",
         default_factory=list,
     )
 
@@ -1080,6 +1110,126 @@ class MonteCarloSettings(Strict):
     )
 
 
+class SolutionStatus(LabelledEnum):
+    """Where an external (national or regional) solution stands."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DELIVERED = "delivered"
+    DELAYED = "delayed"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "planned": {"nb": "planlagt", "en": "planned"},
+            "in_progress": {"nb": "under arbeid", "en": "in progress"},
+            "delivered": {"nb": "levert", "en": "delivered"},
+            "delayed": {"nb": "forsinket", "en": "delayed"},
+        }
+
+
+class ExternalSolution(Strict):
+    """Ekstern løsning: a national or regional solution projects depend on (the road map)."""
+
+    id: Id = f("ID", "ID")
+    name: NonEmptyText = f("navn", "name", "E.g. «Nasjonal kjernejournal for kommuner»")
+    owner: NonEmptyText = f("eier", "owner", "Who delivers it (e.g. Norsk helsenett, KS)")
+    expected_date: dt.date = f("forventet dato", "expected date", "When it is expected in use")
+    status: SolutionStatus = f("status", "status", default=SolutionStatus.PLANNED)
+    note: Text = f("merknad", "note", default="")
+
+
+class CriteriaSet(Strict):
+    """Kriteriesett: the prioritisation criteria a body adopted, one version.
+
+    Adopted sets are never edited: a changed set is a new version (a new ``id``).
+    ``fingerprint`` records the adopted content (id, body, date, weights);
+    ``gevinst check`` refuses a set whose content no longer matches it.
+    """
+
+    id: Id = f("versjon (ID)", "version (ID)", "E.g. «kriterier-2026-1»")
+    adopted_by: NonEmptyText = f("vedtatt av", "adopted by", "E.g. «Porteføljestyret»")
+    adopted_on: dt.date = f("vedtatt dato", "adopted on")
+    weights: dict[str, NonNegative] = f(
+        "vekter",
+        "weights",
+        "Weight per criterion (strategic_fit, npv, risk, readiness, participation)",
+        min_length=1,
+    )
+    fingerprint: Text = f(
+        "fingeravtrykk",
+        "fingerprint",
+        "Recorded when adopted (gevinst check names it); a changed set needs a new version",
+        default="",
+    )
+    supersedes: Id | None = f("erstatter", "supersedes", "The version it replaces", default=None)
+    note: Text = f("merknad", "note", default="")
+
+
+class ProposalPhase(LabelledEnum):
+    """How far a proposal has come: an idea, or past BP1 (concept approved)."""
+
+    IDEA = "idea"
+    BP1 = "BP1"
+
+    @classmethod
+    def labels(cls) -> dict[str, dict[str, str]]:
+        return {
+            "idea": {"nb": "idé", "en": "idea"},
+            "BP1": {"nb": "BP1 – konsept godkjent", "en": "DP1 – concept approved"},
+        }
+
+
+class Range(Strict):
+    """An amount known only as a range (low … high), NOK."""
+
+    low: Amount = f("lav", "low")
+    high: Amount = f("høy", "high", "At least low (gevinst check)")
+
+
+class Proposal(Strict):
+    """Prosjektforslag: a proposal at idea or BP1 stage, rough numbers as ranges.
+
+    Scored against the adopted criteria set beside the running projects; its
+    NPV is the engine's own (the proposal becomes a plan: ranges → triangular
+    uncertainty around the midpoint, see ``gevinst.model.proposals``).
+    """
+
+    id: ProjectId = f("forslag-ID", "proposal ID")
+    name: NonEmptyText = f("navn", "name")
+    proposed_by: NonEmptyText = f("foreslått av", "proposed by", "Kommune or body")
+    municipalities: list[NonEmptyText] = f(
+        "deltakende kommuner", "participating municipalities", min_length=1
+    )
+    phase: ProposalPhase = f("fase", "phase", default=ProposalPhase.IDEA)
+    description: Text = f("beskrivelse", "description", default="")
+    start_year: Annotated[int, Field(ge=1990, le=2100)] = f("startår", "start year")
+    years: Annotated[int, Field(ge=1, le=40)] = f(
+        "analyseperiode (år)", "analysis period (years)", default=10
+    )
+    investment: Range = f("investering (kr)", "investment (NOK)", "Paid in the start year")
+    operation_per_year: Range = f(
+        "drift per år (kr)", "operation per year (NOK)", "From the year after the start"
+    )
+    benefit_per_year: Range = f(
+        "gevinst per år (kr)", "benefit per year (NOK)", "In full from benefits_from"
+    )
+    benefit_kind: BenefitKind = f("gevinsttype", "benefit kind", default=BenefitKind.CASH)
+    benefits_from: Annotated[int, Field(ge=1990, le=2100)] | None = f(
+        "gevinst fra år", "benefits from year", "Default: the year after the start", default=None
+    )
+    risk_probability: Score | None = f(
+        "risiko: sannsynlighet (1–5)", "risk: probability (1–5)", default=None
+    )
+    risk_consequence: Score | None = f(
+        "risiko: konsekvens (1–5)", "risk: consequence (1–5)", default=None
+    )
+    strategic_fit: Score | None = f(
+        "strategisk treff (1–5)", "strategic fit (1–5)", "The board's score", default=None
+    )
+    depends_on: list[Dependency] = f("avhengigheter", "dependencies", default_factory=list)
+
+
 class Workspace(Strict):
     """The workspace config (``gevinst.yaml``): shared by all projects in the folder."""
 
@@ -1125,6 +1275,13 @@ class Workspace(Strict):
     analysis: AnalysisSettings = f(
         "analyseperiode", "analysis period", default_factory=AnalysisSettings
     )
+    budget_inflation: Annotated[float, Field(ge=-0.5, le=1.0)] = f(
+        "antatt prisvekst etter prisindeksen",
+        "inflation assumed beyond the price index",
+        "Yearly inflation the økonomiplan view (gevinst budget) uses to state nominal kroner "
+        "for years after the price index's last year (default 0.02: Norges Bank's target)",
+        default=0.02,
+    )
     budget_constrained: bool = f(
         "budsjettet er skranken",
         "budget is the constraint",
@@ -1148,6 +1305,31 @@ class Workspace(Strict):
         "strategic fit (1–5)",
         "Portfolio board's score per project id",
         default_factory=dict,
+    )
+    criteria_sets: list[CriteriaSet] = f(
+        "kriteriesett",
+        "criteria sets",
+        "The prioritisation criteria adopted by the board, every version kept; the ranking "
+        "uses criteria_set (else the latest adopted) and names it",
+        default_factory=list,
+    )
+    criteria_set: Id | None = f(
+        "gjeldende kriteriesett",
+        "criteria set in force",
+        "Version id in criteria_sets; empty: the latest adopted; no sets: prioritisation",
+        default=None,
+    )
+    external_solutions: list[ExternalSolution] = f(
+        "eksterne løsninger",
+        "external solutions",
+        "National or regional solutions projects depend on (the road map)",
+        default_factory=list,
+    )
+    proposals: list[Proposal] = f(
+        "prosjektforslag",
+        "proposals",
+        "Proposals at idea or BP1 stage, scored beside the running projects",
+        default_factory=list,
     )
     language: str = f("språk", "language", default="nb", pattern=r"^(nb|en)$")
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from gevinst.errors import InputError, Issue
 from gevinst.model.cba_flows import first_analysis_year, price_factor, sunk_costs
+from gevinst.model.criteria import criteria_issues
 from gevinst.model.schema import (
     Benefit,
     CostSharing,
@@ -434,6 +435,23 @@ def plan_issues(plan: Plan, workspace: Workspace | None = None, *, lang: str = "
                     allowed="1.0",
                 )
             )
+    milestones = {m.id for m in plan.milestones}
+    for k, d in enumerate(plan.depends_on):
+        if d.needed_by is not None and d.needed_by not in milestones:
+            out.append(
+                Issue(
+                    "unknown_reference",
+                    key=f"depends_on[{k}].needed_by",
+                    field="needed_by",
+                    found=d.needed_by,
+                    allowed=", ".join(sorted(milestones)) or "–",
+                )
+            )
+        if d.on == p.id:
+            out.append(
+                Issue("not_allowed", key=f"depends_on[{k}].on", field="on", found=d.on,
+                      allowed="another project or an external solution")
+            )
     return out
 
 
@@ -677,6 +695,36 @@ def workspace_issues(workspace: Workspace, *, lang: str = "nb") -> list[Issue]:
                         if en
                         else "et prisnivå krever en prisindeks som dekker året"
                     ),
+                )
+            )
+    out += criteria_issues(workspace, lang=lang)
+    seen: set[str] = set()
+    for k, e in enumerate(workspace.external_solutions):
+        if e.id in seen:
+            out.append(Issue("duplicate_id", key=f"external_solutions[{k}].id", field="id", found=e.id))
+        seen.add(e.id)
+    for k, prop in enumerate(workspace.proposals):
+        for name in ("investment", "operation_per_year", "benefit_per_year"):
+            r = getattr(prop, name)
+            if r.high < r.low:
+                out.append(
+                    Issue(
+                        "range_out_of_order",
+                        key=f"proposals[{k}].{name}",
+                        field="high",
+                        found=r.high,
+                        allowed=f">= {r.low:g}",
+                    )
+                )
+        unknown = [m for m in prop.municipalities if m not in workspace.population()]
+        for m in unknown:
+            out.append(
+                Issue(
+                    "unknown_reference",
+                    key=f"proposals[{k}].municipalities",
+                    field="municipalities",
+                    found=m,
+                    allowed=", ".join(workspace.population()),
                 )
             )
     return out

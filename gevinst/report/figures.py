@@ -2029,3 +2029,160 @@ def alternatives_chart(result: Any, lang: str = "nb") -> Chart:
             f" Recommended: {recommended.id}, number {recommended.rank} in the priced ranking.",
         )
     return Chart(fig, alt)
+
+
+# --------------------------------------------------------------------------- road map (issue 14)
+
+ROADMAP_MAX_ROWS = 40
+"""Above this many projects the road map draws one row per group; the table has them all."""
+
+SOLUTION_COLOUR = {
+    "planned": SKY,
+    "in_progress": BLUE,
+    "delivered": GREEN,
+    "delayed": VERMILLION,
+}
+
+
+@_styled
+def roadmap(
+    plans: Any, workspace: Any, as_of: dt.date, lang: str = "nb", *, max_rows: int = ROADMAP_MAX_ROWS
+) -> Chart:
+    """The portfolio's road map (veikart): one row per project and per external solution.
+
+    Projects are grouped by programme/theme (else organisation): their period as a
+    bar, decision points as diamonds (BP), other milestones (go-live) as circles,
+    filled when done; external solutions as stars at their expected date, coloured
+    by status; each dependency drawn from what it waits for to the milestone that
+    needs it, a broken (late) one thick, dashed and marked «!». Above ``max_rows``
+    projects one row per group (period of its projects, their milestones, the
+    number of broken dependencies); :func:`gevinst.report.tables.roadmap_table`
+    lists every project. The as-of date is a dotted line.
+    """
+    from gevinst.model import roadmap as rm
+
+    rows = rm.roadmap_rows(plans)
+    links = rm.dependency_links(plans, workspace)
+    solutions = sorted(workspace.external_solutions, key=lambda s: (s.expected_date, s.id))
+    grouped = len(rows) > max_rows
+    labels: list[str] = []
+    y_of: dict[str, float] = {}
+    for s in solutions:
+        y_of["solution:" + s.id] = len(labels)
+        labels.append(wrap(f"★ {s.name} ({s.owner})", 34))
+    group_starts: list[tuple[float, str]] = []
+    if grouped:
+        groups: dict[str, list[Any]] = {}
+        for r in rows:
+            groups.setdefault(r.group, []).append(r)
+        for g, members in groups.items():
+            for r in members:
+                y_of[r.project] = len(labels)
+            labels.append(wrap(f"{g} ({len(members)} " + t(lang, "prosjekter)", "projects)"), 34))
+    else:
+        last_group = None
+        for r in rows:
+            if r.group != last_group:
+                group_starts.append((len(labels) - 0.5, r.group))
+                last_group = r.group
+            y_of[r.project] = len(labels)
+            labels.append(wrap(r.name, 34))
+    n = max(1, len(labels))
+    fig = Figure(figsize=(11.0, 1.6 + 0.42 * n), layout="constrained")
+    ax = fig.add_subplot()
+    dates = [as_of]
+    for r in rows:
+        y = y_of[r.project]
+        dates += [r.start, r.end]
+        ax.plot([r.start, r.end], [y, y], color=BLUE if not grouped else SKY, linewidth=7 if not grouped else 11,
+                solid_capstyle="butt", alpha=0.85 if not grouped else 0.35, zorder=1)
+        for _mid, _name, day, dp, done in r.milestones:
+            dates.append(day)
+            colour = VERMILLION if dp else BLACK
+            ax.plot(day, y, linestyle="none", marker="D" if dp else "o", markersize=7 if dp else 6,
+                    markerfacecolor=colour if done else "white", markeredgecolor=colour,
+                    markeredgewidth=1.3, zorder=3)
+    for s in solutions:
+        y = y_of["solution:" + s.id]
+        dates.append(s.expected_date)
+        ax.plot(s.expected_date, y, linestyle="none", marker="*", markersize=15,
+                markerfacecolor=SOLUTION_COLOUR.get(s.status.value, GREY), markeredgecolor=BLACK, zorder=4)
+        ax.annotate(s.status.label(lang), (s.expected_date, y), xytext=(9, -3), textcoords="offset points",
+                    fontsize=8)
+    project_end = {r.project: r.end for r in rows}
+    broken = 0
+    for d in links:
+        if d.kind == rm.UNKNOWN or d.project not in y_of:
+            continue
+        source = "solution:" + d.on if d.kind == rm.EXTERNAL else d.on
+        if source not in y_of or d.on_date is None:
+            continue
+        x0 = d.on_date if d.kind == rm.EXTERNAL else project_end.get(d.on, d.on_date)
+        y0, y1 = y_of[source], y_of[d.project]
+        late = d.broken
+        broken += late
+        ax.annotate(
+            "",
+            xy=(d.needed_date, y1),
+            xytext=(x0, y0),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": VERMILLION if late else GREY,
+                "linewidth": 2.2 if late else 1.0,
+                "linestyle": "--" if late else "-",
+                "shrinkA": 4,
+                "shrinkB": 4,
+                "connectionstyle": "arc3,rad=0.15",
+            },
+            zorder=2,
+        )
+        if late:
+            ax.annotate("!", (d.needed_date, y1), xytext=(-4, 6), textcoords="offset points",
+                        color=VERMILLION, fontsize=13, fontweight="bold", zorder=6)
+    for y, name in group_starts:
+        ax.axhline(y, color="#BBBBBB", linewidth=0.8, zorder=0)
+        ax.annotate(name, xy=(0.0, y), xycoords=("axes fraction", "data"), xytext=(3, -2),
+                    textcoords="offset points", va="top", fontsize=8, fontstyle="italic", color="#444444")
+    if solutions and rows:
+        ax.axhline(len(solutions) - 0.5, color=BLACK, linewidth=1.0, zorder=0)
+    _as_of_line(ax, as_of, lang)
+    lo, hi = min(dates), max(dates)
+    margin = dt.timedelta(days=max(30, (hi - lo).days // 25))
+    ax.set_xlim(lo - margin, hi + margin)
+    ax.set_ylim(n - 0.4, -0.9)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    _date_axis(ax, lang)
+    ax.set_title(t(lang, "Veikart: prosjekter, eksterne løsninger og avhengigheter",
+                   "Road map: projects, external solutions and dependencies"), loc="left")
+    handles = [
+        Line2D([], [], color=BLUE, linewidth=6, label=t(lang, "Prosjektperiode", "Project period")),
+        Line2D([], [], linestyle="none", marker="D", markerfacecolor=VERMILLION, markeredgecolor=VERMILLION,
+               label=t(lang, "Beslutningspunkt (fylt: gjennomført)", "Decision point (filled: done)")),
+        Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=BLACK,
+               label=t(lang, "Milepæl / oppstart (fylt: nådd)", "Milestone / go-live (filled: reached)")),
+        Line2D([], [], linestyle="none", marker="*", markersize=12, markerfacecolor=SKY, markeredgecolor=BLACK,
+               label=t(lang, "Ekstern løsning (forventet)", "External solution (expected)")),
+        Line2D([], [], color=GREY, linewidth=1.0, label=t(lang, "Avhengighet", "Dependency")),
+        Line2D([], [], color=VERMILLION, linewidth=2.2, linestyle="--",
+               label=t(lang, "! Kommer for sent", "! Arrives late")),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    late = rm.dependency_warnings(plans, workspace)
+    alt = t(
+        lang,
+        f"Veikart per {fmt_date(as_of, lang)}: {len(rows)} prosjekter"
+        + (" gruppert" if grouped else "")
+        + f", {len(solutions)} eksterne løsninger, {len(links)} avhengigheter, {len(late)} for sent.",
+        f"Road map as of {fmt_date(as_of, lang)}: {len(rows)} projects"
+        + (" grouped" if grouped else "")
+        + f", {len(solutions)} external solutions, {len(links)} dependencies, {len(late)} late.",
+    )
+    for d in late:
+        alt += " " + t(
+            lang,
+            f"{d.project} venter på «{d.on_name}» ({d.days_late} dager for sent).",
+            f"{d.project} waits for '{d.on_name}' ({d.days_late} days late).",
+        )
+    if len(alt) > 300:
+        alt = alt[:299].rsplit(" ", 1)[0] + "…"
+    return Chart(fig, alt)

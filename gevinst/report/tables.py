@@ -675,7 +675,8 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
         c += [t(lang, "Mangler", "Missing")]
     rows = []
     for r in ranked:
-        row = [str(r.rank), r.name, fmt_number(100 * r.score, 0, lang)]
+        name = r.name + (t(lang, " (forslag)", " (proposal)") if getattr(r, "proposal", False) else "")
+        row = [str(r.rank), name, fmt_number(100 * r.score, 0, lang)]
         row += [_raw_value(k, r.raw.get(k), lang) for k in criteria]
         if missing:
             row.append(", ".join(criterion_label(k, lang) for k in r.missing) or "–")
@@ -688,6 +689,11 @@ def ranking_table(ranked: Sequence[Any], lang: str = "nb") -> pd.DataFrame:
             lang,
             "Prioritering: vektet poengsum over kriteriene",
             "Prioritisation: weighted score over the criteria",
+        )
+        + (
+            f" ({ranked[0].criteria_set_label})"
+            if ranked and getattr(ranked[0], "criteria_set_label", "")
+            else ""
         ),
     )
 
@@ -1515,4 +1521,154 @@ def cost_status_table(plan: Plan, as_of: dt.date, lang: str = "nb") -> pd.DataFr
             f"Costs as planned (NOK, price level {plan.project.price_year})",
         ),
         empty=t(lang, "Ingen kostnader er registrert.", "No costs are registered."),
+    )
+
+
+# --------------------------------------------------------------------------- økonomiplan
+
+
+def budget_prices_text(view: Any, lang: str = "nb") -> str:
+    """One sentence: real or nominal kroner, and the assumption beyond the price index."""
+    if view.prices == "real":
+        return t(
+            lang,
+            f"Faste {view.price_year}-kroner, udiskontert (forventningsverdier).",
+            f"Real {view.price_year} NOK, undiscounted (expected values).",
+        )
+    beyond = [y for y in view.years if view.index_last_year is None or y > view.index_last_year]
+    note = ""
+    if beyond:
+        pct = fmt_percent(view.inflation, lang, 1)
+        note = t(
+            lang,
+            f" For {', '.join(map(str, beyond))} (etter prisindeksen) er prisveksten antatt {pct} per år.",
+            f" For {', '.join(map(str, beyond))} (beyond the price index) inflation is assumed at {pct} a year.",
+        )
+    return t(
+        lang,
+        f"Løpende kroner: faste {view.price_year}-kroner regnet om med prisindeksen, udiskontert.",
+        f"Nominal NOK: real {view.price_year} NOK converted by the price index, undiscounted.",
+    ) + note
+
+
+def budget_heading(lang: str = "nb") -> str:
+    """The heading of the økonomiplan section in the portfolio report."""
+    return t(lang, "Økonomiplan per kommune", "Financial plan per municipality")
+
+
+def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame:
+    """Økonomiplan for one kommune: per project and item (rows) and budget year (columns).
+
+    ``view`` is a :class:`gevinst.model.budget.BudgetView`; costs are the
+    kommune's share by each project's cost-sharing key, cash gains and uttak
+    its share of each benefit (a benefit limited to some kommuner only theirs).
+    """
+    from gevinst.model.budget import ITEM_LABELS, ITEMS
+
+    years = list(view.years)
+    c = [
+        t(lang, "Prosjekt", "Project"),
+        t(lang, "Post", "Item"),
+        *map(str, years),
+        t(lang, "Sum", "Total"),
+    ]
+    rows = []
+    for pid in view.projects:
+        for item in ITEMS:
+            values = [view.total(item, municipality=municipality, project=pid, year=y) for y in years]
+            if not any(values):
+                continue
+            label = ITEM_LABELS[item][0 if lang == "nb" else 1]
+            rows.append([pid, label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)])
+    for item in ITEMS:
+        values = [view.total(item, municipality=municipality, year=y) for y in years]
+        label = ITEM_LABELS[item][0 if lang == "nb" else 1]
+        rows.append(
+            [t(lang, "Sum", "Total"), label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)]
+        )
+    return _frame(
+        rows,
+        c,
+        c[2:],
+        caption=t(
+            lang,
+            f"Økonomiplan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
+            f"Financial plan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
+        )
+        + " · "
+        + budget_prices_text(view, lang),
+    )
+
+
+# --------------------------------------------------------------------------- road map (issue 14)
+
+
+def roadmap_heading(lang: str = "nb") -> str:
+    """The heading of the road map section in the portfolio report."""
+    return t(lang, "Veikart og avhengigheter", "Road map and dependencies")
+
+
+def roadmap_table(plans: Any, workspace: Any, as_of: dt.date, lang: str = "nb") -> pd.DataFrame:
+    """The road map's data: every project (by group) and external solution, with its
+    period, phase or status, next milestone and its dependencies (late ones flagged)."""
+    from gevinst.model import roadmap as rm
+
+    c = [
+        t(lang, "Gruppe", "Group"),
+        t(lang, "Prosjekt / løsning", "Project / solution"),
+        t(lang, "Fase / status", "Phase / status"),
+        t(lang, "Fra", "From"),
+        t(lang, "Til / forventet", "To / expected"),
+        t(lang, "Neste milepæl", "Next milestone"),
+        t(lang, "Avhengigheter", "Dependencies"),
+    ]
+    links: dict[str, list[Any]] = {}
+    for d in rm.dependency_links(plans, workspace):
+        links.setdefault(d.project, []).append(d)
+    rows = []
+    for s in sorted(workspace.external_solutions, key=lambda s: (s.expected_date, s.id)):
+        rows.append(
+            [
+                t(lang, "Ekstern løsning", "External solution"),
+                f"{s.name} ({s.owner})",
+                s.status.label(lang),
+                "–",
+                fmt_date(s.expected_date, lang),
+                "–",
+                "–",
+            ]
+        )
+    for r in rm.roadmap_rows(plans):
+        upcoming = [m for m in r.milestones if not m[4] and m[2] >= as_of]
+        nxt = (
+            f"{(upcoming[0][3] + ': ') if upcoming[0][3] else ''}{upcoming[0][1]} "
+            f"{fmt_date(upcoming[0][2], lang)}"
+            if upcoming
+            else "–"
+        )
+        deps = []
+        for d in links.get(r.project, []):
+            flag = (
+                t(lang, f" ⚠ {d.days_late} dager for sent", f" ⚠ {d.days_late} days late")
+                if d.broken and d.kind != rm.UNKNOWN
+                else t(lang, " ⚠ ukjent", " ⚠ unknown")
+                if d.kind == rm.UNKNOWN
+                else ""
+            )
+            deps.append(f"{d.on_name} ({fmt_date(d.on_date, lang)}){flag}")
+        rows.append(
+            [
+                r.group,
+                r.name,
+                r.phase or t(lang, "før BP1", "before DP1"),
+                fmt_date(r.start, lang),
+                fmt_date(r.end, lang),
+                nxt,
+                "; ".join(deps) or "–",
+            ]
+        )
+    return _frame(
+        rows,
+        c,
+        caption=t(lang, "Veikart: prosjekter og eksterne løsninger", "Road map: projects and external solutions"),
     )

@@ -87,8 +87,8 @@ def plan_changes(old: Plan | None, new: Plan, *, lang: str = "nb") -> list[Chang
         if spec.layout == "fields":
             pairs = [("", old_value, new_value)]
         else:
-            old_by = {i.id: i for i in old_value}
-            new_by = {i.id: i for i in new_value}
+            old_by = {_row_key(i): i for i in old_value}
+            new_by = {_row_key(i): i for i in new_value}
             out.extend(Change("removed", title, i) for i in old_by if i not in new_by)
             out.extend(Change("added", title, i) for i in new_by if i not in old_by)
             pairs = [(i, old_by[i], new_by[i]) for i in new_by if i in old_by]
@@ -117,6 +117,11 @@ def plan_changes(old: Plan | None, new: Plan, *, lang: str = "nb") -> list[Chang
                         )
                     )
     return out
+
+
+def _row_key(item: object) -> str:
+    """What identifies a row of a table sheet: its id (a dependency: what it depends on)."""
+    return str(getattr(item, "id", None) or getattr(item, "on", ""))
 
 
 def _child_text(spec: SheetSpec, value: Any, lang: str) -> str:
