@@ -39,14 +39,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import multiprocessing
 import multiprocessing.util
 import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ from gevinst.errors import ENVIRONMENT_ERRNOS, EnvironmentFault, InputError, Iss
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
 from gevinst.report import lifecycle, locate
-from gevinst.report.fingerprint import input_digest
+from gevinst.report.fingerprint import build_fingerprint, input_digest, listing_digest
 from gevinst.report.lifecycle import RunInterrupted
 from gevinst.report.runlock import ReportsLocked, RunLock
 from gevinst.report.text import fmt_date, parse_as_of, t
@@ -70,6 +71,11 @@ DEFAULT_TIMEOUT = 600.0
 """Seconds one notebook cell may run before the report is given up."""
 DASK_CONNECT_TIMEOUT = 30.0
 """Seconds to wait for a dask scheduler (``--scheduler``) before giving up."""
+LOST_WORKERS_TIMEOUT = 60.0
+"""Seconds a dask run waits with no worker connected to the scheduler (all lost, or
+none started) before it fails the reports not yet made and releases its lock."""
+MANIFEST_NAME = ".gevinst-bygget.json"
+"""In ``OUT/<as-of>/``: the build fingerprint of each report written there."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,9 @@ class ReportResult:
     """For a project excluded because its input has errors: those errors (nothing was run)."""
     fault: EnvironmentFault | None = None
     """The report was made but could not be written: a fault of the machine (disk full)."""
+    skipped: bool = False
+    """Not made again: nothing it is made from changed since it was written (``--force``
+    makes it anyway)."""
 
 
 @dataclass
@@ -141,6 +150,11 @@ class RunSummary:
     @property
     def failed(self) -> list[ReportResult]:
         return [r for r in self.results if not r.ok]
+
+    @property
+    def skipped(self) -> list[ReportResult]:
+        """Reports left as they were because nothing they are made from changed."""
+        return [r for r in self.results if r.skipped]
 
     @property
     def excluded(self) -> list[ReportResult]:
@@ -184,6 +198,8 @@ def run_reports(
     progress: bool | None = None,
     lock_timeout: float = 0,
     now: dt.datetime | None = None,
+    force: bool = False,
+    lost_workers_timeout: float = LOST_WORKERS_TIMEOUT,
 ) -> RunSummary:
     """Run the report notebooks and write ``OUT/<as-of>/``; see the module docstring.
 
@@ -210,41 +226,61 @@ def run_reports(
         raise InputError([Issue("not_allowed", field="lang", found=lang, allowed="nb, en")])
     day = _as_of(as_of)
     root = Path(workspace).resolve()
-    loaded = ws.load_valid(root, lang=lang)
-    if project_ids is None:
-        ids = sorted({*loaded.plans, *loaded.excluded})
-        with_portfolio = True if portfolio is None else portfolio
-        workspace_issues = loaded.other_issues
-    else:
-        ids = list(dict.fromkeys(project_ids))
-        loaded = loaded.only(ids)  # an unknown id is bad input
-        with_portfolio = bool(portfolio)
-        workspace_issues = []
     nb_dir = locate.notebooks_dir(notebooks).resolve()
     tpl_dir = locate.templates_dir(templates).resolve()
+    if project_ids is None:
+        ids = ws.project_ids(root)
+        with_portfolio = True if portfolio is None else portfolio
+    else:
+        ids = list(dict.fromkeys(project_ids))
+        with_portfolio = bool(portfolio)
     if with_portfolio and not (nb_dir / locate.PORTFOLIO_NOTEBOOK).exists():
         raise InputError([Issue("file_missing", file=str(nb_dir / locate.PORTFOLIO_NOTEBOOK))])
-
     out_root = Path(out).resolve()
     out_dir = out_root / day.isoformat()
-    keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
-    runnable = [k for k in keys if k not in loaded.excluded]
-    summary = RunSummary(out_dir=out_dir, as_of=day, workspace_issues=list(workspace_issues))
+    summary = RunSummary(out_dir=out_dir, as_of=day)
     with _writable(out_root):
         out_root.mkdir(parents=True, exist_ok=True)
         lock = RunLock(out_root / LOCK_NAME, lock_timeout).acquire()
     with lock, lifecycle.interruptible(), contextlib.ExitStack() as stack:
         summary.stale_lock = lock.stale
+        manifest = _Manifest(out_dir)
+        listing = listing_digest(root) if project_ids is None else ""
+        prints = _fingerprints(root, ids, with_portfolio, nb_dir, tpl_dir, day, lang)
+        fresh = set() if force else {k for k, fp in prints.items() if manifest.fresh(k, fp)}
+        keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
+        if set(keys) <= fresh and (project_ids is not None or manifest.clean_listing == listing):
+            # nothing changed: not even the workspace needs to be read
+            summary.results = [_skipped(k, out_dir, lang) for k in keys]
+            summary.seconds = time.perf_counter() - started
+            return summary
+        loaded = ws.load_valid(root, lang=lang)
+        if project_ids is None:
+            ids = sorted({*loaded.plans, *loaded.excluded})
+            summary.workspace_issues = list(loaded.other_issues)
+        else:
+            loaded = loaded.only(ids)  # an unknown id is bad input
+        keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
         results = {
             pid: _excluded(pid, issues, out_dir, lang) for pid, issues in loaded.excluded.items()
         }
+        for key in loaded.excluded:
+            manifest.drop(key)
+        results.update((k, _skipped(k, out_dir, lang)) for k in keys if k in fresh)
+        runnable = [k for k in keys if k not in results]
+        if project_ids is None:
+            manifest.clean_listing = "" if summary.workspace_issues else listing
+        manifest.save()
         if runnable:
             local = executor is None and not scheduler
+            stalled = None
             if local:  # start the workers (and their kernels) first: they boot while we prepare
                 pool = stack.enter_context(_LocalPool(min(jobs, len(runnable)), tpl_dir, lock))
                 executor = pool.executor
             elif executor is None:
-                executor = stack.enter_context(_dask_client(scheduler)).get_executor(pure=False)
+                client = stack.enter_context(_dask_client(scheduler))
+                executor = client.get_executor(pure=False)
+                stalled = _lost_workers_watch(client, lost_workers_timeout, lang)
             context = _Context(
                 loaded=loaded,
                 root=root,
@@ -255,14 +291,116 @@ def run_reports(
                 lang=lang,
                 run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
                 timeout=timeout,
-                warm=local,
+                warm=True,
+                fingerprints=prints,
             )
             tasks = [_task(context, None if key == PORTFOLIO_KEY else key) for key in runnable]
             bar = _progress_bar(len(tasks), progress, lang)
-            results.update((r.key, r) for r in _execute(tasks, executor, out_dir, bar))
+
+            def record(result: ReportResult) -> None:
+                if result.ok:
+                    manifest.set(result.key, prints.get(result.key, ""))
+                else:
+                    manifest.drop(result.key)
+                with contextlib.suppress(OSError):
+                    manifest.save()
+
+            for r in _execute(tasks, executor, out_dir, bar, on_result=record, stalled=stalled):
+                results[r.key] = r
         summary.results = [results[k] for k in keys]
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _fingerprints(
+    root: Path,
+    ids: Sequence[str],
+    with_portfolio: bool,
+    nb_dir: Path,
+    tpl_dir: Path,
+    day: dt.date,
+    lang: str,
+) -> dict[str, str]:
+    """The build fingerprint of each report (:func:`build_fingerprint`); a report whose
+    files cannot be read (an id that is not one, a missing file) gets none: it is made."""
+    wanted = [(PORTFOLIO_KEY, None)] if with_portfolio else []
+    wanted += [(pid, pid) for pid in ids]
+    prints = {}
+    for key, pid in wanted:
+        notebook = nb_dir / (locate.PORTFOLIO_NOTEBOOK if pid is None else locate.PROJECT_NOTEBOOK)
+        try:
+            prints[key] = build_fingerprint(
+                root,
+                pid,
+                notebook=notebook,
+                template=tpl_dir / locate.TEMPLATE_NAME,
+                as_of=day.isoformat(),
+                lang=lang,
+            )
+        except (OSError, ValueError, InputError):
+            continue
+    return prints
+
+
+class _Manifest:
+    """``OUT/<as-of>/.gevinst-bygget.json``: which build fingerprint made each report.
+
+    Written atomically after every report (a run that is stopped keeps what it
+    made); a report that failed or whose project is excluded has no entry, so it is
+    made again next time. ``clean_listing`` is the :func:`listing_digest` of the
+    last ``--all`` run that found no problem outside the projects.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / MANIFEST_NAME
+        self.out_dir = out_dir
+        self.reports: dict[str, str] = {}
+        self.clean_listing = ""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.reports = {str(k): str(v) for k, v in dict(data.get("reports", {})).items()}
+            self.clean_listing = str(data.get("clean_listing", ""))
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass  # no manifest (or a damaged one): every report is made
+
+    def fresh(self, key: str, fingerprint: str) -> bool:
+        return (
+            bool(fingerprint)
+            and self.reports.get(key) == fingerprint
+            and (self.out_dir / f"{key}.html").is_file()
+            and (self.out_dir / f"{key}.ipynb").is_file()
+        )
+
+    def set(self, key: str, fingerprint: str) -> None:
+        if fingerprint:
+            self.reports[key] = fingerprint
+        else:
+            self.reports.pop(key, None)
+
+    def drop(self, key: str) -> None:
+        self.reports.pop(key, None)
+
+    def save(self) -> None:
+        if not self.reports and not self.clean_listing and not self.path.exists():
+            return
+        data = {"format": 1, "clean_listing": self.clean_listing, "reports": self.reports}
+        with _writable(self.path):
+            atomic.write_bytes(
+                self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
+            )
+
+
+def _skipped(key: str, out_dir: Path, lang: str) -> ReportResult:
+    """A report left as it is: nothing it is made from changed."""
+    title = key if key != PORTFOLIO_KEY else t(lang, "Porteføljerapport", "Portfolio report")
+    return ReportResult(
+        key,
+        title,
+        True,
+        out_dir / f"{key}.html",
+        out_dir / f"{key}.ipynb",
+        skipped=True,
+    )
 
 
 @contextlib.contextmanager
@@ -300,6 +438,7 @@ class _Context:
     run_at: dt.datetime
     timeout: float | None
     warm: bool
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
 
 def _task(c: _Context, project_id: str | None) -> ReportTask:
@@ -324,6 +463,7 @@ def _task(c: _Context, project_id: str | None) -> ReportTask:
         "as_of_text": _date_text(c.day, c.lang),
         "fingerprint": digest[:12],
         "fingerprint_sha256": digest,
+        "build_fingerprint": c.fingerprints.get(key, ""),
         "version": __version__,
         "run_at": c.run_at.isoformat(),
         "run_at_text": _time_text(c.run_at, c.lang),
@@ -372,23 +512,88 @@ def _time_text(t: dt.datetime, lang: str) -> str:
     return f"{fmt_date(t.date(), lang)} kl. {t:%H.%M}"
 
 
-def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) -> list[ReportResult]:
-    """Submit every task, longest first; store each report as soon as it is done."""
+def _execute(
+    tasks: list[ReportTask],
+    executor: Executor,
+    out_dir: Path,
+    bar,
+    *,
+    on_result: Callable[[ReportResult], None] | None = None,
+    stalled: Callable[[], str] | None = None,
+) -> list[ReportResult]:
+    """Submit every task, longest first; store each report as soon as it is done.
+
+    A finished report's bytes are written to disk and let go of at once (the future
+    holding them is dropped), so the main process's memory stays flat however many
+    reports a run makes. ``stalled``, asked about once a second, returns a reason to
+    give up the reports not yet made (the dask cluster lost all its workers), or "".
+    """
     results = []
     with bar:
         futures: dict[Future, ReportTask] = {
             executor.submit(run_task, t): t for t in sorted(tasks, key=lambda t: -t.cost)
         }
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker process died, the cluster went away, ...
-                outcome = TaskOutcome(task.key, False, error=f"{type(exc).__name__}: {exc}")
-            results.append(_store(outcome, task, out_dir))
-            bar.set_postfix_str(task.key, refresh=False)
-            bar.update(1)
+        pending = set(futures)
+        while pending:
+            done, pending = wait(
+                pending, timeout=None if stalled is None else 1.0, return_when=FIRST_COMPLETED
+            )
+            for future in done:
+                task = futures.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # a worker process died, the cluster went away, ...
+                    outcome = TaskOutcome(task.key, False, error=f"{type(exc).__name__}: {exc}")
+                results.append(_store(outcome, task, out_dir))
+                del outcome, future
+                if on_result is not None:
+                    on_result(results[-1])
+                bar.set_postfix_str(task.key, refresh=False)
+                bar.update(1)
+            reason = stalled() if pending and stalled is not None else ""
+            if reason:
+                for future in pending:
+                    future.cancel()
+                    task = futures.pop(future)
+                    results.append(
+                        _store(TaskOutcome(task.key, False, error=reason), task, out_dir)
+                    )
+                    if on_result is not None:
+                        on_result(results[-1])
+                    bar.update(1)
+                pending = set()
     return results
+
+
+def _lost_workers_watch(client, timeout: float, lang: str) -> Callable[[], str]:
+    """For :func:`_execute`: a reason to give up once the dask scheduler has had no
+    worker for ``timeout`` seconds (all lost, or none ever connected)."""
+    since: list[float | None] = [None]
+
+    def workers() -> int:
+        try:
+            return len(client.scheduler_info().get("workers", {}))
+        except Exception:  # the scheduler itself is gone
+            return 0
+
+    def stalled() -> str:
+        if workers():
+            since[0] = None
+            return ""
+        now = time.monotonic()
+        if since[0] is None:
+            since[0] = now
+        if now - since[0] < timeout:
+            return ""
+        return t(
+            lang,
+            f"dask-klyngen har ikke hatt noen arbeider på {timeout:g} s (alle er borte, eller "
+            "ingen er startet); rapporten er ikke laget",
+            f"the dask cluster has had no worker for {timeout:g} s (all lost, or none "
+            "started); the report was not made",
+        )
+
+    return stalled
 
 
 def _dask_client(address: str):
@@ -564,7 +769,7 @@ def init_worker(
         with contextlib.suppress(OSError):
             os.close(_PARENT["lock_fd"])  # the lock stays the main process's alone
         _PARENT["lock_fd"] = None
-    _WORKER.update(kernels={}, notebooks={}, warm_failed=False)
+    _WORKER.update(kernels={}, notebooks={}, warm_failed=False, exit_hook=True)
     if main is not None:
         lifecycle.guard_parent(kill_kernels, main=main)
     asyncio.set_event_loop(asyncio.new_event_loop())  # not one inherited through fork
@@ -583,7 +788,7 @@ def init_worker(
         _warm_exporter(templates)  # imports papermill (the engine) and nbconvert
     if kernel is not None:
         try:
-            _WORKER["kernels"][DEFAULT_KERNEL] = kernel.ready()
+            _WORKER["kernels"][(DEFAULT_KERNEL, threading.get_ident())] = kernel.ready()
         except Exception:
             _WORKER["warm_failed"] = True
         finally:
@@ -618,13 +823,27 @@ def kill_kernels() -> None:
 
 
 def _warm_kernel(name: str):
+    """This thread's warm kernel ``name``, started on first use.
+
+    A local worker runs one notebook at a time; a dask worker may run one per
+    thread (``dask worker --nthreads``), so the kernels are kept per thread: two
+    notebooks never share one. In a dask worker they stay warm for the next report
+    and the next run, and end with the worker process (at exit, or by
+    :func:`~gevinst.report.kernel_state.guard_parent` when it is killed).
+    """
     from gevinst.report.warmkernel import WarmKernel
 
     kernels = _WORKER["kernels"]
-    kernel = kernels.get(name)
+    slot = (name, threading.get_ident())
+    kernel = kernels.get(slot)
     if kernel is None and not _WORKER["warm_failed"]:
+        if not _WORKER.get("exit_hook"):
+            import atexit
+
+            atexit.register(shutdown_worker)
+            _WORKER["exit_hook"] = True
         try:
-            kernel = kernels[name] = WarmKernel(name).start()
+            kernel = kernels[slot] = WarmKernel(name).start()
         except Exception:
             _WORKER["warm_failed"] = True
             return None
