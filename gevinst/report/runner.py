@@ -28,10 +28,17 @@ local workers are long-lived processes that import papermill and nbconvert once
 (and build the exporter once), and each keeps one kernel warm
 (:class:`~gevinst.report.warmkernel.WarmKernel`): between two notebooks the kernel's
 namespace is reset, its imports stay. ``bench/bench_report.py`` measures the
-effect. On a dask cluster each report gets a fresh kernel (gevinst does not own
-the cluster's worker processes, so it keeps nothing running in them); the
-cluster's workers must see the same paths (workspace, notebooks, output) as the
-machine that starts the run.
+effect. On a dask cluster each worker thread keeps its own warm kernel the same
+way (:func:`_warm_kernel`); the cluster's workers must see the same paths
+(workspace, notebooks, templates) as the machine that starts the run, and a run
+whose cluster has had no worker for ``lost_workers_timeout`` seconds fails the
+reports not yet made (:data:`LOST_WORKERS_TIMEOUT`) and releases its lock.
+
+Incremental runs. Each report's build fingerprint
+(:func:`~gevinst.report.fingerprint.build_fingerprint`) is recorded in
+``OUT/<as-of>/.gevinst-bygget.json`` once it is written; the next run skips a
+report whose fingerprint is unchanged (:attr:`ReportResult.skipped`) unless
+``force=True``, and when every report is unchanged it does not load the workspace.
 """
 
 from __future__ import annotations
