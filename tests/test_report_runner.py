@@ -449,3 +449,39 @@ def test_a_failed_or_missing_report_is_made_again(small: Path, tmp_path: Path) -
     assert [r.key for r in second.skipped] == [PORTFOLIO_KEY]
     assert [r.key for r in second.failed] == ["bravo"]  # failed again, not skipped
     assert (out / AS_OF / "alfa.html").is_file()
+
+
+def test_finished_reports_are_streamed_to_disk_not_kept(tmp_path: Path, monkeypatch) -> None:
+    # each report is written and let go of as soon as it arrives: when the worker
+    # makes report k, none of the reports before k-1 is still held in memory
+    import weakref
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gevinst.report import runner
+
+    made: list[weakref.ref] = []
+    alive: list[int] = []
+
+    def fake_run_task(task):
+        k = int(task.key[1:])
+        if k:  # wait until the main process has written the previous report
+            deadline = time.monotonic() + 10
+            while not (tmp_path / f"p{k - 1:03d}.html").exists() and time.monotonic() < deadline:
+                time.sleep(0.005)
+        alive.append(sum(r() is not None for r in made))
+        outcome = runner.TaskOutcome(task.key, True, b"i" * 2**19, b"h" * 2**19)
+        made.append(weakref.ref(outcome))
+        return outcome
+
+    monkeypatch.setattr(runner, "run_task", fake_run_task)
+    tasks = [
+        runner.ReportTask(key=f"p{k:03d}", notebook="", parameters={}, metadata={}, cwd="",
+                          templates="", output_path="", cost=-k)  # fmt: skip
+        for k in range(40)
+    ]
+    bar = runner._progress_bar(len(tasks), False, "nb")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = runner._execute(tasks, pool, tmp_path, bar)
+    assert all(r.ok for r in results) and len(results) == 40
+    assert (tmp_path / "p039.html").stat().st_size == 2**19
+    assert max(alive) <= 1, alive  # at most the report just written (of 40 made)

@@ -557,6 +557,7 @@ def _execute(
                     on_result(results[-1])
                 bar.set_postfix_str(task.key, refresh=False)
                 bar.update(1)
+            del done  # not held while waiting for the next one
             reason = stalled() if pending and stalled is not None else ""
             if reason:
                 for future in pending:
