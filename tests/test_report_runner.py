@@ -474,11 +474,8 @@ def test_finished_reports_are_streamed_to_disk_not_kept(tmp_path: Path, monkeypa
         return outcome
 
     monkeypatch.setattr(runner, "run_task", fake_run_task)
-    tasks = [
-        runner.ReportTask(key=f"p{k:03d}", notebook="", parameters={}, metadata={}, cwd="",
-                          templates="", output_path="", cost=-k)  # fmt: skip
-        for k in range(40)
-    ]
+    blank = dict(notebook="", parameters={}, metadata={}, cwd="", templates="", output_path="")
+    tasks = [runner.ReportTask(key=f"p{k:03d}", cost=-k, **blank) for k in range(40)]
     bar = runner._progress_bar(len(tasks), False, "nb")
     with ThreadPoolExecutor(max_workers=1) as pool:
         results = runner._execute(tasks, pool, tmp_path, bar)
