@@ -279,6 +279,7 @@ def run_reports(
             manifest.clean_listing = "" if summary.workspace_issues else listing
         manifest.save()
         if runnable:
+            executor_given = executor
             local = executor is None and not scheduler
             stalled = None
             if local:  # start the workers (and their kernels) first: they boot while we prepare
@@ -298,7 +299,7 @@ def run_reports(
                 lang=lang,
                 run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
                 timeout=timeout,
-                warm=True,
+                warm=executor_given is None,  # warm kernels in our workers and dask's, not others'
                 fingerprints=prints,
             )
             tasks = [_task(context, None if key == PORTFOLIO_KEY else key) for key in runnable]
