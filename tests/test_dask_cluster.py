@@ -39,11 +39,18 @@ from gevinst.report.runner import LOCK_NAME, PORTFOLIO_KEY, run_reports
 distributed = pytest.importorskip("distributed")
 
 DASK = Path(sys.executable).with_name("dask")
+"""The ``dask`` command of this environment; without it, the same programs through
+``python -m distributed.cli.dask_scheduler`` / ``dask_worker``."""
 START_TIMEOUT = 60.0
 """Seconds the scheduler and the workers may take to come up on a loaded machine."""
 NOW = dt.datetime(2026, 1, 31, 12, 0, tzinfo=dt.UTC)
 
-pytestmark = pytest.mark.skipif(not DASK.exists(), reason="the dask command is not installed")
+
+def _dask(kind: str) -> list[str]:
+    """The command line that starts a dask ``scheduler`` or ``worker``."""
+    if DASK.exists():
+        return [str(DASK), kind]
+    return [sys.executable, "-m", f"distributed.cli.dask_{kind}"]
 
 
 def _free_port() -> int:
@@ -62,10 +69,10 @@ class Cluster:
         self.scheduler: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
 
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen:
+    def _spawn(self, name: str, kind: str, *args: str) -> subprocess.Popen:
         log = open(self.tmp / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            [str(DASK), *args],
+            [*_dask(kind), *args],
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=self.tmp,
@@ -81,10 +88,10 @@ class Cluster:
         )  # fmt: skip
 
     def start_workers(self, n: int = 2) -> None:
-        args = ["worker", self.address, "--host", "127.0.0.1", "--nthreads", "1",
+        args = [self.address, "--host", "127.0.0.1", "--nthreads", "1",
                 "--nworkers", "1", "--no-dashboard", "--death-timeout", "60"]  # fmt: skip
         for _ in range(n):
-            self.workers.append(self._spawn(f"worker-{len(self.workers)}", *args))
+            self.workers.append(self._spawn(f"worker-{len(self.workers)}", "worker", *args))
         with distributed.Client(self.address, timeout=START_TIMEOUT) as client:
             client.wait_for_workers(n, timeout=START_TIMEOUT)
 
@@ -143,7 +150,7 @@ def test_the_cluster_makes_the_same_reports_as_a_local_run(
     cluster: Cluster, small: Path, tmp_path: Path
 ) -> None:
     nb = notebooks_dir(tmp_path, extra_cell="import os\nprint('kernel', os.getpid())")
-    kw = dict(notebooks=nb, as_of=AS_OF, progress=False, now=NOW)
+    kw = dict(notebooks=nb, as_of=AS_OF, progress=False, now=NOW, lost_workers_timeout=20)
     local = run_reports(small, out=tmp_path / "local", jobs=2, **kw)
     remote = run_reports(small, out=tmp_path / "remote", scheduler=cluster.address, **kw)
     assert local.exit_code == 0, [r.error for r in local.failed]

@@ -310,8 +310,8 @@ def run_reports(
                     manifest.set(result.key, prints.get(result.key, ""))
                 else:
                     manifest.drop(result.key)
-                with contextlib.suppress(OSError):
-                    manifest.save()
+                with contextlib.suppress(OSError, EnvironmentFault):
+                    manifest.save()  # at worst the report is made again next time
 
             for r in _execute(tasks, executor, out_dir, bar, on_result=record, stalled=stalled):
                 results[r.key] = r
