@@ -1,10 +1,12 @@
 """``gevinst report``: run the report notebooks and write the steering-group HTML.
 
-Exit codes: 0 every report written; 1 at least one report failed (the others are
-written; the failed ones are listed) – including the report of a project whose
-plan or measurements have errors, which is not run (its errors are listed, the
-portfolio report names it); 2 bad input (the workspace config, an unknown id,
-arguments; nothing run); 3 another run holds the lock on the output folder
+Exit codes: 0 every report written (or unchanged and skipped); 1 at least one
+report failed (the others are written; the failed ones are listed) – including
+the report of a project whose plan or measurements have errors, which is not run
+(its errors are listed, the portfolio report names it), and the reports given up
+when a dask cluster has had no worker for ``--worker-timeout`` seconds; 2 bad
+input (the workspace config, an unknown id, arguments, ``--jobs`` with
+``--scheduler``; nothing run); 3 another run holds the lock on the output folder
 (nothing run); 4 a fault of the environment (the output folder is read-only or
 the disk full, the dask scheduler cannot be reached); 128 + N when stopped by
 signal N (130 for Ctrl-C, 143 for SIGTERM; workers and kernels are stopped,
