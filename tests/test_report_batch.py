@@ -299,6 +299,11 @@ def test_a_full_disk_is_an_environment_fault(small: Path, tmp_path: Path, monkey
         real(target, data)
 
     monkeypatch.setattr(runner.atomic, "write_bytes", full)
+
+    def full_place(staged: Path, target: Path) -> None:  # a report the worker wrote beside it
+        full(target, b"")
+
+    monkeypatch.setattr(runner, "_place", full_place)
     # --force: alfa is unchanged and would be skipped; made again, it cannot be written
     result = CliRunner().invoke(
         cli,

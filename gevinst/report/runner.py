@@ -100,6 +100,10 @@ class ReportTask:
     warm: bool = True
     cost: float = 1.0
     """Estimated run time (relative), to submit the longest first."""
+    stage: str = ""
+    """A folder the worker can write to (the output folder, for the local workers): a
+    finished report is written there by the worker and only renamed into place by
+    the main process, so its bytes never pass through the main process."""
 
 
 @dataclass
@@ -113,6 +117,9 @@ class TaskOutcome:
     error: str = ""
     seconds: float = 0.0
     worker: str = ""
+    staged: dict[str, str] = field(default_factory=dict)
+    """``{"ipynb": path, "html": path}``: the report written by the worker beside its
+    place (:attr:`ReportTask.stage`) instead of sent as bytes."""
 
 
 @dataclass
@@ -299,6 +306,7 @@ def run_reports(
                 lang=lang,
                 run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
                 timeout=timeout,
+                stage=local,
                 warm=executor_given is None,  # warm kernels in our workers and dask's, not others'
                 fingerprints=prints,
             )
@@ -446,6 +454,7 @@ class _Context:
     run_at: dt.datetime
     timeout: float | None
     warm: bool
+    stage: bool = False
     fingerprints: dict[str, str] = field(default_factory=dict)
 
 
@@ -493,6 +502,7 @@ def _task(c: _Context, project_id: str | None) -> ReportTask:
         timeout=c.timeout,
         warm=c.warm,
         cost=_cost(c.loaded, project_id),
+        stage=str(c.out_dir) if c.stage else "",
     )
 
 
@@ -730,13 +740,21 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
 
     if outcome.ok:
         try:
-            atomic.write_bytes(ipynb_path, outcome.ipynb)
-            atomic.write_bytes(html_path, outcome.html)
+            if outcome.staged:
+                _place(Path(outcome.staged["ipynb"]), ipynb_path)
+                _place(Path(outcome.staged["html"]), html_path)
+            else:
+                atomic.write_bytes(ipynb_path, outcome.ipynb)
+                atomic.write_bytes(html_path, outcome.html)
         except OSError as exc:
             if exc.errno in ENVIRONMENT_ERRNOS:
                 fault = EnvironmentFault.from_oserror(exc, str(exc.filename or html_path))
                 return failed(fault.format(task.parameters.get("lang", "nb")), fault=fault)
             return failed(f"{type(exc).__name__}: {exc}")
+        finally:
+            for staged in outcome.staged.values():
+                with contextlib.suppress(OSError):
+                    os.unlink(staged)
         with contextlib.suppress(FileNotFoundError):
             failed_path.unlink()
         return ReportResult(task.key, title, True, html_path, ipynb_path, seconds=outcome.seconds)
@@ -748,6 +766,31 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
         except OSError:
             notebook = None
     return failed(outcome.error, notebook)
+
+
+def _place(staged: Path, target: Path) -> None:
+    """Rename a report the worker wrote (and synced) beside ``target`` into place."""
+    os.chmod(staged, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+    os.replace(staged, target)
+
+
+def _stage(task: ReportTask, ipynb: bytes, html: bytes) -> dict[str, str]:
+    """Write a finished report into ``task.stage`` (in the worker); {} when that fails
+    (the bytes are then sent to the main process, which reports the fault)."""
+    if not task.stage:
+        return {}
+    staged: dict[str, str] = {}
+    try:
+        for suffix, data in (("ipynb", ipynb), ("html", html)):
+            path = Path(task.stage) / f".gevinst-tmp-{task.key}.{os.getpid()}.{suffix}"
+            atomic.write_bytes(path, data)
+            staged[suffix] = str(path)
+    except OSError:
+        for path in staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        return {}
+    return staged
 
 
 # --------------------------------------------------------------------------- workers
@@ -880,7 +923,12 @@ def run_task(task: ReportTask) -> TaskOutcome:
 
     def outcome(ok: bool, ipynb: bytes = b"", html: bytes = b"", error: str = "") -> TaskOutcome:
         seconds = time.perf_counter() - started
-        return TaskOutcome(task.key, ok, ipynb, html, error, seconds, worker=str(os.getpid()))
+        staged = _stage(task, ipynb, html) if ok else {}
+        if staged:
+            ipynb = html = b""
+        return TaskOutcome(
+            task.key, ok, ipynb, html, error, seconds, worker=str(os.getpid()), staged=staged
+        )
 
     try:
         with _WORKER_LOCK:  # only the dask path can call this from several threads
