@@ -299,10 +299,16 @@ def test_a_full_disk_is_an_environment_fault(small: Path, tmp_path: Path, monkey
         real(target, data)
 
     monkeypatch.setattr(runner.atomic, "write_bytes", full)
+
+    def full_place(staged: Path, target: Path) -> None:  # a report the worker wrote beside it
+        full(target, b"")
+
+    monkeypatch.setattr(runner, "_place", full_place)
+    # --force: alfa is unchanged and would be skipped; made again, it cannot be written
     result = CliRunner().invoke(
         cli,
         ["report", "alfa", "bravo", "--workspace", str(small), "--out", str(out),
-         "--notebooks", str(FIXTURES), "--as-of", AS_OF, "--jobs", "1"],
+         "--notebooks", str(FIXTURES), "--as-of", AS_OF, "--jobs", "1", "--force"],
     )  # fmt: skip
     assert result.exit_code == 4, result.output
     assert "disken er full" in result.output

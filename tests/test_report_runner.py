@@ -32,6 +32,7 @@ from gevinst.report.fingerprint import input_digest, input_files, input_fingerpr
 from gevinst.report.params import check_as_of
 from gevinst.report.runner import (
     LOCK_NAME,
+    MANIFEST_NAME,
     PORTFOLIO_KEY,
     ReportsLocked,
     run_reports,
@@ -279,7 +280,11 @@ def test_some_projects_only_and_the_open_hint(small: Path, tmp_path: Path) -> No
          "--notebooks", str(FIXTURES), "--as-of", AS_OF, "--jobs", "1"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (out / AS_OF).iterdir()) == ["bravo.html", "bravo.ipynb"]
+    assert sorted(p.name for p in (out / AS_OF).iterdir()) == [
+        MANIFEST_NAME,
+        "bravo.html",
+        "bravo.ipynb",
+    ]
     assert "1 av 1 rapporter laget" in result.output
     assert "bravo.html" in result.output
 
@@ -373,3 +378,107 @@ def test_a_bad_scheduler_address_is_bad_input(small: Path, tmp_path: Path) -> No
     )  # fmt: skip
     assert result.exit_code == 2
     assert "dask-klynge" in result.output
+
+
+# --------------------------------------------------------------------------- incremental runs
+
+
+def _mtimes(day: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in day.glob("*.html")}
+
+
+def test_an_unchanged_rerun_skips_every_report_and_force_rebuilds(
+    small: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["report", "--all", "--workspace", str(small), "--out", str(out),
+            "--notebooks", str(FIXTURES), "--as-of", AS_OF, "--jobs", "1"]  # fmt: skip
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    day = out / AS_OF
+    built = json.loads((day / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert sorted(built["reports"]) == ["alfa", "bravo", PORTFOLIO_KEY]
+    nb = nbformat.read(day / "alfa.ipynb", as_version=4)
+    assert nb.metadata["gevinst"]["build_fingerprint"] == built["reports"]["alfa"]
+    before = _mtimes(day)
+
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "3 rapporter er uendret og ikke laget på nytt" in again.output
+    assert "rapporter laget på" not in again.output  # nothing was made
+    assert _mtimes(day) == before
+
+    forced = CliRunner().invoke(cli, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "3 av 3 rapporter laget" in forced.output
+    assert "uendret" not in forced.output
+    assert all(_mtimes(day)[k] > before[k] for k in before)
+
+
+def test_changing_one_plan_rebuilds_that_project_and_the_portfolio_only(
+    small: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    kw = dict(out=out, notebooks=FIXTURES, as_of=AS_OF, jobs=1, progress=False)
+    assert run_reports(small, **kw).exit_code == 0
+    day = out / AS_OF
+    before = _mtimes(day)
+    plan = small / "projects" / "bravo.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n# endret\n", encoding="utf-8")
+    summary = run_reports(small, **kw)
+    assert summary.exit_code == 0
+    assert [r.key for r in summary.skipped] == ["alfa"]
+    after = _mtimes(day)
+    assert after["alfa.html"] == before["alfa.html"]
+    assert after["bravo.html"] > before["bravo.html"]
+    assert after[f"{PORTFOLIO_KEY}.html"] > before[f"{PORTFOLIO_KEY}.html"]
+    # a changed notebook, language or as-of date makes a report again too
+    other_day = run_reports(small, **{**kw, "as_of": "2026-02-28"})
+    assert other_day.skipped == []
+    assert run_reports(small, **{**kw, "lang": "en"}).skipped == []
+
+
+def test_a_failed_or_missing_report_is_made_again(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    nb = notebooks_dir(tmp_path, failing=True)
+    kw = dict(out=out, notebooks=nb, as_of=AS_OF, jobs=1, progress=False)
+    first = run_reports(small, **kw)
+    assert [r.key for r in first.failed] == ["bravo"]
+    (out / AS_OF / "alfa.html").unlink()  # someone removed a report
+    second = run_reports(small, **kw)
+    assert [r.key for r in second.skipped] == [PORTFOLIO_KEY]
+    assert [r.key for r in second.failed] == ["bravo"]  # failed again, not skipped
+    assert (out / AS_OF / "alfa.html").is_file()
+
+
+def test_finished_reports_are_streamed_to_disk_not_kept(tmp_path: Path, monkeypatch) -> None:
+    # each report is written and let go of as soon as it arrives: when the worker
+    # makes report k, none of the reports before k-1 is still held in memory
+    import weakref
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gevinst.report import runner
+
+    made: list[weakref.ref] = []
+    alive: list[int] = []
+
+    def fake_run_task(task):
+        k = int(task.key[1:])
+        if k:  # wait until the main process has written the previous report
+            deadline = time.monotonic() + 10
+            while not (tmp_path / f"p{k - 1:03d}.html").exists() and time.monotonic() < deadline:
+                time.sleep(0.005)
+        alive.append(sum(r() is not None for r in made))
+        outcome = runner.TaskOutcome(task.key, True, b"i" * 2**19, b"h" * 2**19)
+        made.append(weakref.ref(outcome))
+        return outcome
+
+    monkeypatch.setattr(runner, "run_task", fake_run_task)
+    blank = dict(notebook="", parameters={}, metadata={}, cwd="", templates="", output_path="")
+    tasks = [runner.ReportTask(key=f"p{k:03d}", cost=-k, **blank) for k in range(40)]
+    bar = runner._progress_bar(len(tasks), False, "nb")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = runner._execute(tasks, pool, tmp_path, bar)
+    assert all(r.ok for r in results) and len(results) == 40
+    assert (tmp_path / "p039.html").stat().st_size == 2**19
+    assert max(alive) <= 1, alive  # at most the report just written (of 40 made)

@@ -596,3 +596,22 @@ def test_forecast_in_status_json_has_its_basis():
     assert fc["method"] == "trend" and fc["points"] == 3
     assert fc["window_start"] == "2024-05-01" and fc["window_end"] == "2024-07-02"
     assert j["forecast_misses_target"] is fc["misses_target"]
+
+
+@pytest.mark.parametrize("kind", ["linear", "s_curve", "step", "explicit"])
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (dt.date(2024, 3, 15), dt.date(2026, 9, 1)),
+        (dt.date(2024, 7, 1), dt.date(2025, 7, 1)),  # the start on a mid-year knot
+        (dt.date(2024, 10, 2), dt.date(2024, 10, 2)),  # no span
+    ],
+)
+def test_fractions_on_many_days_equal_fraction_at_each(kind, start, end) -> None:
+    from gevinst.model import profile
+
+    fractions = (0.2, 0.7, 1.0) if kind == "explicit" else ()
+    days = [start + dt.timedelta(days=k) for k in range(-40, 1500, 7)]
+    vector = profile.fractions_on(kind, start, end, [d.toordinal() for d in days], fractions)
+    scalar = [profile.fraction_at(kind, start, end, d, fractions) for d in days]
+    assert vector.tolist() == pytest.approx(scalar, rel=1e-12, abs=1e-15)

@@ -1,10 +1,12 @@
 """``gevinst report``: run the report notebooks and write the steering-group HTML.
 
-Exit codes: 0 every report written; 1 at least one report failed (the others are
-written; the failed ones are listed) – including the report of a project whose
-plan or measurements have errors, which is not run (its errors are listed, the
-portfolio report names it); 2 bad input (the workspace config, an unknown id,
-arguments; nothing run); 3 another run holds the lock on the output folder
+Exit codes: 0 every report written (or unchanged and skipped); 1 at least one
+report failed (the others are written; the failed ones are listed) – including
+the report of a project whose plan or measurements have errors, which is not run
+(its errors are listed, the portfolio report names it), and the reports given up
+when a dask cluster has had no worker for ``--worker-timeout`` seconds; 2 bad
+input (the workspace config, an unknown id, arguments, ``--jobs`` with
+``--scheduler``; nothing run); 3 another run holds the lock on the output folder
 (nothing run); 4 a fault of the environment (the output folder is read-only or
 the disk full, the dask scheduler cannot be reached); 128 + N when stopped by
 signal N (130 for Ctrl-C, 143 for SIGTERM; workers and kernels are stopped,
@@ -82,6 +84,20 @@ EXIT_LOCKED = 3
     help="Mappen med HTML-malen gevinst_html. Standard: $GEVINST_TEMPLATES eller templates/.",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Lag alle rapportene på nytt, også de der ingenting de lages av, er endret.",
+)
+@click.option(
+    "--worker-timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    metavar="SEKUNDER",
+    help="Med --scheduler: gi opp rapportene som gjenstår når klyngen har vært uten "
+    "arbeidere så lenge.",
+)
+@click.option(
     "--portfolio/--no-portfolio",
     default=None,
     help="Lag porteføljerapporten også når bare noen prosjekter er valgt (standard: bare med --all).",
@@ -113,15 +129,32 @@ def report_cmd(
     portfolio: bool | None,
     kind: str,
     pdf: bool,
+    force: bool,
+    worker_timeout: float,
 ) -> None:
     """Lag rapportene: én HTML-rapport per prosjekt og porteføljerapporten.
 
     Kjører prosjektrapport.ipynb for hvert prosjekt og porteføljerapport.ipynb med
     papermill, og skriver den kjørte notebooken (.ipynb) og rapporten (.html) til
     OUT/<per dato>/. En rapport som feiler, erstatter aldri den forrige gode.
+    En rapport der ingenting den lages av er endret (plan, målinger, konfigurasjon,
+    notebook, mal, gevinst-versjon, per dato), lages ikke på nytt; --force lager den.
     """
     from gevinst.report.runner import ReportsLocked, RunInterrupted, run_reports
 
+    source = click.get_current_context().get_parameter_source("jobs")
+    if scheduler and source is not None and source.name != "DEFAULT":
+        raise click.UsageError(
+            say(
+                lang,
+                "--jobs gjelder de lokale arbeidsprosessene og brukes ikke med --scheduler: "
+                "der bestemmer klyngens arbeidere hvor mange rapporter som kjøres samtidig "
+                "(dask worker --nworkers N --nthreads 1; se docs/schedule.md).",
+                "--jobs is for the local worker processes and is not used with --scheduler: "
+                "there the cluster's workers decide how many reports run at once "
+                "(dask worker --nworkers N --nthreads 1; see docs/schedule.md).",
+            )
+        )
     if run_all and project_ids:
         raise click.UsageError(
             say(
@@ -154,6 +187,8 @@ def report_cmd(
             scheduler=scheduler,
             kind=kind,
             pdf=pdf,
+            force=force,
+            lost_workers_timeout=worker_timeout,
         )
     except InputError as exc:
         fail_input(exc, lang)
@@ -196,17 +231,30 @@ def _print_summary(summary, lang: str) -> None:
             ),
             err=True,
         )
-    n, done = len(summary.results), len(summary.results) - len(summary.failed)
+    skipped = len(summary.skipped)
+    n = len(summary.results) - skipped
+    done = n - len(summary.failed)
     per = summary.seconds / n if n else 0.0
-    click.echo(
-        say(
-            lang,
-            f"{done} av {n} rapporter laget på {fmt_number(summary.seconds, 1, lang)} s "
-            f"({fmt_number(per, 1, lang)} s per rapport) i {display(summary.out_dir)}.",
-            f"{done} of {n} reports made in {fmt_number(summary.seconds, 1, lang)} s "
-            f"({fmt_number(per, 1, lang)} s per report) in {display(summary.out_dir)}.",
+    if n or not skipped:
+        click.echo(
+            say(
+                lang,
+                f"{done} av {n} rapporter laget på {fmt_number(summary.seconds, 1, lang)} s "
+                f"({fmt_number(per, 1, lang)} s per rapport) i {display(summary.out_dir)}.",
+                f"{done} of {n} reports made in {fmt_number(summary.seconds, 1, lang)} s "
+                f"({fmt_number(per, 1, lang)} s per report) in {display(summary.out_dir)}.",
+            )
         )
-    )
+    if skipped:
+        click.echo(
+            say(
+                lang,
+                f"{skipped} rapporter er uendret og ikke laget på nytt (ingenting de lages av, "
+                f"er endret; --force lager dem): {_keys(summary.skipped)}.",
+                f"{skipped} reports are unchanged and were not made again (nothing they are "
+                f"made from changed; --force makes them): {_keys(summary.skipped)}.",
+            )
+        )
     if summary.failed:
         click.echo(
             say(
@@ -262,6 +310,11 @@ def _print_summary(summary, lang: str) -> None:
                 click.echo(f"  {display(r.html)}")
                 if r.pdf is not None:
                     click.echo(f"  {display(r.pdf)}")
+
+
+def _keys(results, most: int = 8) -> str:
+    keys = [r.key for r in results]
+    return ", ".join(keys[:most]) + (f", … (+{len(keys) - most})" if len(keys) > most else "")
 
 
 COMMANDS = [report_cmd]

@@ -76,6 +76,46 @@ def fraction_at(
     return float(points[-1][1])
 
 
+def fractions_on(
+    profile: Profile | str,
+    start: dt.date,
+    end: dt.date,
+    days: np.ndarray,
+    fractions: Sequence[float] = (),
+) -> np.ndarray:
+    """:func:`fraction_at` for many dates at once, given as proleptic ordinals
+    (``date.toordinal()``): the same formulas over a numpy array, for the daily
+    sampling of the planned trajectory (``tracking.planned_nok``)."""
+    profile = Profile(profile)
+    t = np.asarray(days, dtype=float)
+    s, e = float(start.toordinal()), float(end.toordinal())
+
+    def x() -> np.ndarray:
+        if e - s <= 0:
+            return np.where(t >= e, 1.0, 0.0)
+        return np.clip((t - s) / (e - s), 0.0, 1.0)
+
+    if profile == Profile.LINEAR:
+        return x()
+    if profile == Profile.S_CURVE:
+        u = x()
+        return 3 * u * u - 2 * u * u * u
+    if profile == Profile.STEP:
+        return np.where(t >= e, 1.0, 0.0)
+    # explicit: piecewise linear through the knots of fraction_at; where two knots
+    # share a date (the start is 1 July) the later one holds after it, as there
+    if not fractions:
+        return np.zeros_like(t)
+    knots: dict[float, float] = {s: 0.0}
+    for k, v in enumerate(fractions):
+        d = _mid_year(start.year + k)
+        if d >= start:
+            knots[float(d.toordinal())] = float(v)
+    xs = np.array(list(knots), dtype=float)
+    out = np.interp(t, xs, np.array(list(knots.values()), dtype=float))
+    return np.where(t <= s, 0.0, out)
+
+
 def year_fraction(
     profile: Profile | str,
     start: dt.date,
@@ -124,6 +164,13 @@ def item_fraction_at(item: Benefit | ResultGoal, when: dt.date) -> float:
 def planned_value(item: Benefit | ResultGoal, when: dt.date) -> float:
     """Planned indicator value at ``when``: baseline + f(when) · (target − baseline)."""
     return item.baseline + item_fraction_at(item, when) * (item.target - item.baseline)
+
+
+def planned_values(item: Benefit | ResultGoal, days: np.ndarray) -> np.ndarray:
+    """:func:`planned_value` at many dates at once (proleptic ordinals, see :func:`fractions_on`)."""
+    start, end = item_window(item)
+    f = fractions_on(item.profile, start, end, days, item.profile_fractions)
+    return item.baseline + f * (item.target - item.baseline)
 
 
 def item_year_fractions(item: Benefit | ResultGoal, years: Sequence[int]) -> np.ndarray:

@@ -226,7 +226,8 @@ def planned_trajectory(item: Item, dates: Sequence[dt.date]) -> list[float]:
     >>> planned_trajectory(r, [dt.date(2024, 1, 1), dt.date(2025, 1, 1)])
     [4.0, 26.0]
     """
-    return [float(profile.planned_value(item, d)) for d in dates]
+    days = np.array([d.toordinal() for d in dates], dtype=float)
+    return [float(v) for v in profile.planned_values(item, days)]
 
 
 def realised_share(item: Item, value: float) -> float | None:
@@ -501,8 +502,9 @@ def _toward_target(item: Item, values: np.ndarray, disbenefit: bool) -> np.ndarr
     """Change from the baseline: ``improvement`` for benefits, towards the target for ulemper."""
     if disbenefit:
         sign = 1.0 if item.target >= item.baseline else -1.0
-        return (values - float(item.baseline)) * sign
-    return np.array([improvement(item, v) for v in values], dtype=float)
+    else:  # the sign of an improvement of one unit: the one rule, for the whole array
+        sign = improvement(item, float(item.baseline) + 1.0)
+    return (np.asarray(values, dtype=float) - float(item.baseline)) * sign
 
 
 def _flat_from(item: Item) -> dt.date:
@@ -519,7 +521,8 @@ def planned_nok(item: Item, as_of: dt.date, price: float, *, disbenefit: bool = 
 
     The planned trajectory is sampled every day and integrated by the trapezoid
     rule; after the profile has reached its end the value is constant, so the
-    rest is added as a rectangle.
+    rest is added as a rectangle. The days are evaluated at once with numpy
+    (``profile.planned_values``), not one ``planned_value`` call per day.
     """
     start, _ = profile.item_window(item)
     if as_of <= start:
@@ -528,8 +531,7 @@ def planned_nok(item: Item, as_of: dt.date, price: float, *, disbenefit: bool = 
     days = (flat - start).days
     total = 0.0
     if days > 0:
-        dates = [start + dt.timedelta(days=k) for k in range(days + 1)]
-        values = np.array(planned_trajectory(item, dates))
+        values = profile.planned_values(item, start.toordinal() + np.arange(days + 1))
         gain = _toward_target(item, values, disbenefit)
         total += float(np.sum((gain[1:] + gain[:-1]) / 2.0)) / DAYS_PER_YEAR
     rest = (as_of - flat).days

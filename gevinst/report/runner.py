@@ -28,10 +28,17 @@ local workers are long-lived processes that import papermill and nbconvert once
 (and build the exporter once), and each keeps one kernel warm
 (:class:`~gevinst.report.warmkernel.WarmKernel`): between two notebooks the kernel's
 namespace is reset, its imports stay. ``bench/bench_report.py`` measures the
-effect. On a dask cluster each report gets a fresh kernel (gevinst does not own
-the cluster's worker processes, so it keeps nothing running in them); the
-cluster's workers must see the same paths (workspace, notebooks, output) as the
-machine that starts the run.
+effect. On a dask cluster each worker thread keeps its own warm kernel the same
+way (:func:`_warm_kernel`); the cluster's workers must see the same paths
+(workspace, notebooks, templates) as the machine that starts the run, and a run
+whose cluster has had no worker for ``lost_workers_timeout`` seconds fails the
+reports not yet made (:data:`LOST_WORKERS_TIMEOUT`) and releases its lock.
+
+Incremental runs. Each report's build fingerprint
+(:func:`~gevinst.report.fingerprint.build_fingerprint`) is recorded in
+``OUT/<as-of>/.gevinst-bygget.json`` once it is written; the next run skips a
+report whose fingerprint is unchanged (:attr:`ReportResult.skipped`) unless
+``force=True``, and when every report is unchanged it does not load the workspace.
 """
 
 from __future__ import annotations
@@ -39,14 +46,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import multiprocessing
 import multiprocessing.util
 import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +63,7 @@ from gevinst.errors import ENVIRONMENT_ERRNOS, EnvironmentFault, InputError, Iss
 from gevinst.io import atomic
 from gevinst.io import workspace as ws
 from gevinst.report import lifecycle, locate, meta, params
+from gevinst.report.fingerprint import build_fingerprint, listing_digest
 from gevinst.report.lifecycle import RunInterrupted
 from gevinst.report.runlock import ReportsLocked, RunLock
 from gevinst.report.text import t
@@ -72,6 +81,11 @@ DEFAULT_TIMEOUT = 600.0
 """Seconds one notebook cell may run before the report is given up."""
 DASK_CONNECT_TIMEOUT = 30.0
 """Seconds to wait for a dask scheduler (``--scheduler``) before giving up."""
+LOST_WORKERS_TIMEOUT = 60.0
+"""Seconds a dask run waits with no worker connected to the scheduler (all lost, or
+none started) before it fails the reports not yet made and releases its lock."""
+MANIFEST_NAME = ".gevinst-bygget.json"
+"""In ``OUT/<as-of>/``: the build fingerprint of each report written there."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,10 @@ class ReportTask:
     warm: bool = True
     cost: float = 1.0
     """Estimated run time (relative), to submit the longest first."""
+    stage: str = ""
+    """A folder the worker can write to (the output folder, for the local workers): a
+    finished report is written there by the worker and only renamed into place by
+    the main process, so its bytes never pass through the main process."""
 
 
 @dataclass
@@ -102,6 +120,9 @@ class TaskOutcome:
     error: str = ""
     seconds: float = 0.0
     worker: str = ""
+    staged: dict[str, str] = field(default_factory=dict)
+    """``{"ipynb": path, "html": path}``: the report written by the worker beside its
+    place (:attr:`ReportTask.stage`) instead of sent as bytes."""
 
 
 @dataclass
@@ -124,6 +145,9 @@ class ReportResult:
     """The report was made but could not be written: a fault of the machine (disk full)."""
     pdf: Path | None = None
     """The PDF/UA copy (``--pdf``), beside the HTML."""
+    skipped: bool = False
+    """Not made again: nothing it is made from changed since it was written (``--force``
+    makes it anyway)."""
 
 
 @dataclass
@@ -145,6 +169,11 @@ class RunSummary:
     @property
     def failed(self) -> list[ReportResult]:
         return [r for r in self.results if not r.ok]
+
+    @property
+    def skipped(self) -> list[ReportResult]:
+        """Reports left as they were because nothing they are made from changed."""
+        return [r for r in self.results if r.skipped]
 
     @property
     def excluded(self) -> list[ReportResult]:
@@ -190,6 +219,8 @@ def run_reports(
     now: dt.datetime | None = None,
     kind: str = "project",
     pdf: bool = False,
+    force: bool = False,
+    lost_workers_timeout: float = LOST_WORKERS_TIMEOUT,
 ) -> RunSummary:
     """Run the report notebooks and write ``OUT/<as-of>/``; see the module docstring.
 
@@ -224,45 +255,66 @@ def run_reports(
         )
     day = params.check_as_of(as_of, dt.date.today(), lang)
     root = ws.resolve_root(workspace).resolve()
-    loaded = ws.load_valid(root, lang=lang)
-    if project_ids is None:
-        ids = sorted({*loaded.plans, *loaded.excluded})
-        with_portfolio = True if portfolio is None else portfolio
-        workspace_issues = loaded.other_issues
-    else:
-        ids = list(dict.fromkeys(project_ids))
-        loaded = loaded.only(ids)  # an unknown id is bad input
-        with_portfolio = bool(portfolio)
-        workspace_issues = []
-    if kind == "funder":
-        with_portfolio = False
     nb_dir = locate.notebooks_dir(notebooks).resolve()
     tpl_dir = locate.templates_dir(templates).resolve()
+    if project_ids is None:
+        ids = ws.project_ids(root)
+        with_portfolio = True if portfolio is None else portfolio
+    else:
+        ids = list(dict.fromkeys(project_ids))
+        with_portfolio = bool(portfolio)
+    if kind == "funder":
+        with_portfolio = False
     if with_portfolio and not (nb_dir / locate.PORTFOLIO_NOTEBOOK).exists():
         raise InputError([Issue("file_missing", file=str(nb_dir / locate.PORTFOLIO_NOTEBOOK))])
-
     out_root = Path(out).resolve()
     out_dir = out_root / day.isoformat()
     if kind == "funder":
         out_dir = out_dir / FUNDER_DIR
-    keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
-    runnable = [k for k in keys if k not in loaded.excluded]
-    summary = RunSummary(out_dir=out_dir, as_of=day, workspace_issues=list(workspace_issues))
+    summary = RunSummary(out_dir=out_dir, as_of=day)
     with _writable(out_root):
         out_root.mkdir(parents=True, exist_ok=True)
         lock = RunLock(out_root / LOCK_NAME, lock_timeout).acquire()
     with lock, lifecycle.interruptible(), contextlib.ExitStack() as stack:
         summary.stale_lock = lock.stale
+        manifest = _Manifest(out_dir)
+        listing = listing_digest(root) if project_ids is None else ""
+        prints = _fingerprints(root, ids, with_portfolio, nb_dir, tpl_dir, day, lang, kind)
+        fresh = set() if force else {k for k, fp in prints.items() if manifest.fresh(k, fp)}
+        keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
+        if set(keys) <= fresh and (project_ids is not None or manifest.clean_listing == listing):
+            # nothing changed: not even the workspace needs to be read
+            summary.results = [_skipped(k, out_dir, lang) for k in keys]
+            summary.seconds = time.perf_counter() - started
+            return summary
+        loaded = ws.load_valid(root, lang=lang)
+        if project_ids is None:
+            ids = sorted({*loaded.plans, *loaded.excluded})
+            summary.workspace_issues = list(loaded.other_issues)
+        else:
+            loaded = loaded.only(ids)  # an unknown id is bad input
+        keys = ([PORTFOLIO_KEY] if with_portfolio else []) + ids
         results = {
             pid: _excluded(pid, issues, out_dir, lang) for pid, issues in loaded.excluded.items()
         }
+        for key in loaded.excluded:
+            manifest.drop(key)
+        results.update((k, _skipped(k, out_dir, lang)) for k in keys if k in fresh)
+        runnable = [k for k in keys if k not in results]
+        if project_ids is None:
+            manifest.clean_listing = "" if summary.workspace_issues else listing
+        manifest.save()
         if runnable:
+            executor_given = executor
             local = executor is None and not scheduler
+            stalled = None
             if local:  # start the workers (and their kernels) first: they boot while we prepare
                 pool = stack.enter_context(_LocalPool(min(jobs, len(runnable)), tpl_dir, lock))
                 executor = pool.executor
             elif executor is None:
-                executor = stack.enter_context(_dask_client(scheduler)).get_executor(pure=False)
+                client = stack.enter_context(_dask_client(scheduler))
+                executor = client.get_executor(pure=False)
+                stalled = _lost_workers_watch(client, lost_workers_timeout, lang)
             context = _Context(
                 loaded=loaded,
                 root=root,
@@ -273,17 +325,122 @@ def run_reports(
                 lang=lang,
                 run_at=(now or dt.datetime.now().astimezone()).replace(microsecond=0),
                 timeout=timeout,
-                warm=local,
+                stage=local,
+                warm=executor_given is None,  # warm kernels in our workers and dask's, not others'
+                fingerprints=prints,
                 kind=kind,
             )
             tasks = [_task(context, None if key == PORTFOLIO_KEY else key) for key in runnable]
             bar = _progress_bar(len(tasks), progress, lang)
-            results.update((r.key, r) for r in _execute(tasks, executor, out_dir, bar))
+
+            def record(result: ReportResult) -> None:
+                if result.ok:
+                    manifest.set(result.key, prints.get(result.key, ""))
+                else:
+                    manifest.drop(result.key)
+                with contextlib.suppress(OSError, EnvironmentFault):
+                    manifest.save()  # at worst the report is made again next time
+
+            for r in _execute(tasks, executor, out_dir, bar, on_result=record, stalled=stalled):
+                results[r.key] = r
         summary.results = [results[k] for k in keys]
         if pdf:
             _write_pdfs(summary.results, lang)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _fingerprints(
+    root: Path,
+    ids: Sequence[str],
+    with_portfolio: bool,
+    nb_dir: Path,
+    tpl_dir: Path,
+    day: dt.date,
+    lang: str,
+    kind: str = "project",
+) -> dict[str, str]:
+    """The build fingerprint of each report (:func:`build_fingerprint`); a report whose
+    files cannot be read (an id that is not one, a missing file) gets none: it is made."""
+    wanted = [(PORTFOLIO_KEY, None)] if with_portfolio else []
+    wanted += [(pid, pid) for pid in ids]
+    prints = {}
+    for key, pid in wanted:
+        project_notebook = locate.FUNDER_NOTEBOOK if kind == "funder" else locate.PROJECT_NOTEBOOK
+        notebook = nb_dir / (locate.PORTFOLIO_NOTEBOOK if pid is None else project_notebook)
+        try:
+            prints[key] = build_fingerprint(
+                root,
+                pid,
+                notebook=notebook,
+                template=tpl_dir / locate.TEMPLATE_NAME,
+                as_of=day.isoformat(),
+                lang=lang,
+            )
+        except (OSError, ValueError, InputError):
+            continue
+    return prints
+
+
+class _Manifest:
+    """``OUT/<as-of>/.gevinst-bygget.json``: which build fingerprint made each report.
+
+    Written atomically after every report (a run that is stopped keeps what it
+    made); a report that failed or whose project is excluded has no entry, so it is
+    made again next time. ``clean_listing`` is the :func:`listing_digest` of the
+    last ``--all`` run that found no problem outside the projects.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / MANIFEST_NAME
+        self.out_dir = out_dir
+        self.reports: dict[str, str] = {}
+        self.clean_listing = ""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.reports = {str(k): str(v) for k, v in dict(data.get("reports", {})).items()}
+            self.clean_listing = str(data.get("clean_listing", ""))
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass  # no manifest (or a damaged one): every report is made
+
+    def fresh(self, key: str, fingerprint: str) -> bool:
+        return (
+            bool(fingerprint)
+            and self.reports.get(key) == fingerprint
+            and (self.out_dir / f"{key}.html").is_file()
+            and (self.out_dir / f"{key}.ipynb").is_file()
+        )
+
+    def set(self, key: str, fingerprint: str) -> None:
+        if fingerprint:
+            self.reports[key] = fingerprint
+        else:
+            self.reports.pop(key, None)
+
+    def drop(self, key: str) -> None:
+        self.reports.pop(key, None)
+
+    def save(self) -> None:
+        if not self.reports and not self.clean_listing and not self.path.exists():
+            return
+        data = {"format": 1, "clean_listing": self.clean_listing, "reports": self.reports}
+        with _writable(self.path):
+            atomic.write_bytes(
+                self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
+            )
+
+
+def _skipped(key: str, out_dir: Path, lang: str) -> ReportResult:
+    """A report left as it is: nothing it is made from changed."""
+    title = key if key != PORTFOLIO_KEY else t(lang, "Porteføljerapport", "Portfolio report")
+    return ReportResult(
+        key,
+        title,
+        True,
+        out_dir / f"{key}.html",
+        out_dir / f"{key}.ipynb",
+        skipped=True,
+    )
 
 
 @contextlib.contextmanager
@@ -312,6 +469,8 @@ class _Context:
     run_at: dt.datetime
     timeout: float | None
     warm: bool
+    stage: bool = False
+    fingerprints: dict[str, str] = field(default_factory=dict)
     kind: str = "project"
 
 
@@ -359,6 +518,7 @@ def _task(c: _Context, project_id: str | None) -> ReportTask:
         lang=c.lang,
         run_at=c.run_at,
     )
+    metadata["build_fingerprint"] = c.fingerprints.get(key, "")
     parameters = {
         "project_id": project_id or "",
         "workspace": str(c.root),
@@ -376,6 +536,7 @@ def _task(c: _Context, project_id: str | None) -> ReportTask:
         timeout=c.timeout,
         warm=c.warm,
         cost=_cost(c.loaded, project_id),
+        stage=str(c.out_dir) if c.stage else "",
     )
 
 
@@ -392,23 +553,89 @@ def _cost(loaded: ws.Loaded, project_id: str | None) -> float:
     return 12 + len(plan.benefits) + len(plan.disbenefits) + 0.5 * len(plan.result_goals)
 
 
-def _execute(tasks: list[ReportTask], executor: Executor, out_dir: Path, bar) -> list[ReportResult]:
-    """Submit every task, longest first; store each report as soon as it is done."""
+def _execute(
+    tasks: list[ReportTask],
+    executor: Executor,
+    out_dir: Path,
+    bar,
+    *,
+    on_result: Callable[[ReportResult], None] | None = None,
+    stalled: Callable[[], str] | None = None,
+) -> list[ReportResult]:
+    """Submit every task, longest first; store each report as soon as it is done.
+
+    A finished report's bytes are written to disk and let go of at once (the future
+    holding them is dropped), so the main process's memory stays flat however many
+    reports a run makes. ``stalled``, asked about once a second, returns a reason to
+    give up the reports not yet made (the dask cluster lost all its workers), or "".
+    """
     results = []
     with bar:
         futures: dict[Future, ReportTask] = {
             executor.submit(run_task, t): t for t in sorted(tasks, key=lambda t: -t.cost)
         }
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker process died, the cluster went away, ...
-                outcome = TaskOutcome(task.key, False, error=f"{type(exc).__name__}: {exc}")
-            results.append(_store(outcome, task, out_dir))
-            bar.set_postfix_str(task.key, refresh=False)
-            bar.update(1)
+        pending = set(futures)
+        while pending:
+            done, pending = wait(
+                pending, timeout=None if stalled is None else 1.0, return_when=FIRST_COMPLETED
+            )
+            for future in done:
+                task = futures.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # a worker process died, the cluster went away, ...
+                    outcome = TaskOutcome(task.key, False, error=f"{type(exc).__name__}: {exc}")
+                results.append(_store(outcome, task, out_dir))
+                del outcome, future
+                if on_result is not None:
+                    on_result(results[-1])
+                bar.set_postfix_str(task.key, refresh=False)
+                bar.update(1)
+            del done  # not held while waiting for the next one
+            reason = stalled() if pending and stalled is not None else ""
+            if reason:
+                for future in pending:
+                    future.cancel()
+                    task = futures.pop(future)
+                    results.append(
+                        _store(TaskOutcome(task.key, False, error=reason), task, out_dir)
+                    )
+                    if on_result is not None:
+                        on_result(results[-1])
+                    bar.update(1)
+                pending = set()
     return results
+
+
+def _lost_workers_watch(client, timeout: float, lang: str) -> Callable[[], str]:
+    """For :func:`_execute`: a reason to give up once the dask scheduler has had no
+    worker for ``timeout`` seconds (all lost, or none ever connected)."""
+    since: list[float | None] = [None]
+
+    def workers() -> int:
+        try:
+            return len(client.scheduler_info().get("workers", {}))
+        except Exception:  # the scheduler itself is gone
+            return 0
+
+    def stalled() -> str:
+        if workers():
+            since[0] = None
+            return ""
+        now = time.monotonic()
+        if since[0] is None:
+            since[0] = now
+        if now - since[0] < timeout:
+            return ""
+        return t(
+            lang,
+            f"dask-klyngen har ikke hatt noen arbeider på {timeout:g} s (alle er borte, eller "
+            "ingen er startet); rapporten er ikke laget",
+            f"the dask cluster has had no worker for {timeout:g} s (all lost, or none "
+            "started); the report was not made",
+        )
+
+    return stalled
 
 
 def _dask_client(address: str):
@@ -536,13 +763,21 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
 
     if outcome.ok:
         try:
-            atomic.write_bytes(ipynb_path, outcome.ipynb)
-            atomic.write_bytes(html_path, outcome.html)
+            if outcome.staged:
+                _place(Path(outcome.staged["ipynb"]), ipynb_path)
+                _place(Path(outcome.staged["html"]), html_path)
+            else:
+                atomic.write_bytes(ipynb_path, outcome.ipynb)
+                atomic.write_bytes(html_path, outcome.html)
         except OSError as exc:
             if exc.errno in ENVIRONMENT_ERRNOS:
                 fault = EnvironmentFault.from_oserror(exc, str(exc.filename or html_path))
                 return failed(fault.format(task.parameters.get("lang", "nb")), fault=fault)
             return failed(f"{type(exc).__name__}: {exc}")
+        finally:
+            for staged in outcome.staged.values():
+                with contextlib.suppress(OSError):
+                    os.unlink(staged)
         with contextlib.suppress(FileNotFoundError):
             failed_path.unlink()
         return ReportResult(task.key, title, True, html_path, ipynb_path, seconds=outcome.seconds)
@@ -554,6 +789,31 @@ def _store(outcome: TaskOutcome, task: ReportTask, out_dir: Path) -> ReportResul
         except OSError:
             notebook = None
     return failed(outcome.error, notebook)
+
+
+def _place(staged: Path, target: Path) -> None:
+    """Rename a report the worker wrote (and synced) beside ``target`` into place."""
+    os.chmod(staged, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+    os.replace(staged, target)
+
+
+def _stage(task: ReportTask, ipynb: bytes, html: bytes) -> dict[str, str]:
+    """Write a finished report into ``task.stage`` (in the worker); {} when that fails
+    (the bytes are then sent to the main process, which reports the fault)."""
+    if not task.stage:
+        return {}
+    staged: dict[str, str] = {}
+    try:
+        for suffix, data in (("ipynb", ipynb), ("html", html)):
+            path = Path(task.stage) / f".gevinst-tmp-{task.key}.{os.getpid()}.{suffix}"
+            atomic.write_bytes(path, data)
+            staged[suffix] = str(path)
+    except OSError:
+        for path in staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        return {}
+    return staged
 
 
 # --------------------------------------------------------------------------- workers
@@ -584,7 +844,7 @@ def init_worker(
         with contextlib.suppress(OSError):
             os.close(_PARENT["lock_fd"])  # the lock stays the main process's alone
         _PARENT["lock_fd"] = None
-    _WORKER.update(kernels={}, notebooks={}, warm_failed=False)
+    _WORKER.update(kernels={}, notebooks={}, warm_failed=False, exit_hook=True)
     if main is not None:
         lifecycle.guard_parent(kill_kernels, main=main)
     asyncio.set_event_loop(asyncio.new_event_loop())  # not one inherited through fork
@@ -603,7 +863,7 @@ def init_worker(
         _warm_exporter(templates)  # imports papermill (the engine) and nbconvert
     if kernel is not None:
         try:
-            _WORKER["kernels"][DEFAULT_KERNEL] = kernel.ready()
+            _WORKER["kernels"][(DEFAULT_KERNEL, threading.get_ident())] = kernel.ready()
         except Exception:
             _WORKER["warm_failed"] = True
         finally:
@@ -638,13 +898,27 @@ def kill_kernels() -> None:
 
 
 def _warm_kernel(name: str):
+    """This thread's warm kernel ``name``, started on first use.
+
+    A local worker runs one notebook at a time; a dask worker may run one per
+    thread (``dask worker --nthreads``), so the kernels are kept per thread: two
+    notebooks never share one. In a dask worker they stay warm for the next report
+    and the next run, and end with the worker process (at exit, or by
+    :func:`~gevinst.report.kernel_state.guard_parent` when it is killed).
+    """
     from gevinst.report.warmkernel import WarmKernel
 
     kernels = _WORKER["kernels"]
-    kernel = kernels.get(name)
+    slot = (name, threading.get_ident())
+    kernel = kernels.get(slot)
     if kernel is None and not _WORKER["warm_failed"]:
+        if not _WORKER.get("exit_hook"):
+            import atexit
+
+            atexit.register(shutdown_worker)
+            _WORKER["exit_hook"] = True
         try:
-            kernel = kernels[name] = WarmKernel(name).start()
+            kernel = kernels[slot] = WarmKernel(name).start()
         except Exception:
             _WORKER["warm_failed"] = True
             return None
@@ -672,7 +946,12 @@ def run_task(task: ReportTask) -> TaskOutcome:
 
     def outcome(ok: bool, ipynb: bytes = b"", html: bytes = b"", error: str = "") -> TaskOutcome:
         seconds = time.perf_counter() - started
-        return TaskOutcome(task.key, ok, ipynb, html, error, seconds, worker=str(os.getpid()))
+        staged = _stage(task, ipynb, html) if ok else {}
+        if staged:
+            ipynb = html = b""
+        return TaskOutcome(
+            task.key, ok, ipynb, html, error, seconds, worker=str(os.getpid()), staged=staged
+        )
 
     try:
         with _WORKER_LOCK:  # only the dask path can call this from several threads
