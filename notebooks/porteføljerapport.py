@@ -104,11 +104,11 @@ from gevinst.model import budget  # noqa: E402 - appended section, own import
 budget_plan = budget.workspace_budget_view(
     results, ws, budget.default_years(as_of_date.year), statuses=statuses
 )
-text.show_heading(tables.budget_heading(lang))
+text.show_heading(h.budget)
 for kommune in budget_plan.municipalities:
     show_table(tables.budget_table(budget_plan, kommune, lang), lang=lang)
 
 # %%
-text.show_heading(tables.roadmap_heading(lang))
+text.show_heading(h.roadmap)
 show(figures.roadmap(plans, ws, as_of_date, lang))
 show_table(tables.roadmap_table(plans, ws, as_of_date, lang), lang=lang)

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from gevinst.errors import InputError
 from gevinst.io import workspace as ws
+from gevinst.io.yamlfile import dump_yaml, load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "gevinst"
@@ -69,7 +69,7 @@ def _set(data, path, value):
 
 def _hostile_plan(file: Path, workspace) -> list[str]:
     """Put HOSTILE in every string field the plan still validates with; return their paths."""
-    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    data, _lines = load_yaml(file)  # the strict YAML 1.2 reader: `on:` stays a text key
     accepted = []
     for path in list(_string_leaves(data)):
         before = _get(data, path)
@@ -80,7 +80,7 @@ def _hostile_plan(file: Path, workspace) -> list[str]:
             _set(data, path, before)
         else:
             accepted.append(".".join(map(str, path)))
-    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    file.write_text(dump_yaml(data), encoding="utf-8")
     return accepted
 
 
@@ -105,9 +105,9 @@ def _hostile_measurements(file: Path) -> None:
 @pytest.fixture
 def hostile_workspace(workspace):
     config = workspace / "gevinst.yaml"
-    cfg = yaml.safe_load(config.read_text(encoding="utf-8"))
+    cfg, _lines = load_yaml(config)
     cfg["organisation"] = HOSTILE
-    config.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config.write_text(dump_yaml(cfg), encoding="utf-8")
     wsc = ws.load_config(workspace)
     fields = _hostile_plan(workspace / "projects" / "digital-dialog.yaml", wsc)
     _hostile_measurements(workspace / "measurements" / "digital-dialog.csv")

@@ -1955,7 +1955,7 @@ def alternatives_chart(result: Any, lang: str = "nb") -> Chart:
     from gevinst.model.schema import IMPACT_SYMBOLS  # local: figures.py is appended to only
 
     rows = sorted((r for r in result.rows if not r.is_null), key=lambda r: r.rank)
-    fig = Figure(figsize=(9.0, 1.6 + 0.6 * max(1, len(rows))), layout="constrained")
+    fig = Figure(figsize=(8.0, 1.6 + 0.6 * max(1, len(rows))), layout="constrained")
     ax = fig.add_subplot()
     labels = []
     for y, r in enumerate(rows):
@@ -1978,7 +1978,7 @@ def alternatives_chart(result: Any, lang: str = "nb") -> Chart:
     ax2 = ax.secondary_yaxis("right")
     ax2.set_yticks(
         range(len(rows)),
-        [" ".join(f"{e} {IMPACT_SYMBOLS[v]}" for e, v in r.scores.items()) for r in rows],
+        [" · ".join(f"{e} {IMPACT_SYMBOLS[v]}" for e, v in r.scores.items()) for r in rows],
     )
     ax2.tick_params(length=0)
     handles = [
@@ -2001,8 +2001,8 @@ def alternatives_chart(result: Any, lang: str = "nb") -> Chart:
     ax.set_title(
         t(
             lang,
-            "Alternativer: netto nåverdi mot nullalternativet, ikke-prissatte virkninger til høyre",
-            "Alternatives: NPV against the null alternative, non-priced effects on the right",
+            "Alternativer: netto nåverdi mot nullalternativet\n(ikke-prissatte virkninger til høyre)",
+            "Alternatives: NPV against the null alternative\n(non-priced effects on the right)",
         ),
         loc="left",
     )
@@ -2017,18 +2017,23 @@ def alternatives_chart(result: Any, lang: str = "nb") -> Chart:
         for r in rows
     ]
     recommended = next((r for r in rows if r.recommended), None)
-    alt = t(
+    head = t(
         lang,
-        f"Alternativanalyse mot nullalternativet (netto nåverdi 0): {join_words(parts, lang)}.",
-        f"Alternatives analysis against the null alternative (NPV 0): {join_words(parts, lang)}.",
+        f"Alternativanalyse: {fmt_number(len(rows), 0, lang)} alternativer mot nullalternativet "
+        "(netto nåverdi 0).",
+        f"Alternatives analysis: {fmt_number(len(rows), 0, lang)} alternatives against the null "
+        "alternative (NPV 0).",
     )
     if recommended is not None:
-        alt += t(
+        head += t(
             lang,
-            f" Anbefalt: {recommended.id}, nummer {recommended.rank} i den prissatte rangeringen.",
-            f" Recommended: {recommended.id}, number {recommended.rank} in the priced ranking.",
+            f" Anbefalt: {recommended.id}, nummer {recommended.rank} i den prissatte rangeringen, "
+            f"netto nåverdi {fmt_nok(recommended.npv, lang, short=True)}.",
+            f" Recommended: {recommended.id}, number {recommended.rank} in the priced ranking, "
+            f"NPV {fmt_nok(recommended.npv, lang, short=True)}.",
         )
-    return Chart(fig, alt)
+    detail = t(lang, f"{join_words(parts, lang)}.", f"{join_words(parts, lang)}.")
+    return Chart(fig, short_alt([*sentences(head), detail], _table_note(lang, "over")))
 
 
 # --------------------------------------------------------------------------- road map (issue 14)
@@ -2088,7 +2093,7 @@ def roadmap(
             y_of[r.project] = len(labels)
             labels.append(wrap(r.name, 34))
     n = max(1, len(labels))
-    fig = Figure(figsize=(11.0, 1.6 + 0.42 * n), layout="constrained")
+    fig = Figure(figsize=(9.4, 1.6 + 0.42 * n), layout="constrained")
     ax = fig.add_subplot()
     dates = [as_of]
     for r in rows:

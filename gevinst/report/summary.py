@@ -178,6 +178,8 @@ PORTFOLIO_SECTIONS = (
     "portfolio_municipalities",
     "double_claims",
     "overdue",
+    "budget",
+    "roadmap",
 )
 """The portfolio report's sections, in order (the table of contents links to each)."""
 

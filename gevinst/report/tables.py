@@ -1272,7 +1272,7 @@ def baseline_npv_table(
         ],
         [t(lang, "Dagens plan", "Today's plan"), fmt_nok(npv_now, lang)],
     ]
-    heads = ["", t(lang, "Netto nåverdi", "NPV")]
+    heads = [t(lang, "Plan", "Plan"), t(lang, "Netto nåverdi", "NPV")]
     return _frame(rows, heads, heads[1:], caption=t(lang, "NNV da og nå", "NPV then and now"))
 
 
@@ -1551,11 +1551,6 @@ def budget_prices_text(view: Any, lang: str = "nb") -> str:
     ) + note
 
 
-def budget_heading(lang: str = "nb") -> str:
-    """The heading of the økonomiplan section in the portfolio report."""
-    return t(lang, "Økonomiplan per kommune", "Financial plan per municipality")
-
-
 def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame:
     """Økonomiplan for one kommune: per project and item (rows) and budget year (columns).
 
@@ -1601,11 +1596,6 @@ def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame
 
 
 # --------------------------------------------------------------------------- road map (issue 14)
-
-
-def roadmap_heading(lang: str = "nb") -> str:
-    """The heading of the road map section in the portfolio report."""
-    return t(lang, "Veikart og avhengigheter", "Road map and dependencies")
 
 
 def roadmap_table(plans: Any, workspace: Any, as_of: dt.date, lang: str = "nb") -> pd.DataFrame:

@@ -644,6 +644,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "portfolio_municipalities": ("Per kommune", "Per municipality"),
     "double_claims": ("Mulig dobbelttelling", "Possible double counting"),
     "overdue": ("Forfalte målinger", "Overdue measurements"),
+    "budget": ("Økonomiplan per kommune", "Financial plan per municipality"),
+    "roadmap": ("Veikart og avhengigheter", "Road map and dependencies"),
     "board_decisions": ("Hva porteføljestyret må ta stilling til", "What the portfolio board must decide"),
     "assumptions": ("Forutsetninger", "Assumptions"),
     "results_now": ("Resultater med valgte forutsetninger", "Results under the chosen assumptions"),
