@@ -48,6 +48,9 @@ _CORE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _CORE_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _CORE_NAN = re.compile(r"\.(nan|NaN|NAN)")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+_MAY_RESOLVE = frozenset("~nNtTfF0123456789+-.")
+"""First characters of every scalar the core schema resolves to something other than text."""
+_WORDS = frozenset("nNtTfF")
 
 try:  # the C parser (libyaml); the pure-Python one gives the same events
     _Parser: type = yaml.CSafeLoader
@@ -79,6 +82,13 @@ def core_scalar(text: str, plain: bool = True) -> Any:
     """
     if not plain:
         return text
+    first = text[:1]
+    if first and first not in _MAY_RESOLVE:  # most scalars (keys, names): plain text
+        return text
+    if first in _WORDS:  # null, true, false and their capitalised forms, else text
+        if first in "nN":
+            return None if text in ("null", "Null", "NULL") else text
+        return _CORE_BOOL.get(text, text)
     if _CORE_NULL.fullmatch(text):
         return None
     if text in _CORE_BOOL:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from gevinst.model.schema import Benefit, Plan, ResultGoal
@@ -63,7 +63,7 @@ class ItemBaseline:
     """NOK per year at the approved target (u · |target − nullpunkt|); None: not priced."""
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Change:
     """A lowered target or a pushed date without a recorded reason."""
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 def _date(item: Any) -> dt.date:
@@ -216,7 +216,7 @@ class Attainment:
     share_of_current: float | None
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 def _share(approved: Any, target_item: Any, value: float | None) -> float | None:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from gevinst.model.overall import HIGH_RISK, high_risks, overall_status, overdue_milestones
@@ -118,7 +118,7 @@ class Decision:
     numbers: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 def _order(d: Decision) -> tuple:

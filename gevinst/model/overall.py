@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from gevinst.model.schema import Plan
@@ -66,7 +66,7 @@ class Reason:
     numbers: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class OverallStatus:
     """V: NOK per year at full realisation of the judged priced items (0 when weighted by count)."""
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 def high_risks(plan: Plan, threshold: int = HIGH_RISK) -> list[Any]:

@@ -56,7 +56,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from gevinst.errors import InputError
 from gevinst.model import cba, criteria, uncertainty
@@ -131,7 +131,7 @@ class Line:
             self.npv = (self.npv or 0.0) + value
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 @dataclass
@@ -278,7 +278,7 @@ class RankedProject:
     """A proposal (prosjektforslag, idea or BP1) scored beside the running projects."""
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 def risk_exposure(plan: Plan, measure: str = "max") -> float | None:
@@ -509,7 +509,7 @@ class DoubleClaim:
     second: Claim
 
     def to_json(self) -> dict:
-        return jsonable(asdict(self))
+        return jsonable(self)
 
 
 def _claim(plan: Plan, b: Benefit) -> Claim:

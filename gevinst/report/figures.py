@@ -308,7 +308,10 @@ def figure_html(
     """
     fig, alt = _unpack(chart, alt)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    # Drawn once: every figure lays itself out (``layout="constrained"``, legends
+    # ``outside``), so ``bbox_inches="tight"`` – a second, measuring draw of the whole
+    # figure, a third of the time of a save – is not needed (issue 13).
+    fig.savefig(buf, format="png", dpi=dpi)
     width_px = css_width(buf.getvalue(), dpi)  # shown at the size it was drawn
     return image_html(buf.getvalue(), alt, width=width_px, caption=caption)
 
@@ -334,8 +337,9 @@ CSS_PX_PER_INCH = 96
 def css_width(png: bytes, dpi: float) -> int:
     """The width in CSS px at which a PNG drawn at ``dpi`` shows its true size.
 
-    Read from the PNG header (IHDR: width as 4 bytes big-endian at offset 16); with
-    ``bbox_inches="tight"`` it is the drawn area, legends outside the axes included.
+    Read from the PNG header (IHDR: width as 4 bytes big-endian at offset 16): the
+    figure's width in inches × ``dpi``, legends outside the axes included (they are
+    inside the figure under the constrained layout).
     """
     return round(int.from_bytes(png[16:20], "big") / dpi * CSS_PX_PER_INCH)
 
