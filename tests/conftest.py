@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "data"
+
+# The results cache (gevinst.io.cache) is on in the tests, as for users, but in a folder
+# of this test session (subprocesses inherit it): never the user's own ~/.cache/gevinst.
+os.environ["GEVINST_CACHE_DIR"] = tempfile.mkdtemp(prefix="gevinst-test-cache-")
 
 
 @pytest.fixture

@@ -28,6 +28,9 @@ def parses(monkeypatch) -> Counter:
 
     ws.clear_parse_cache()
     monkeypatch.setattr(ws, "load_yaml", counting)
+    # the per-process parse cache is what these tests count: the results cache on disk
+    # (tests/test_cache.py) would answer before any parse
+    monkeypatch.setenv("GEVINST_CACHE", "off")
     yield seen
     ws.clear_parse_cache()
 

@@ -556,13 +556,13 @@ def _analyses(loaded: ws.Loaded, lang: str) -> tuple[dict[str, Any], list[str]]:
 
     With Monte Carlo (the decision list needs P(NPV > 0)), without the tornado.
     """
-    from gevinst.model import cba
+    from gevinst.io import cache
 
     warnings: list[str] = []
     out: dict[str, Any] = {}
     for pid, plan in loaded.plans.items():
-        try:
-            out[pid] = cba.analyse(plan, loaded.workspace, sensitivity=False)
+        try:  # through the results cache: unchanged plans are not analysed again
+            out[pid] = cache.analyse(plan, loaded.workspace, sensitivity=False)
         except InputError as exc:
             out[pid] = None
             warnings.append(f"{pid}: " + "; ".join(i.format(lang) for i in exc.issues))

@@ -26,7 +26,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gevinst.errors import InputError, Issue, id_rule, issues_from_validation
-from gevinst.io import atomic, transaction
+from gevinst.io import atomic, cache, transaction
 from gevinst.io.cells import from_spreadsheet_safe, spreadsheet_safe
 from gevinst.io.yamlfile import (
     dump_yaml,
@@ -394,6 +394,7 @@ def load_valid(root: Path, *, lang: str = "nb") -> Loaded:
     :func:`load` refuse the workspace on any problem instead.
     """
     workspace = load_config(root, lang=lang)
+    config_json = workspace.model_dump_json()
     loaded = Loaded(root=root, workspace=workspace)
     paths = Paths(root)
     if paths.projects.is_dir():
@@ -420,13 +421,12 @@ def load_valid(root: Path, *, lang: str = "nb") -> Loaded:
                 )
                 continue
             try:
-                plan = load_plan(root, path.stem, workspace, lang=lang)
-                measurements = load_measurements(root, plan, lang=lang)
+                plan, rows = _load_cached(root, path.stem, workspace, config_json, lang)
             except InputError as exc:
                 loaded.excluded[path.stem] = list(exc.issues)
                 continue
             loaded.plans[plan.project.id] = plan
-            loaded.measurements[plan.project.id] = measurements
+            loaded.measurements[plan.project.id] = [m for _, m in rows]
     if paths.measurements_dir.is_dir():
         for path in sorted(paths.measurements_dir.glob("*.csv")):
             if not (paths.projects / f"{path.stem}.yaml").exists():
@@ -468,8 +468,49 @@ def load_project(
 ) -> tuple[Workspace, Plan, list[Measurement]]:
     """One project with its workspace config and measurements (validated)."""
     workspace = load_config(root, lang=lang)
-    plan = load_plan(root, project_id, workspace, lang=lang)
-    return workspace, plan, load_measurements(root, plan, lang=lang)
+    if not is_safe_id(project_id, project=True) or not Paths(root).plan(project_id).exists():
+        plan = load_plan(root, project_id, workspace, lang=lang)  # the error, named
+    plan, rows = _load_cached(root, project_id, workspace, workspace.model_dump_json(), lang)
+    return workspace, plan, [m for _, m in rows]
+
+
+def _file_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""  # no register yet: an empty one
+    except OSError:
+        return None
+
+
+def _load_cached(
+    root: Path, project_id: str, workspace: Workspace, config_json: str, lang: str
+) -> tuple[Plan, list[tuple[int, Measurement]]]:
+    """A valid plan and its register rows, through the results cache
+    (:mod:`gevinst.io.cache`, kind ``project``): the key is the bytes of both files,
+    the validated config, today's date (the register's future-date rule) and the code.
+    Problems are never kept: they raise :class:`InputError` as :func:`load_plan` and
+    :func:`load_measurement_rows` raise them."""
+
+    def compute() -> tuple[Plan, list[tuple[int, Measurement]]]:
+        plan = load_plan(root, project_id, workspace, lang=lang)
+        return plan, load_measurement_rows(root, plan, lang=lang)
+
+    paths = Paths(root)
+    plan_path, register = paths.plan(project_id), paths.measurements(project_id)
+    before = (_file_bytes(plan_path), _file_bytes(register))
+    if before[0] is None or before[1] is None or cache.directory() is None:
+        return compute()
+    digest = cache.key(
+        "project", project_id, before[0], before[1], config_json, dt.date.today().isoformat()
+    )
+    hit = cache.get("project", digest)
+    if hit is not cache.MISS:
+        return hit
+    value = compute()
+    if (_file_bytes(plan_path), _file_bytes(register)) == before:  # not changed meanwhile
+        cache.put("project", digest, value)
+    return value
 
 
 # --------------------------------------------------------------------------- writing

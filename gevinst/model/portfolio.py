@@ -464,12 +464,20 @@ def portfolio_monte_carlo(
     if not projects:
         return None
     mc = workspace.monte_carlo
-    return uncertainty.portfolio_monte_carlo(
-        projects,
-        draws=int(draws if draws is not None else mc.draws),
-        seed=int(mc.seed),
-        sampling=str(getattr(mc.sampling, "value", mc.sampling)),
-    )
+    n = int(draws if draws is not None else mc.draws)
+    sampling = str(getattr(mc.sampling, "value", mc.sampling))
+    own = [getattr(results[pid], "monte_carlo", None) for pid, _, _ in projects]
+    if all(
+        m is not None and m.costs is not None and m.draws == n and m.seed == int(mc.seed)
+        and m.sampling == sampling
+        for m in own
+    ):  # every project kept its draws: sum them rather than draw them again
+        return uncertainty.portfolio_from_draws(
+            [(pid, lines, m) for (pid, lines, _), m in zip(projects, own, strict=True)],
+            seed=int(mc.seed),
+            sampling=sampling,
+        )
+    return uncertainty.portfolio_monte_carlo(projects, draws=n, seed=int(mc.seed), sampling=sampling)
 
 
 # --------------------------------------------------------------------------- double claims

@@ -99,6 +99,9 @@ class MonteCarloResult:
     """Which random stream was used, e.g. ``seed 20240501 + project «ebyggesak»``."""
     correlation: list[dict[str, Any]] = field(default_factory=list)
     """The correlation groups used: ``id``, ``lines``, ``correlation``; [] = all independent."""
+    costs: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """PV of costs of every draw, shape (draws,): with ``npv``, what a portfolio sums
+    (:func:`portfolio_from_draws`)."""
 
     @property
     def independent(self) -> bool:
@@ -402,6 +405,7 @@ def summarise(
         sampling=sampling,
         stream=stream,
         correlation=correlation or [],
+        costs=costs,
     )
 
 
@@ -775,6 +779,39 @@ def simulate_portfolio(
     return npv, cost
 
 
+def portfolio_from_draws(
+    projects: list[tuple[str, Lines, MonteCarloResult]], *, seed: int, sampling: str
+) -> MonteCarloResult:
+    """:func:`portfolio_monte_carlo` from the projects' own Monte Carlo results.
+
+    Each project's draws are those of its own analysis (the same stream), so summing
+    the draws its analysis kept gives the very numbers :func:`portfolio_monte_carlo`
+    draws again: the same columns, summed in the same order. The caller checks that
+    every result was drawn with the workspace's draws, seed and sampling.
+    """
+    npv = np.column_stack([mc.npv for _, _, mc in projects])
+    cost = np.column_stack([mc.costs for _, _, mc in projects])
+    return _portfolio_summary([(pid, lines) for pid, lines, _ in projects], npv, cost, seed, sampling)
+
+
+def _portfolio_summary(
+    projects: list[tuple[str, Lines]], npv: np.ndarray, cost: np.ndarray, seed: int, sampling: str
+) -> MonteCarloResult:
+    groups = [
+        {"id": f"{pid}:{gid}", "lines": [lines.ids[k] for k in members], "correlation": rho}
+        for pid, lines in projects
+        for gid, members, rho in lines.groups
+    ]
+    return summarise(
+        npv.sum(axis=1),
+        cost.sum(axis=1),
+        seed=seed,
+        sampling=sampling,
+        stream=f"seed {seed} + project id, per project ({len(projects)} projects)",
+        correlation=groups,
+    )
+
+
 def portfolio_monte_carlo(
     projects: list[tuple[str, Lines, np.ndarray]],
     *,
@@ -789,16 +826,4 @@ def portfolio_monte_carlo(
     independently of each other, lines within a project with its correlation groups.
     """
     npv, cost = simulate_portfolio(projects, draws, seed, sampling)
-    groups = [
-        {"id": f"{pid}:{gid}", "lines": [lines.ids[k] for k in members], "correlation": rho}
-        for pid, lines, _ in projects
-        for gid, members, rho in lines.groups
-    ]
-    return summarise(
-        npv.sum(axis=1),
-        cost.sum(axis=1),
-        seed=seed,
-        sampling=sampling,
-        stream=f"seed {seed} + project id, per project ({len(projects)} projects)",
-        correlation=groups,
-    )
+    return _portfolio_summary([(pid, lines) for pid, lines, _ in projects], npv, cost, seed, sampling)
