@@ -23,6 +23,7 @@
 # pakken `gevinst`.
 
 # %%
+from gevinst.io import cache
 from gevinst.io.workspace import load_project, load_valid
 from gevinst.model import cba, funder, portfolio, tracking
 from gevinst.report import figures, meta, params, plan_life_text, summary, tables, text
@@ -41,9 +42,9 @@ as_of_date, lang = p.as_of, p.lang
 ws, plan, measurements = load_project(p.root, p.project_id, lang=lang)
 meta.show_project(plan, p)
 statuses = tracking.project_status(plan, measurements, as_of_date, ws)
-result = cba.analyse(plan, ws)
+result = cache.analyse(plan, ws)
 check = funder.take_out_check(plan, statuses, as_of_date)
-claims = portfolio.double_claims(load_valid(p.root, lang=lang).plans)
+claims = portfolio.double_claims(load_valid(p.root, lang=lang, registers=False).plans)
 h = plan_life_text.funder_headings(lang)
 plan_life_text.show_funder_title(plan, as_of_date, lang)
 summary.show_summary(

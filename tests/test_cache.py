@@ -40,7 +40,7 @@ def same_loaded(a: ws.Loaded, b: ws.Loaded) -> None:
 
 def test_a_second_load_reads_the_cache_and_gets_the_same(own_cache: Path, workspace: Path) -> None:
     first = ws.load_valid(workspace)
-    assert len(entries(own_cache, "project")) == len(first.plans) == 6
+    assert len(entries(own_cache, "plan")) == len(entries(own_cache, "register")) == 6
     ws.clear_parse_cache()
     calls: list[str] = []
     real = ws.load_plan
@@ -97,7 +97,7 @@ def test_errors_are_never_kept_and_come_in_the_language_asked(
     for lang in ("nb", "en", "nb"):
         loaded = ws.load_valid(workspace, lang=lang)
         assert "ebyggesak" in loaded.excluded and "ebyggesak" not in loaded.plans
-    assert len(entries(own_cache, "project")) == 5  # the five valid ones only
+    assert len(entries(own_cache, "plan")) == 5  # the five valid ones only
     with pytest.raises(InputError):
         ws.load_project(workspace, "ebyggesak")
 
@@ -139,14 +139,14 @@ def test_an_analysis_read_back_equals_the_computed_one(own_cache: Path) -> None:
 
 def test_damaged_or_foreign_entries_are_ignored(own_cache: Path, workspace: Path) -> None:
     first = ws.load_valid(workspace)
-    victims = entries(own_cache, "project")
+    victims = entries(own_cache, "plan")
     victims[0].write_bytes(b"not a pickle")
     victims[1].write_bytes(pickle.dumps("the wrong kind of thing")[:5])
     ws.clear_parse_cache()
     again = ws.load_valid(workspace)
     same_loaded(first, again)
-    assert len(entries(own_cache, "project")) == 6  # rewritten
-    assert not list((own_cache / "project").glob(".*.tmp"))  # no temporaries left
+    assert len(entries(own_cache, "plan")) == 6  # rewritten
+    assert not list((own_cache / "plan").glob(".*.tmp"))  # no temporaries left
 
 
 def test_the_code_is_part_of_every_key(monkeypatch) -> None:

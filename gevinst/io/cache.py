@@ -2,11 +2,11 @@
 
 What is kept, each under a key that is a digest of *everything* it was computed from:
 
-- ``project``: a validated plan and its validated measurement rows, keyed by the
-  bytes of the plan file and of the register, the workspace config as validated
-  (its JSON), the date (future dates in a register are judged against today) and
-  the code (below). Files with errors are never kept: their messages are made
-  afresh, in the language asked for.
+- ``plan``: a validated plan, keyed by the bytes of the plan file and the
+  workspace config as validated (its JSON); ``register``: its validated
+  measurement rows, keyed by the bytes of the register, the plan's key and the
+  date (future dates in a register are judged against today). Files with errors
+  are never kept: their messages are made afresh, in the language asked for.
 - ``analysis``: a :class:`~gevinst.model.cba.CbaResult`, keyed by the plan and the
   workspace as validated (their JSON), the arguments of
   :func:`gevinst.model.cba.analyse` and the code. The analysis is pure and its
@@ -51,7 +51,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 MAX_ENTRIES = 4096
-"""Entries kept per kind (about 90 kB an analysis, 35 kB a project: some 500 MB at most)."""
+"""Entries kept per kind (about 170 kB an analysis, 35 kB a plan with its register)."""
 
 _PRUNE_EVERY = 64
 """Writes between two checks of a kind's size."""

@@ -384,7 +384,7 @@ class Loaded:
         )
 
 
-def load_valid(root: Path, *, lang: str = "nb") -> Loaded:
+def load_valid(root: Path, *, lang: str = "nb", registers: bool = True) -> Loaded:
     """Load every project that is valid and set aside, with its errors, every one that
     is not (:attr:`Loaded.excluded`), so that one broken plan does not stop the rest.
 
@@ -392,6 +392,10 @@ def load_valid(root: Path, *, lang: str = "nb") -> Loaded:
     portfolio notebook. Only a broken workspace config raises :class:`InputError`
     (nothing can be computed without it). ``gevinst check`` (:func:`check`) and
     :func:`load` refuse the workspace on any problem instead.
+
+    ``registers=False`` reads the plans alone (``measurements`` stays empty, and a
+    project is left out only for errors in its plan): for what needs the plans of
+    the whole workspace and nothing else, such as a project report's double claims.
     """
     workspace = load_config(root, lang=lang)
     config_json = workspace.model_dump_json()
@@ -421,13 +425,16 @@ def load_valid(root: Path, *, lang: str = "nb") -> Loaded:
                 )
                 continue
             try:
-                plan, rows = _load_cached(root, path.stem, workspace, config_json, lang)
+                plan, rows = _load_cached(
+                    root, path.stem, workspace, config_json, lang, registers=registers
+                )
             except InputError as exc:
                 loaded.excluded[path.stem] = list(exc.issues)
                 continue
             loaded.plans[plan.project.id] = plan
-            loaded.measurements[plan.project.id] = [m for _, m in rows]
-    if paths.measurements_dir.is_dir():
+            if registers:
+                loaded.measurements[plan.project.id] = [m for _, m in rows]
+    if registers and paths.measurements_dir.is_dir():
         for path in sorted(paths.measurements_dir.glob("*.csv")):
             if not (paths.projects / f"{path.stem}.yaml").exists():
                 loaded.other_issues.append(
@@ -484,33 +491,44 @@ def _file_bytes(path: Path) -> bytes | None:
 
 
 def _load_cached(
-    root: Path, project_id: str, workspace: Workspace, config_json: str, lang: str
+    root: Path,
+    project_id: str,
+    workspace: Workspace,
+    config_json: str,
+    lang: str,
+    *,
+    registers: bool = True,
 ) -> tuple[Plan, list[tuple[int, Measurement]]]:
     """A valid plan and its register rows, through the results cache
-    (:mod:`gevinst.io.cache`, kind ``project``): the key is the bytes of both files,
-    the validated config, today's date (the register's future-date rule) and the code.
-    Problems are never kept: they raise :class:`InputError` as :func:`load_plan` and
-    :func:`load_measurement_rows` raise them."""
-
-    def compute() -> tuple[Plan, list[tuple[int, Measurement]]]:
-        plan = load_plan(root, project_id, workspace, lang=lang)
-        return plan, load_measurement_rows(root, plan, lang=lang)
-
+    (:mod:`gevinst.io.cache`): the plan (kind ``plan``) under the plan file's bytes and
+    the validated config, the rows (kind ``register``) under the register's bytes, the
+    plan's and today's date (the future-date rule), each with the code. Problems are
+    never kept: they raise :class:`InputError` as :func:`load_plan` and
+    :func:`load_measurement_rows` raise them. ``registers=False``: the plan alone."""
     paths = Paths(root)
     plan_path, register = paths.plan(project_id), paths.measurements(project_id)
-    before = (_file_bytes(plan_path), _file_bytes(register))
-    if before[0] is None or before[1] is None or cache.directory() is None:
-        return compute()
-    digest = cache.key(
-        "project", project_id, before[0], before[1], config_json, dt.date.today().isoformat()
+    plan_bytes = _file_bytes(plan_path)
+    on = cache.directory() is not None and plan_bytes is not None
+    plan_key = cache.key("plan", project_id, plan_bytes or b"", config_json) if on else ""
+    plan = cache.get("plan", plan_key) if on else cache.MISS
+    if plan is cache.MISS:
+        plan = load_plan(root, project_id, workspace, lang=lang)
+        if on and _file_bytes(plan_path) == plan_bytes:  # not changed meanwhile
+            cache.put("plan", plan_key, plan)
+    if not registers:
+        return plan, []
+    register_bytes = _file_bytes(register)
+    if not on or register_bytes is None:
+        return plan, load_measurement_rows(root, plan, lang=lang)
+    rows_key = cache.key(
+        "register", project_id, register_bytes, plan_key, dt.date.today().isoformat()
     )
-    hit = cache.get("project", digest)
-    if hit is not cache.MISS:
-        return hit
-    value = compute()
-    if (_file_bytes(plan_path), _file_bytes(register)) == before:  # not changed meanwhile
-        cache.put("project", digest, value)
-    return value
+    rows = cache.get("register", rows_key)
+    if rows is cache.MISS:
+        rows = load_measurement_rows(root, plan, lang=lang)
+        if _file_bytes(register) == register_bytes:
+            cache.put("register", rows_key, rows)
+    return plan, rows
 
 
 # --------------------------------------------------------------------------- writing

@@ -310,8 +310,9 @@ def figure_html(
     buf = io.BytesIO()
     # Drawn once: every figure lays itself out (``layout="constrained"``, legends
     # ``outside``), so ``bbox_inches="tight"`` – a second, measuring draw of the whole
-    # figure, a third of the time of a save – is not needed (issue 13).
-    fig.savefig(buf, format="png", dpi=dpi)
+    # figure, a third of the time of a save – is not needed (issue 13). zlib level 3
+    # instead of Pillow's 6: a quarter less time for files some 7 % larger.
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": PNG_COMPRESSION})
     width_px = css_width(buf.getvalue(), dpi)  # shown at the size it was drawn
     return image_html(buf.getvalue(), alt, width=width_px, caption=caption)
 
@@ -329,6 +330,10 @@ def image_html(png: bytes, alt: str, *, width: int, caption: str | None = None) 
     parts.append("</figure>")
     return "".join(parts)
 
+
+PNG_COMPRESSION = 3
+"""zlib level of the embedded PNGs (0–9): measured in issue 13, 3 saves a quarter of a
+chart's save time against the default 6 for 7 % more bytes; 1 is no faster."""
 
 CSS_PX_PER_INCH = 96
 """CSS pixels per inch: a chart is shown at the size it was drawn, so 10 pt text is 13,3 px."""
