@@ -198,3 +198,17 @@ def test_the_cli_gives_the_same_answer_cold_and_warm(tmp_path: Path, workspace: 
         check=True,
     )  # fmt: skip
     assert off.stdout == out[0]
+
+
+def test_the_cache_command_says_where_and_clears(own_cache: Path, workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from gevinst.cli.main import cli
+
+    ws.load_valid(workspace)
+    shown = CliRunner().invoke(cli, ["cache"])
+    assert shown.exit_code == 0, shown.output
+    assert str(own_cache) in shown.output and "plan: 6 oppføringer" in shown.output
+    cleared = CliRunner().invoke(cli, ["cache", "--clear", "--lang", "en"])
+    assert cleared.exit_code == 0 and "12 entries" in cleared.output
+    assert "empty" in CliRunner().invoke(cli, ["cache", "--lang", "en"]).output

@@ -26,6 +26,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "tracking": ("status", "measure", "owners", "portfolio"),
     "report": ("report",),
     "synth": ("synth",),
+    "cache": ("cache",),
     "explore": ("explore",),
 }
 """Module under :mod:`gevinst.cli` → the names of the commands in its ``COMMANDS``."""
