@@ -605,3 +605,56 @@ def test_a_dis_benefits_target_star_lies_on_its_plan_line(example):
     assert figures.target_on_plan(g1, dates[1], dates, tracking.planned_trajectory(g1, dates)) == (
         dates[1], pytest.approx(g1.target)
     )
+
+
+def _label_boxes(chart: Chart) -> list:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = chart.figure
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # the layout and the text extents as they are saved
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    return [  # the milestone labels (name and date lines), not the as-of mark
+        t.get_bbox_patch().get_window_extent(renderer)
+        for t in ax.texts
+        if t.get_bbox_patch() and "\n" in t.get_text()
+    ]
+
+
+@pytest.mark.parametrize("days_apart", [3, 40, 120])
+def test_milestone_labels_never_overlap_however_close_the_dates(days_apart: int) -> None:
+    # BP1–BP5 and two milestones a few days apart: the labels stack in tiers instead
+    # of covering each other (seen on synthetic plans with BP1–BP3 within seven months)
+    first = dt.date(2025, 2, 28)
+    milestones = [
+        {
+            "id": f"M{k}",
+            "name": "Konseptvalg godkjent av styringsgruppen" if k % 2 else "Start planlegging",
+            "date": (first + dt.timedelta(days=days_apart * k)).isoformat(),
+            **({"decision_point": f"BP{k + 1}"} if k < 5 else {}),
+            "done": k < 3,
+        }
+        for k in range(7)
+    ]
+    plan = small_plan().model_copy(
+        update={"milestones": Plan.model_validate(
+            {**small_plan().model_dump(mode="json"), "milestones": milestones}
+        ).milestones}
+    )  # fmt: skip
+    chart = figures.milestone_timeline(plan, AS_OF)
+    boxes = _label_boxes(chart)
+    assert len(boxes) == 7
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    width, height = chart.figure.bbox.width, chart.figure.bbox.height
+    for box in boxes:  # inside the figure
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1
+
+
+def test_stagger_labels_uses_the_first_free_tier() -> None:
+    # three labels 1 inch wide at 0, 0.5 and 3 inches: alternate sides; the third goes
+    # back to the first tier above, which is free that far right
+    places = figures.stagger_labels([0.0, 0.5, 1.0, 3.0], [1.0] * 4, [3, 2, 3, 2])
+    assert places == [(1.0, 3.0), (-1.0, 2.0), (4.5, 3.0), (-1.0, 2.0)]

@@ -253,18 +253,23 @@ def _date_axis(ax: Any, lang: str) -> None:
     ax.xaxis.set_major_formatter(_date_formatter(lang))
 
 
-def _as_of_line(ax: Any, as_of: dt.date, lang: str) -> None:
-    """A dotted vertical line at the as-of date, labelled along the line (left of it, at the top)."""
+def _as_of_line(ax: Any, as_of: dt.date, lang: str, *, right_side: bool | None = None) -> None:
+    """A dotted vertical line at the as-of date, labelled along the line (left of it, at the top).
+
+    ``right_side`` given: the label lies flat along the bottom of the axes instead,
+    right of the line (True) or left of it (False) – where a time line leaves a free
+    line for it, clear of the labels above."""
     ax.axvline(as_of, color=BLACK, linestyle=":", linewidth=1.2, zorder=1)
+    flat = right_side is not None
     ax.annotate(
         t(lang, f"per {fmt_date(as_of, lang)}", f"as of {fmt_date(as_of, lang)}"),
-        xy=(as_of, 1.0),
+        xy=(as_of, 0.0 if flat else 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(-3, -3),
+        xytext=((3 if right_side else -3), 3) if flat else (-3, -3),
         textcoords="offset points",
-        rotation=90,
-        va="top",
-        ha="right",
+        rotation=0 if flat else 90,
+        va="bottom" if flat else "top",
+        ha="left" if right_side else "right",
         fontsize=SMALL_PT,
         bbox={
             "boxstyle": "square,pad=0.1",
@@ -722,6 +727,49 @@ def risk_matrix(plan: Plan, lang: str = "nb") -> Chart:
 # --------------------------------------------------------------------------- milestones
 
 
+_TIMELINE_AXES_IN = 8.6
+"""Width of the time line's axes (inches) in the 9.4-inch figure, for placing labels."""
+_CHAR_IN = 0.085
+"""Width of an average character of a 10-pt label (DejaVu Sans, bold), inches."""
+_LINE_IN = 0.2
+"""Height of one line of a 10-pt label with its box, inches: the unit of the y axis."""
+
+
+def stagger_labels(
+    x: Sequence[float], widths: Sequence[float], lines: Sequence[int], gap: float = 0.15
+) -> list[tuple[float, float]]:
+    """Where the labels of a time line go: (y, height) per label, y in text lines.
+
+    Labels alternate above (y > 0, text upwards) and below (y < 0, downwards) the
+    line; on each side a label goes to the lowest tier where it does not touch the
+    labels already there (``x`` centre and ``widths`` in inches, ``gap`` between),
+    so no two labels overlap however close the dates are. A tier is as high as its
+    tallest label (``lines``) plus half a line; the first tier starts one line off
+    the time line.
+    """
+    sides: dict[int, list[list[tuple[float, float, int]]]] = {1: [], -1: []}
+    chosen: list[tuple[int, int]] = []
+    for i, (cx, w, n) in enumerate(zip(x, widths, lines, strict=True)):
+        side = 1 if i % 2 == 0 else -1
+        tiers = sides[side]
+        left, right = cx - w / 2, cx + w / 2
+        for k, tier in enumerate(tiers):
+            if all(right + gap <= a or left >= b + gap for a, b, _ in tier):
+                tier.append((left, right, n))
+                chosen.append((side, k))
+                break
+        else:
+            tiers.append([(left, right, n)])
+            chosen.append((side, len(tiers) - 1))
+    bases: dict[tuple[int, int], float] = {}
+    for side, tiers in sides.items():
+        y = 1.0
+        for k, tier in enumerate(tiers):
+            bases[(side, k)] = y
+            y += max(n for _, _, n in tier) + 0.5
+    return [(side * bases[(side, k)], float(n)) for (side, k), n in zip(chosen, lines, strict=True)]
+
+
 @_styled
 def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
     """Milestones and decision points (BP1–BP5) on a time line, with the as-of date.
@@ -731,12 +779,27 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
     """
     p = plan.project
     items = sorted(plan.milestones, key=lambda m: (m.date, m.id))
-    fig = Figure(figsize=(9.4, 3.9), layout="constrained")
-    ax = fig.add_subplot()
     start = min([p.start_date, as_of, *(m.date for m in items)])
     end = max([p.end_date, as_of, *(m.date for m in items)])
     margin = dt.timedelta(days=max(45, (end - start).days // 12))
-    ax.axhspan(-0.12, 0.12, xmin=0, xmax=1, color="#F2F2F2", zorder=0)
+    lo, hi = start - margin, end + margin
+    texts = []
+    for m in items:
+        head = f"{m.decision_point.value}: " if m.decision_point is not None else ""
+        done = t(lang, " (gjennomført)", " (done)") if m.done else ""
+        texts.append(f"{wrap(head + m.name, 24)}\n{fmt_date(m.date, lang)}{done}")
+    span = max(1, (hi - lo).days)
+    places = stagger_labels(
+        [(m.date - lo).days / span * _TIMELINE_AXES_IN for m in items],
+        [max(map(len, x.split("\n"))) * _CHAR_IN for x in texts],
+        [x.count("\n") + 1 for x in texts],
+    )
+    up = max((y + h for y, h in places if y > 0), default=0.0)
+    down = max((-y + h for y, h in places if y < 0), default=0.0)
+    # the y axis counts text lines, so the figure grows with the stacked labels
+    fig = Figure(figsize=(9.4, 1.7 + (up + down + 2.0) * _LINE_IN), layout="constrained")
+    ax = fig.add_subplot()
+    ax.axhspan(-0.35, 0.35, xmin=0, xmax=1, color="#F2F2F2", zorder=0)
     ax.plot(
         [p.start_date, p.end_date],
         [0, 0],
@@ -746,12 +809,10 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
         zorder=1,
         label=t(lang, "Prosjektperiode", "Project period"),
     )
-    levels = [1.1, -1.1, 2.1, -2.1]
-    for i, m in enumerate(items):
-        level = levels[i % len(levels)]
+    for m, label_text, (level, _height) in zip(items, texts, places, strict=True):
         is_dp = m.decision_point is not None
         colour = VERMILLION if is_dp else BLACK
-        ax.plot([m.date, m.date], [0, level * 0.82], color="#777777", linewidth=0.8, zorder=1)
+        ax.plot([m.date, m.date], [0, level], color="#777777", linewidth=0.8, zorder=1)
         ax.plot(
             m.date,
             0,
@@ -762,9 +823,6 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
             markeredgewidth=1.8,
             zorder=3,
         )
-        head = f"{m.decision_point.value}: " if is_dp else ""
-        done = t(lang, " (gjennomført)", " (done)") if m.done else ""
-        label_text = f"{wrap(head + m.name, 24)}\n{fmt_date(m.date, lang)}{done}"
         ax.text(
             m.date,
             level,
@@ -781,9 +839,10 @@ def milestone_timeline(plan: Plan, as_of: dt.date, lang: str = "nb") -> Chart:
             },
             zorder=5,
         )
-    _as_of_line(ax, as_of, lang)
-    ax.set_ylim(-3.3, 3.3)
-    ax.set_xlim(start - margin, end + margin)
+    # flat along the free line under the lowest labels, on the side with room
+    _as_of_line(ax, as_of, lang, right_side=(as_of - lo).days / span < 0.75)
+    ax.set_ylim(-(down + 1.0), up + 1.0)
+    ax.set_xlim(lo, hi)
     ax.set_yticks([])
     ax.spines[["left"]].set_visible(False)
     _date_axis(ax, lang)
