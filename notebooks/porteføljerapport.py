@@ -70,9 +70,11 @@ summary.show_board_decisions(
 
 # %%
 text.show_heading(h.portfolio_status)
-show_table(tables.rollup_table(roll, lang), row_headers=True, lang=lang)
+# the charts summarise (above figures.PORTFOLIO_MAX_ROWS projects: the extremes and the
+# rest); the table under them has every project's numbers
 show(figures.portfolio_overview(roll, lang))
 show(figures.portfolio_status_counts(roll, lang))
+show_table(tables.rollup_table(roll, lang), row_headers=True, lang=lang)
 show_table(tables.attention_table(statuses, lang, plans=plans), lang=lang)
 
 # %%

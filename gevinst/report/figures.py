@@ -1695,7 +1695,7 @@ every project's numbers."""
 
 
 def _row_label(text: str, width: int = 28) -> str:
-    """A project's name as a row label: at most two lines, cut with … (the table above
+    """A project's name as a row label: at most two lines, cut with … (the table under the chart
     has the whole name), so a 0,55-inch row never overlaps the next."""
     return "\n".join(
         textwrap.wrap(str(text), width=width, max_lines=2, placeholder=" …", break_long_words=True)
@@ -1743,7 +1743,7 @@ def portfolio_overview(rollup: Any, lang: str = "nb", *, max_rows: int = PORTFOL
     projects with the highest and the lowest NPV, sorted by NPV, and between them one
     row for the rest: their average per project (sum ÷ number, so it is on the same
     scale as a project; its realised share is the rest's sum realised ÷ sum planned),
-    drawn in a lighter colour; the table above has every project.
+    drawn in a lighter colour; the roll-up table under it has every project.
     """
     all_lines = list(rollup.projects)
     lines, rest, at = _overview_rows(all_lines, max_rows)
@@ -1847,12 +1847,12 @@ def portfolio_overview(rollup: Any, lang: str = "nb", *, max_rows: int = PORTFOL
                 f"The chart shows {len(lines)} of the projects; the other {n_rest} as one average.",
             )
         )
-    return Chart(fig, short_alt(alt, _table_note(lang, "over")))
+    return Chart(fig, short_alt(alt, _table_note(lang, "under")))
 
 
 _MIN_LABELLED_SHARE = 0.1
 """A share bar's segment narrower than this (of the panel) carries no count: «✔ 207» does
-not fit in it (the counts are in the roll-up table above)."""
+not fit in it (the counts are in the roll-up table under the chart)."""
 
 
 def _attention(line: Any) -> tuple[int, int]:
@@ -2001,7 +2001,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb", *, max_rows: int = PO
                 f"The chart shows shares for the portfolio, the {named} projects with most behind plan or not measured, and the rest together.",
             )
         )
-    return Chart(fig, short_alt(alt, _table_note(lang, "over")))
+    return Chart(fig, short_alt(alt, _table_note(lang, "under")))
 
 
 @_styled
