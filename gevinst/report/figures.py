@@ -1695,11 +1695,17 @@ every project's numbers."""
 
 
 def _row_label(text: str, width: int = 28) -> str:
-    """A project's name as a row label: at most two lines, cut with … (the table under the chart
-    has the whole name), so a 0,55-inch row never overlaps the next."""
+    """A project's name as a row label: at most three lines, cut with … (the table under
+    the chart has the whole name); :func:`_row_height` gives the row the room it needs."""
     return "\n".join(
-        textwrap.wrap(str(text), width=width, max_lines=2, placeholder=" …", break_long_words=True)
+        textwrap.wrap(str(text), width=width, max_lines=3, placeholder=" …", break_long_words=True)
     )
+
+
+def _row_height(labels: Sequence[str]) -> float:
+    """Inches per row: 0,55 for labels of one or two lines, 0,62 when one has three
+    (3 × 10,5 pt × 1,2 = 0,53 in), so no label runs into the next."""
+    return 0.62 if any(label.count("\n") >= 2 for label in labels) else 0.55
 
 
 def _rest_label(n: int, lang: str) -> str:
@@ -1765,7 +1771,7 @@ def portfolio_overview(rollup: Any, lang: str = "nb", *, max_rows: int = PORTFOL
             at,
             _row_label(_rest_label(n_rest, lang) + t(lang, ", snitt per prosjekt", ", average per project")),
         )
-    fig, ax_npv, ax_nok = _npv_and_nok_panels(drawn, labels, 0.55, lang)
+    fig, ax_npv, ax_nok = _npv_and_nok_panels(drawn, labels, _row_height(labels), lang)
     for y, line in enumerate(drawn):
         if line.planned_nok > 0:
             share = line.realised_nok / line.planned_nok
@@ -1898,7 +1904,7 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb", *, max_rows: int = PO
     """
     lines, labels, shares = _status_rows(rollup, max_rows, lang)
     n = max(1, len(lines))
-    fig = Figure(figsize=(9.4, 1.6 + 0.55 * n), layout="constrained")
+    fig = Figure(figsize=(9.4, 1.6 + _row_height(labels) * n), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     for ax, attr, title in (
         (axes[0], "benefits", t(lang, "Gevinster og ulemper", "Benefits and dis-benefits")),
