@@ -1845,7 +1845,7 @@ def portfolio_overview(rollup: Any, lang: str = "nb", *, max_rows: int = PORTFOL
                 f"Highest NPV: {best.name or best.key} ({fmt_nok(best.npv, lang, short=True)}); lowest: {worst.name or worst.key} ({fmt_nok(worst.npv, lang, short=True)}).",
             )
         )
-    if rest is not None:
+    if rest is not None and lines:
         alt.append(
             t(
                 lang,
@@ -1990,7 +1990,9 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb", *, max_rows: int = PO
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
         )
-    total = join_words(status_count_parts(rollup.total.benefits, lang, symbols=False), lang)
+    total = join_words(
+        status_count_parts(rollup.total.benefits, lang, symbols=False), lang
+    ) or t(lang, "ingen", "none")
     alt = [
         t(
             lang,
@@ -2005,6 +2007,12 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb", *, max_rows: int = PO
                 lang,
                 f"Figuren viser andeler for porteføljen, de {named} prosjektene med flest bak plan eller ikke målt, og resten samlet.",
                 f"The chart shows shares for the portfolio, the {named} projects with most behind plan or not measured, and the rest together.",
+            )
+            if named
+            else t(
+                lang,
+                "Ingen prosjekter har noe bak plan eller ikke målt; figuren viser andeler for porteføljen.",
+                "No project has anything behind plan or not measured; the chart shows the portfolio's shares.",
             )
         )
     return Chart(fig, short_alt(alt, _table_note(lang, "under")))
