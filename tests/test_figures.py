@@ -296,6 +296,7 @@ def portfolio_charts(
         "portfolio_overview": figures.portfolio_overview(roll, lang),
         "portfolio_status_counts": figures.portfolio_status_counts(roll, lang),
         "portfolio_municipalities": figures.portfolio_municipalities(roll, lang),
+        "roadmap": figures.roadmap(plans, ws, as_of, lang),
     }
 
 
