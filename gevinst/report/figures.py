@@ -2090,7 +2090,7 @@ def portfolio_npv_distribution(mc: Any, lang: str = "nb") -> Chart:
         t(lang, "Porteføljens netto nåverdi, millioner kroner", "Portfolio NPV, NOK million")
     )
     ax.set_ylabel(t(lang, "Antall trekk", "Number of draws"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
