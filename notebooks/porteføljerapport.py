@@ -40,7 +40,8 @@ as_of_date, lang = p.as_of, p.lang
 loaded = load_valid(p.root, lang=lang)  # a project with errors is left out, named
 meta.show_portfolio(loaded.workspace, p)
 ws, plans = loaded.workspace, loaded.plans
-results = {pid: cba.analyse(plan, ws) for pid, plan in plans.items()}
+# no tornado in the portfolio: the NPV, its Monte Carlo and the per-kommune split only
+results = {pid: cba.analyse(plan, ws, sensitivity=False) for pid, plan in plans.items()}
 npv = {pid: r.npv for pid, r in results.items()}
 statuses = tracking.portfolio_status(plans, loaded.measurements, as_of_date, ws)
 nnb = {pid: r.npv_per_budget_krone for pid, r in results.items()}
@@ -69,9 +70,11 @@ summary.show_board_decisions(
 
 # %%
 text.show_heading(h.portfolio_status)
-show_table(tables.rollup_table(roll, lang), row_headers=True, lang=lang)
+# the charts summarise (above figures.PORTFOLIO_MAX_ROWS projects: the extremes and the
+# rest); the table under them has every project's numbers
 show(figures.portfolio_overview(roll, lang))
 show(figures.portfolio_status_counts(roll, lang))
+show_table(tables.rollup_table(roll, lang), row_headers=True, lang=lang)
 show_table(tables.attention_table(statuses, lang, plans=plans), lang=lang)
 
 # %%

@@ -204,3 +204,39 @@ def test_the_workbook_ties_out_with_cba_json_per_kommune_over_the_whole_period(
             assert paid == pytest.approx(m["costs_paid"], abs=0.02)
             cash = rows.get((pid, "Kontantgevinster forventet")) or 0
             assert cash == pytest.approx(m["cash_benefits"], abs=0.02)
+
+
+def test_total_is_the_plain_sum_over_the_matching_lines_bit_for_bit() -> None:
+    """:meth:`BudgetView.total` looks the sum up in an index built once; it must give the
+    very floats a plain ``sum`` over the matching lines gives, for every combination of
+    filters (None = all), including filters that match nothing."""
+    from gevinst.io import workspace as ws
+
+    loaded = ws.load_valid(DATA)
+    results = {
+        pid: analyse(plan, loaded.workspace, monte_carlo=False, sensitivity=False)
+        for pid, plan in loaded.plans.items()
+    }
+    view = bd.workspace_budget_view(results, loaded.workspace, [2024, 2025, 2026, 2027, 2028])
+    assert len(view.municipalities) > 1 and len(view.projects) > 1
+
+    def naive(item, m, p, y):
+        return float(sum(
+            getattr(line, item) for line in view.lines
+            if (m is None or line.municipality == m) and (p is None or line.project_id == p)
+            and (y is None or line.year == y)
+        ))  # fmt: skip
+
+    checked = 0
+    for item in bd.ITEMS:
+        for m in [None, *view.municipalities, "Ingenby"]:
+            for p in [None, *view.projects, "ukjent"]:
+                for y in [None, *view.years, 1999]:
+                    got = view.total(item, municipality=m, project=p, year=y)
+                    assert got == naive(item, m, p, y), (item, m, p, y)
+                    checked += 1
+    assert checked > 1000
+    assert view.total("investment", municipality="Ingenby") == 0.0
+    assert any(view.total(i, municipality=m) for i in bd.ITEMS for m in view.municipalities)
+    with pytest.raises(ValueError, match="unknown budget item"):
+        view.total("costs")

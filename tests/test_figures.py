@@ -296,6 +296,7 @@ def portfolio_charts(
         "portfolio_overview": figures.portfolio_overview(roll, lang),
         "portfolio_status_counts": figures.portfolio_status_counts(roll, lang),
         "portfolio_municipalities": figures.portfolio_municipalities(roll, lang),
+        "roadmap": figures.roadmap(plans, ws, as_of, lang),
     }
 
 
@@ -484,6 +485,13 @@ def test_every_figure_on_the_example_workspace_draws_legibly(example):
     for name, chart in portfolio_charts(example.plans, ws, example.measurements, as_of,
                                         "nb").items():  # fmt: skip
         charts[("portfolio", name)] = chart
+    bad = illegible(charts)
+    assert bad == [], "\n".join(map(str, bad))
+
+
+def illegible(charts: dict) -> list[tuple]:
+    """Every chart draws (:func:`assert_chart`); the ones with text under 10 pt, wider
+    than the 960 px column or with a text colour under the WCAG contrast (then freed)."""
     bad = []
     for key, chart in charts.items():
         assert_chart(chart)
@@ -494,7 +502,7 @@ def test_every_figure_on_the_example_workspace_draws_legibly(example):
             if ratio < figures.MIN_CONTRAST:
                 bad.append((key, text, background, round(ratio, 2)))
         chart.figure.clear()
-    assert bad == [], "\n".join(map(str, bad))
+    return bad
 
 
 def _over(colour, alpha, under) -> tuple[float, float, float]:
@@ -540,21 +548,135 @@ def text_contrasts(fig: Figure):
         yield text.get_text()[:30], background, figures.contrast_ratio(text.get_color(), background)
 
 
-def test_portfolio_alt_texts_stay_short_at_120_projects(example):
-    # 6 example projects × 20 copies: the alt text is a summary whatever the size of the
-    # portfolio (it was 11 542 characters at 120 projects); the numbers are in the tables.
+def copies(example, n: int = 20):
+    """The example's 6 projects × ``n`` (ids and names numbered): a 120-project portfolio."""
     plans, ms = {}, {}
-    for k in range(20):
+    for k in range(n):
         for pid, plan in example.plans.items():
             new = f"{pid}-{k}"
             project = plan.project.model_copy(update={"id": new, "name": f"{plan.project.name} {k}"})
             plans[new] = plan.model_copy(update={"project": project})
             ms[new] = example.measurements.get(pid, [])
+    return plans, ms
+
+
+def test_portfolio_alt_texts_stay_short_at_120_projects(example):
+    # 6 example projects × 20 copies: the alt text is a summary whatever the size of the
+    # portfolio (it was 11 542 characters at 120 projects); the numbers are in the tables.
+    plans, ms = copies(example)
     assert len(plans) == 120
     charts = portfolio_charts(plans, example.workspace, ms, dt.date(2026, 12, 1), "nb")
     for name, chart in charts.items():
         assert 20 < len(chart.alt) <= figures.MAX_ALT, (name, len(chart.alt), chart.alt)
         chart.figure.clear()
+
+
+def _labels(ax) -> list[str]:
+    return [x.get_text().replace("\n", " ") for x in ax.get_yticklabels()]
+
+
+def _bars(ax) -> dict[int, list[Rectangle]]:
+    """The bars of a horizontal bar chart by row (the y of their centre), left to right."""
+    rows: dict[int, list[Rectangle]] = {}
+    for p in ax.patches:
+        if isinstance(p, Rectangle) and p.get_height() < 0.8:  # not a row's background band
+            rows.setdefault(round(p.get_y() + p.get_height() / 2), []).append(p)
+    return {y: sorted(v, key=lambda p: p.get_x()) for y, v in rows.items()}
+
+
+def rollup_of(plans, ws, ms, as_of):
+    npv = {pid: cba.analyse(p, ws, monte_carlo=False, sensitivity=False).npv for pid, p in plans.items()}
+    return portfolio.rollup(tracking.portfolio_status(plans, ms, as_of, ws), npv, plans, ws, as_of)
+
+
+def test_the_portfolio_charts_list_every_project_up_to_the_threshold(example):
+    as_of = dt.date(2026, 12, 1)
+    roll = rollup_of(example.plans, example.workspace, example.measurements, as_of)
+    assert len(roll.projects) == 6 <= figures.PORTFOLIO_MAX_ROWS
+    names = [figures._row_label(x.name).replace("\n", " ") for x in roll.projects]
+    overview = figures.portfolio_overview(roll)
+    assert _labels(overview.figure.axes[0]) == names  # plan order, one row each
+    npv_bars = _bars(overview.figure.axes[0])
+    for y, line in enumerate(roll.projects):
+        assert npv_bars[y][0].get_width() == pytest.approx(line.npv)
+    status = figures.portfolio_status_counts(roll)
+    assert _labels(status.figure.axes[0]) == names
+    for y, line in enumerate(roll.projects):  # counts, not shares
+        widths = [p.get_width() for p in _bars(status.figure.axes[0]).get(y, [])]
+        assert sum(widths) == sum(line.benefits.values())
+
+
+def test_above_the_threshold_the_overview_draws_the_extremes_and_the_rest_as_an_average(example):
+    as_of = dt.date(2026, 12, 1)
+    plans, ms = copies(example)
+    roll = rollup_of(plans, example.workspace, ms, as_of)
+    chart = figures.portfolio_overview(roll)
+    ax_npv, ax_nok = chart.figure.axes[:2]
+    labels = _labels(ax_npv)
+    assert len(labels) == figures.PORTFOLIO_MAX_ROWS  # the same size at 120 as at 15
+    rest_at = next(i for i, x in enumerate(labels) if x.startswith("Øvrige"))
+    shown = figures.PORTFOLIO_MAX_ROWS - 1
+    assert labels[rest_at] == f"Øvrige {120 - shown} prosjekter, snitt per prosjekt"
+    by_npv = sorted(roll.projects, key=lambda x: -x.npv)
+    top, bottom = by_npv[:rest_at], by_npv[len(by_npv) - (shown - rest_at):]
+    assert rest_at == shown - shown // 3
+    bars = _bars(ax_npv)
+    drawn = [bars[y][0].get_width() for y in range(len(labels)) if y != rest_at]
+    assert drawn == pytest.approx([x.npv for x in top + bottom])  # highest first, lowest last
+    rest = [x for x in roll.projects if x not in top + bottom]
+    assert bars[rest_at][0].get_width() == pytest.approx(sum(x.npv for x in rest) / len(rest))
+    # the right panel: the rest's planned and realised NOK, per project
+    planned, realised = _bars(ax_nok)[rest_at]  # outline first (wider), then the fill
+    assert sorted([planned.get_width(), realised.get_width()]) == pytest.approx(sorted([
+        sum(x.planned_nok for x in rest) / len(rest), sum(x.realised_nok for x in rest) / len(rest)
+    ]))  # fmt: skip
+    assert "120 prosjekter" in chart.alt and len(chart.alt) <= figures.MAX_ALT
+    # every project's numbers stay in the roll-up table the chart refers to
+    from gevinst.report.tables import rollup_table
+
+    assert len(rollup_table(roll)) == 121
+
+
+def test_above_the_threshold_the_status_chart_draws_shares_for_the_portfolio_the_worst_and_the_rest(
+    example,
+):
+    as_of = dt.date(2026, 12, 1)
+    plans, ms = copies(example)
+    roll = rollup_of(plans, example.workspace, ms, as_of)
+    chart = figures.portfolio_status_counts(roll)
+    ax = chart.figure.axes[0]
+    labels = _labels(ax)
+    assert len(labels) <= figures.PORTFOLIO_MAX_ROWS
+    assert labels[0] == "Hele porteføljen (120 prosjekter)"
+    named = len(labels) - 2
+    assert labels[-1] == f"Øvrige {120 - named} prosjekter"
+    assert ax.get_xlim() == (0.0, 1.0)
+    bars = _bars(ax)
+    for y in bars:  # every row is a whole: the shares add up to 1
+        assert sum(p.get_width() for p in bars[y]) == pytest.approx(1.0)
+    # the whole portfolio's green share is its count over all its benefits
+    total = roll.total.benefits
+    assert bars[0][0].get_width() == pytest.approx(total["green"] / sum(total.values()))
+    assert f"✔ {total['green']}" in texts(chart.figure)
+    # the named projects are those with most benefits and resultatmål behind plan or not measured
+    def attention(x):
+        return sum(c["red"] + c["grey"] for c in (x.benefits, x.results))
+
+    worst = sorted((attention(x) for x in roll.projects), reverse=True)
+    assert named >= 1
+    named_lines = [x for x in roll.projects
+                   if figures._row_label(x.name).replace("\n", " ") in labels[1:-1]]  # fmt: skip
+    assert min(attention(x) for x in named_lines) >= worst[named - 1]
+    assert "andeler" in chart.alt and len(chart.alt) <= figures.MAX_ALT
+
+
+def test_the_summarised_portfolio_charts_are_legible(example):
+    plans, ms = copies(example)
+    charts = portfolio_charts(plans, example.workspace, ms, dt.date(2026, 12, 1), "en")
+    for chart in charts.values():  # one screen tall: at most the threshold's rows (+ margins)
+        assert chart.figure.get_figheight() <= 1.6 + 0.62 * (figures.PORTFOLIO_MAX_ROWS + 1)
+    bad = illegible(charts)
+    assert bad == [], "\n".join(map(str, bad))
 
 
 def test_short_alt_keeps_whole_sentences():

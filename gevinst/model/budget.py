@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from gevinst.model.cba import CbaResult, benefit_accounts, municipality_year_flows
@@ -56,6 +57,8 @@ ITEM_LABELS = {
     "take_outs": ("Uttak planlagt", "Take-outs planned"),
 }
 """Norwegian and English labels of :data:`ITEMS` (the Excel rows and table columns)."""
+
+_INDEX = {item: k for k, item in enumerate(ITEMS)}
 
 DEFAULT_INFLATION = 0.02
 """π when the workspace states none: Norges Bank's inflation target (2 %)."""
@@ -106,26 +109,56 @@ class BudgetView:
     skipped: tuple[str, ...] = ()
     """Projects that could not be analysed (left out)."""
 
-    @property
+    @cached_property
     def municipalities(self) -> list[str]:
         return sorted({line.municipality for line in self.lines})
 
-    @property
+    @cached_property
     def projects(self) -> list[str]:
         return sorted({line.project_id for line in self.lines})
 
+    @cached_property
+    def _sums(self) -> dict[tuple[str | None, str | None, int | None], list[float]]:
+        """(kommune | None, project | None, year | None) → Σ of each :data:`ITEMS` entry.
+
+        Built once, on the first :meth:`total`, in one pass over the lines: each line
+        adds to the eight keys it matches (None = every value of that field). The
+        sums are taken in the order of :attr:`lines`, as a plain ``sum`` over the
+        matching lines would, so :meth:`total` gives the same floats, bit for bit.
+        (``cached_property`` writes the instance ``__dict__``, which a frozen
+        dataclass allows.)
+        """
+        sums: dict[tuple[str | None, str | None, int | None], list[float]] = {}
+        for line in self.lines:
+            values = [getattr(line, item) for item in ITEMS]
+            for m in (line.municipality, None):
+                for p in (line.project_id, None):
+                    for y in (line.year, None):
+                        acc = sums.get((m, p, y))
+                        if acc is None:
+                            sums[(m, p, y)] = [0.0 + v for v in values]
+                        else:
+                            for k, v in enumerate(values):
+                                acc[k] += v
+        return sums
+
     def total(self, item: str, *, municipality: str | None = None,
               project: str | None = None, year: int | None = None) -> float:
-        """Σ of ``item`` over the lines that match (every given filter)."""
-        return float(
-            sum(
-                getattr(line, item)
-                for line in self.lines
-                if (municipality is None or line.municipality == municipality)
-                and (project is None or line.project_id == project)
-                and (year is None or line.year == year)
-            )
-        )
+        """Σ of ``item`` (one of :data:`ITEMS`) over the lines that match every given filter.
+
+        O(1): a look-up in the sums built once per view (``_sums``); 0.0 when no
+        line matches.
+
+        >>> a = BudgetLine("Aby", "p", 2027, 750.0, 0.0, 0.0, 40.0, 0.0)
+        >>> b = BudgetLine("Aby", "p", 2028, 750.0, 0.0, 0.0, 40.0, 0.0)
+        >>> view = BudgetView((2027, 2028), "real", 2024, (a, b))
+        >>> view.total("investment", municipality="Aby"), view.total("investment", year=2028)
+        (1500.0, 750.0)
+        """
+        if item not in _INDEX:
+            raise ValueError(f"unknown budget item {item!r}; allowed: {', '.join(ITEMS)}")
+        acc = self._sums.get((municipality, project, None if year is None else int(year)))
+        return 0.0 if acc is None else float(acc[_INDEX[item]])
 
     def per_municipality(self) -> list[dict[str, Any]]:
         """Per kommune and year: every item summed over the projects (the totals per kommune)."""

@@ -161,6 +161,31 @@ def _count(line: Line, s: ItemStatus) -> None:
             line.overdue += 1
 
 
+def combine(lines: Iterable[Line], key: str, name: str = "") -> Line:
+    """The sum of ``lines`` as one line: NPV (None when no line has one), planned and
+    realised NOK, status and overdue counts — the portfolio total, or a group of projects
+    such as the rest a chart does not draw one by one («øvrige prosjekter»).
+
+    >>> a = Line("a", npv=2.0, planned_nok=10.0, realised_nok=4.0)
+    >>> b = Line("b", npv=None, planned_nok=5.0, realised_nok=1.0)
+    >>> c = combine([a, b], "ab")
+    >>> c.npv, c.planned_nok, c.realised_nok
+    (2.0, 15.0, 5.0)
+    """
+    out = Line(key, name)
+    for line in lines:
+        out.add_npv(line.npv)
+        out.planned_nok += line.planned_nok
+        out.realised_nok += line.realised_nok
+        out.unmeasured_priced += line.unmeasured_priced
+        out.overdue += line.overdue
+        out.results_overdue += line.results_overdue
+        for st in STATUSES:
+            out.benefits[st] += line.benefits.get(st, 0)
+            out.results[st] += line.results.get(st, 0)
+    return out
+
+
 def kommune_npvs(results: Mapping[str, object]) -> dict[str, dict[str, float]]:
     """Project id → kommune → NPV, taken from each project's cost/benefit result.
 
@@ -228,21 +253,10 @@ def rollup(
             k.realised_nok += realised * share
             _count(k, s)
 
-    total = Line("total", "")
-    for line in projects.values():
-        total.add_npv(line.npv)
-        total.planned_nok += line.planned_nok
-        total.realised_nok += line.realised_nok
-        total.unmeasured_priced += line.unmeasured_priced
-        total.overdue += line.overdue
-        total.results_overdue += line.results_overdue
-        for st in STATUSES:
-            total.benefits[st] += line.benefits[st]
-            total.results[st] += line.results[st]
     return Rollup(
         as_of=as_of,
         projects=list(projects.values()),
-        total=total,
+        total=combine(projects.values(), "total"),
         municipalities=list(kommuner.values()),
         effect_goals=list(goals.values()),
     )
@@ -550,6 +564,7 @@ __all__ = [
     "Line",
     "RankedProject",
     "Rollup",
+    "combine",
     "double_claims",
     "kommune_npvs",
     "kommune_shares",

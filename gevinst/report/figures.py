@@ -36,12 +36,14 @@ from typing import Any, NamedTuple
 
 import matplotlib
 import matplotlib.dates as mdates
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from gevinst.model import tracking
+from gevinst.model.portfolio import Line, combine
 from gevinst.model.schema import Benefit, Measurement, Plan, ResultGoal
 from gevinst.report import status_text
 from gevinst.report.tables import _frame, table_html
@@ -1751,17 +1753,95 @@ def _npv_and_nok_panels(
     return fig, ax_npv, ax_nok
 
 
+PORTFOLIO_MAX_ROWS = 15
+"""Up to this many projects the portfolio charts draw one row per project. Above it they
+summarise: :func:`portfolio_overview` draws the projects with the highest and the lowest
+NPV and one row for the rest («øvrige N prosjekter», the average per project), and
+:func:`portfolio_status_counts` the whole portfolio, the projects with most items behind
+plan or not measured, and the rest, as shares. The chart stays the same size and as
+quick to draw at 120 projects as at 15; :func:`gevinst.report.tables.rollup_table` has
+every project's numbers."""
+
+
+def _row_label(text: str, width: int = 28) -> str:
+    """A project's name as a row label: at most three lines, cut with … (the table under
+    the chart has the whole name); :func:`_row_height` gives the row the room it needs."""
+    return "\n".join(
+        textwrap.wrap(str(text), width=width, max_lines=3, placeholder=" …", break_long_words=True)
+    )
+
+
+def _row_height(labels: Sequence[str]) -> float:
+    """Inches per row: 0,55 for labels of one or two lines, 0,62 when one has three
+    (3 × 10,5 pt × 1,2 = 0,53 in), so no label runs into the next."""
+    return 0.62 if any(label.count("\n") >= 2 for label in labels) else 0.55
+
+
+def _rest_label(n: int, lang: str) -> str:
+    return t(lang, f"Øvrige {n} prosjekter", f"Other {n} projects")
+
+
+def _npv_order(lines: Sequence[Any]) -> list[Any]:
+    """Highest NPV first; projects without an NPV last (in their plan order)."""
+    known = sorted((x for x in lines if x.npv is not None), key=lambda x: (-x.npv, x.key))
+    return known + [x for x in lines if x.npv is None]
+
+
+def _overview_rows(lines: Sequence[Any], max_rows: int) -> tuple[list[Any], Any, int]:
+    """(the lines to draw, the rest as one combined line or None, where the rest goes).
+
+    Up to ``max_rows`` projects: every project, in plan order. Above it: the
+    ``max_rows − 1`` projects that stand out, about two thirds with the highest NPV and
+    one third with the lowest, sorted by NPV, with the combined rest between them.
+    """
+    if len(lines) <= max_rows:
+        return list(lines), None, -1
+    ordered = _npv_order(lines)
+    known = [x for x in ordered if x.npv is not None]
+    shown = max_rows - 1
+    if len(known) <= shown:
+        head, tail = known, []
+    else:
+        head, tail = known[: shown - shown // 3], known[len(known) - shown // 3 :]
+    picked = {id(x) for x in head + tail}
+    rest = [x for x in ordered if id(x) not in picked]
+    return [*head, *tail], combine(rest, "rest"), len(head)
+
+
 @_styled
-def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
+def portfolio_overview(rollup: Any, lang: str = "nb", *, max_rows: int = PORTFOLIO_MAX_ROWS) -> Chart:
     """Per project: the NPV (left) and planned against realised benefits in NOK to date (right).
 
     From a :class:`gevinst.model.portfolio.Rollup`. Negative NPVs are hatched as
     well as coloured; realised NOK is a filled bar inside the planned NOK outline.
+    Above ``max_rows`` projects (:data:`PORTFOLIO_MAX_ROWS`) the chart draws the
+    projects with the highest and the lowest NPV, sorted by NPV, and between them one
+    row for the rest: their average per project (sum ÷ number, so it is on the same
+    scale as a project; its realised share is the rest's sum realised ÷ sum planned),
+    drawn in a lighter colour; the roll-up table under it has every project.
     """
-    lines = list(rollup.projects)
-    labels = [wrap(line.name or line.key, 28) for line in lines]
-    fig, ax_npv, ax_nok = _npv_and_nok_panels(lines, labels, 0.55, lang)
-    for y, line in enumerate(lines):
+    all_lines = list(rollup.projects)
+    lines, rest, at = _overview_rows(all_lines, max_rows)
+    n_rest = len(all_lines) - len(lines)
+    labels = [_row_label(line.name or line.key) for line in lines]
+    drawn = list(lines)
+    if rest is not None:
+        with_npv = sum(1 for x in all_lines if x.npv is not None) - sum(
+            1 for x in lines if x.npv is not None
+        )
+        mean = Line(
+            "rest",
+            npv=rest.npv / with_npv if rest.npv is not None and with_npv else None,
+            planned_nok=rest.planned_nok / n_rest,
+            realised_nok=rest.realised_nok / n_rest,
+        )
+        drawn.insert(at, mean)
+        labels.insert(
+            at,
+            _row_label(_rest_label(n_rest, lang) + t(lang, ", snitt per prosjekt", ", average per project")),
+        )
+    fig, ax_npv, ax_nok = _npv_and_nok_panels(drawn, labels, _row_height(labels), lang)
+    for y, line in enumerate(drawn):
         if line.planned_nok > 0:
             share = line.realised_nok / line.planned_nok
             ax_nok.text(
@@ -1771,10 +1851,19 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
                 va="center",
                 fontsize=SMALL_PT,
             )
+    if rest is not None:
+        for ax in (ax_npv, ax_nok):  # the rest's row: a lighter band behind it, lines around it
+            ax.axhspan(at - 0.45, at + 0.45, color="#EEEEEE", zorder=0)
+            for y in (at - 0.5, at + 0.5):
+                ax.axhline(y, color=GREY, linewidth=0.8, linestyle="--", zorder=0)
     for ax in (ax_npv, ax_nok):
         ax.grid(axis="x", color="#E5E5E5", linewidth=0.6)
         ax.set_axisbelow(True)
-    ax_npv.set_title(t(lang, "Netto nåverdi", "Net present value"), loc="left")
+    ax_npv.set_title(
+        t(lang, "Netto nåverdi", "Net present value")
+        + (t(lang, " (høyest og lavest)", " (highest and lowest)") if rest is not None else ""),
+        loc="left",
+    )
     ax_nok.set_title(
         t(
             lang,
@@ -1802,17 +1891,17 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=SMALL_PT)
-    if not lines:
+    if not all_lines:
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
         )
     total = rollup.total
-    known = [x for x in lines if x.npv is not None]
+    known = [x for x in all_lines if x.npv is not None]
     alt = [
         t(
             lang,
-            f"Porteføljen per {fmt_date(rollup.as_of, lang)}, {len(lines)} prosjekter: samlet NNV {fmt_nok(total.npv, lang, short=True)}, realisert {fmt_nok(total.realised_nok, lang, short=True)} av {fmt_nok(total.planned_nok, lang, short=True)} planlagt hittil.",
-            f"The portfolio as of {fmt_date(rollup.as_of, lang)}, {len(lines)} projects: total NPV {fmt_nok(total.npv, lang, short=True)}, realised {fmt_nok(total.realised_nok, lang, short=True)} of {fmt_nok(total.planned_nok, lang, short=True)} planned so far.",
+            f"Porteføljen per {fmt_date(rollup.as_of, lang)}, {len(all_lines)} prosjekter: samlet NNV {fmt_nok(total.npv, lang, short=True)}, realisert {fmt_nok(total.realised_nok, lang, short=True)} av {fmt_nok(total.planned_nok, lang, short=True)} planlagt hittil.",
+            f"The portfolio as of {fmt_date(rollup.as_of, lang)}, {len(all_lines)} projects: total NPV {fmt_nok(total.npv, lang, short=True)}, realised {fmt_nok(total.realised_nok, lang, short=True)} of {fmt_nok(total.planned_nok, lang, short=True)} planned so far.",
         )
     ]
     if known:
@@ -1825,34 +1914,83 @@ def portfolio_overview(rollup: Any, lang: str = "nb") -> Chart:
                 f"Highest NPV: {best.name or best.key} ({fmt_nok(best.npv, lang, short=True)}); lowest: {worst.name or worst.key} ({fmt_nok(worst.npv, lang, short=True)}).",
             )
         )
-    return Chart(fig, short_alt(alt, _table_note(lang, "over")))
+    if rest is not None and lines:
+        alt.append(
+            t(
+                lang,
+                f"Figuren viser {len(lines)} av prosjektene; de øvrige {n_rest} som ett snitt.",
+                f"The chart shows {len(lines)} of the projects; the other {n_rest} as one average.",
+            )
+        )
+    return Chart(fig, short_alt(alt, _table_note(lang, "under")))
+
+
+_MIN_LABELLED_SHARE = 0.1
+"""A share bar's segment narrower than this (of the panel) carries no count: «✔ 207» does
+not fit in it (the counts are in the roll-up table under the chart)."""
+
+
+def _attention(line: Any) -> tuple[int, int]:
+    """How much a project needs the board's attention: items behind plan or not measured
+    (red + grey, as :func:`gevinst.report.tables.attention_table`), then a little behind."""
+    both = [line.benefits, line.results]
+    return (
+        sum(c.get("red", 0) + c.get("grey", 0) for c in both),
+        sum(c.get("yellow", 0) for c in both),
+    )
+
+
+def _status_rows(rollup: Any, max_rows: int, lang: str) -> tuple[list[Any], list[str], bool]:
+    """(lines, labels, as shares): every project up to ``max_rows``; above it the whole
+    portfolio, the ``max_rows − 2`` projects with most items needing attention and the rest."""
+    lines = list(rollup.projects)
+    if len(lines) <= max_rows:
+        return lines, [_row_label(x.name or x.key) for x in lines], False
+    order = sorted(lines, key=lambda x: tuple(-k for k in _attention(x)))
+    picked = [x for x in order[: max_rows - 2] if any(_attention(x))]
+    ids = {id(x) for x in picked}
+    rest = [x for x in lines if id(x) not in ids]
+    rows = [rollup.total, *picked, combine(rest, "rest")]
+    labels = [
+        _row_label(t(lang, f"Hele porteføljen ({len(lines)} prosjekter)",
+                     f"The whole portfolio ({len(lines)} projects)")),
+        *(_row_label(x.name or x.key) for x in picked),
+        _row_label(_rest_label(len(rest), lang)),
+    ]  # fmt: skip
+    return rows, labels, True
 
 
 @_styled
-def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
+def portfolio_status_counts(rollup: Any, lang: str = "nb", *, max_rows: int = PORTFOLIO_MAX_ROWS) -> Chart:
     """Per project: the number of benefits (left) and resultatmål (right) in each status.
 
     Stacked bars; each status has its colour, its hatch and its symbol with the
-    count written in the segment.
+    count written in the segment. Above ``max_rows`` projects
+    (:data:`PORTFOLIO_MAX_ROWS`) the rows are the whole portfolio, the projects with
+    most items behind plan or not measured, and the rest together, each bar as the
+    share of its items in each status (the counts still written in the segments), so
+    a project of eight benefits and the rest of five hundred read on one axis.
     """
-    lines = list(rollup.projects)
+    lines, labels, shares = _status_rows(rollup, max_rows, lang)
     n = max(1, len(lines))
-    fig = Figure(figsize=(9.4, 1.6 + 0.55 * n), layout="constrained")
+    fig = Figure(figsize=(9.4, 1.6 + _row_height(labels) * n), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     for ax, attr, title in (
         (axes[0], "benefits", t(lang, "Gevinster og ulemper", "Benefits and dis-benefits")),
         (axes[1], "results", t(lang, "Resultatmål", "Result goals")),
     ):
         for y, line in enumerate(lines):
-            left = 0
+            left = 0.0
             counts = getattr(line, attr)
+            whole = sum(counts.get(st, 0) for st in STATUS_ORDER) if shares else 1
             for st in STATUS_ORDER:
                 k = counts.get(st, 0)
                 if not k:
                     continue
+                width = k / whole
                 ax.barh(
                     y,
-                    k,
+                    width,
                     left=left,
                     height=0.6,
                     color=STATUS_COLOUR[st],
@@ -1860,8 +1998,11 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
                     edgecolor=BLACK,
                     linewidth=0.5,
                 )
+                if shares and width < _MIN_LABELLED_SHARE:  # too narrow for its count
+                    left += width
+                    continue
                 ax.text(
-                    left + k / 2,
+                    left + width / 2,
                     y,
                     f"{STATUS_SYMBOL[st]} {k}",
                     ha="center",
@@ -1875,12 +2016,21 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
                         "alpha": 0.85,
                     },
                 )
-                left += k
+                left += width
         ax.set_title(title, loc="left")
-        ax.set_xlabel(t(lang, "Antall", "Number"))
-        ax.xaxis.get_major_locator().set_params(integer=True)
-    axes[0].set_yticks(range(len(lines)), [wrap(line.name or line.key, 28) for line in lines])
+        if shares:
+            ax.set_xlim(0, 1)
+            _percent_axis(ax, lang)
+            ax.set_xlabel(t(lang, "Andel (antall i feltene)", "Share (numbers in the segments)"))
+        else:
+            ax.set_xlabel(t(lang, "Antall", "Number"))
+            ax.xaxis.get_major_locator().set_params(integer=True)
+    axes[0].set_yticks(range(len(lines)), labels)
     axes[0].invert_yaxis()
+    if shares:
+        for ax in axes:  # the whole portfolio and the rest apart from the projects named
+            ax.axhline(0.5, color=BLACK, linewidth=0.8)
+            ax.axhline(len(lines) - 1.5, color=GREY, linewidth=0.8, linestyle="--")
     handles = [
         Patch(
             facecolor=STATUS_COLOUR[s],
@@ -1894,25 +2044,47 @@ def portfolio_status_counts(rollup: Any, lang: str = "nb") -> Chart:
     fig.suptitle(
         t(
             lang,
-            f"Status per prosjekt per {fmt_date(rollup.as_of, lang)}",
-            f"Status per project as of {fmt_date(rollup.as_of, lang)}",
+            f"Status per prosjekt per {fmt_date(rollup.as_of, lang)}"
+            + (" (mest bak plan eller ikke målt først)" if shares else ""),
+            f"Status per project as of {fmt_date(rollup.as_of, lang)}"
+            + (" (most behind plan or not measured first)" if shares else ""),
         ),
         x=0.01,
         ha="left",
         fontsize=LARGE_PT,
         fontweight="bold",
     )
-    if not lines:
+    projects = list(rollup.projects)
+    if not projects:
         return Chart(
             fig, t(lang, "Porteføljen har ingen prosjekter.", "The portfolio has no projects.")
         )
-    total = join_words(status_count_parts(rollup.total.benefits, lang, symbols=False), lang)
-    alt = t(
-        lang,
-        f"Antall gevinster og ulemper i hver status for {len(lines)} prosjekter; i alt {total}.",
-        f"Number of benefits and dis-benefits in each status for {len(lines)} projects; in total {total}.",
-    )
-    return Chart(fig, short_alt([alt], _table_note(lang, "over")))
+    total = join_words(
+        status_count_parts(rollup.total.benefits, lang, symbols=False), lang
+    ) or t(lang, "ingen", "none")
+    alt = [
+        t(
+            lang,
+            f"Antall gevinster og ulemper i hver status for {len(projects)} prosjekter; i alt {total}.",
+            f"Number of benefits and dis-benefits in each status for {len(projects)} projects; in total {total}.",
+        )
+    ]
+    if shares:
+        named = len(lines) - 2
+        alt.append(
+            t(
+                lang,
+                f"Figuren viser andeler for porteføljen, de {named} prosjektene med flest bak plan eller ikke målt, og resten samlet.",
+                f"The chart shows shares for the portfolio, the {named} projects with most behind plan or not measured, and the rest together.",
+            )
+            if named
+            else t(
+                lang,
+                "Ingen prosjekter har noe bak plan eller ikke målt; figuren viser andeler for porteføljen.",
+                "No project has anything behind plan or not measured; the chart shows the portfolio's shares.",
+            )
+        )
+    return Chart(fig, short_alt(alt, _table_note(lang, "under")))
 
 
 @_styled
@@ -1986,7 +2158,7 @@ def portfolio_npv_distribution(mc: Any, lang: str = "nb") -> Chart:
         t(lang, "Porteføljens netto nåverdi, millioner kroner", "Portfolio NPV, NOK million")
     )
     ax.set_ylabel(t(lang, "Antall trekk", "Number of draws"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=SMALL_PT)
     ax.set_title(
         t(
             lang,
@@ -2106,6 +2278,10 @@ def alternatives_chart(result: Any, lang: str = "nb") -> Chart:
 
 # --------------------------------------------------------------------------- road map (issue 14)
 
+DARK_VERMILLION = "#B34700"
+"""Vermillion darkened for text on white (5,5 : 1; Okabe–Ito's #D55E00 is 3,9 : 1): the
+road map's «!» at a late dependency."""
+
 ROADMAP_MAX_ROWS = 40
 """Above this many projects the road map draws one row per group; the table has them all."""
 
@@ -2164,24 +2340,37 @@ def roadmap(
     fig = Figure(figsize=(9.4, 1.6 + 0.42 * n), layout="constrained")
     ax = fig.add_subplot()
     dates = [as_of]
+    # One artist per kind of mark, not one per project and milestone: the periods as one
+    # LineCollection, the milestones as one marker line per (decision point?, done?), so
+    # 120 grouped projects draw as quickly as six.
+    periods = []
+    marks: dict[tuple[bool, bool], tuple[list[Any], list[float]]] = {}
     for r in rows:
         y = y_of[r.project]
         dates += [r.start, r.end]
-        ax.plot([r.start, r.end], [y, y], color=BLUE if not grouped else SKY, linewidth=7 if not grouped else 11,
-                solid_capstyle="butt", alpha=0.85 if not grouped else 0.35, zorder=1)
+        periods.append([(mdates.date2num(r.start), y), (mdates.date2num(r.end), y)])
         for _mid, _name, day, dp, done in r.milestones:
             dates.append(day)
-            colour = VERMILLION if dp else BLACK
-            ax.plot(day, y, linestyle="none", marker="D" if dp else "o", markersize=7 if dp else 6,
-                    markerfacecolor=colour if done else "white", markeredgecolor=colour,
-                    markeredgewidth=1.3, zorder=3)
+            xs, ys = marks.setdefault((bool(dp), bool(done)), ([], []))
+            xs.append(day)
+            ys.append(y)
+    if periods:
+        ax.add_collection(LineCollection(
+            periods, colors=BLUE if not grouped else SKY, linewidths=7 if not grouped else 11,
+            capstyle="butt", alpha=0.85 if not grouped else 0.35, zorder=1,
+        ))  # fmt: skip
+    for (dp, done), (xs, ys) in sorted(marks.items()):
+        colour = VERMILLION if dp else BLACK
+        ax.plot(xs, ys, linestyle="none", marker="D" if dp else "o", markersize=7 if dp else 6,
+                markerfacecolor=colour if done else "white", markeredgecolor=colour,
+                markeredgewidth=1.3, zorder=3)
     for s in solutions:
         y = y_of["solution:" + s.id]
         dates.append(s.expected_date)
         ax.plot(s.expected_date, y, linestyle="none", marker="*", markersize=15,
                 markerfacecolor=SOLUTION_COLOUR.get(s.status.value, GREY), markeredgecolor=BLACK, zorder=4)
         ax.annotate(s.status.label(lang), (s.expected_date, y), xytext=(9, -3), textcoords="offset points",
-                    fontsize=8)
+                    fontsize=SMALL_PT)
     project_end = {r.project: r.end for r in rows}
     broken = 0
     for d in links:
@@ -2211,11 +2400,11 @@ def roadmap(
         )
         if late:
             ax.annotate("!", (d.needed_date, y1), xytext=(-4, 6), textcoords="offset points",
-                        color=VERMILLION, fontsize=13, fontweight="bold", zorder=6)
+                        color=DARK_VERMILLION, fontsize=13, fontweight="bold", zorder=6)
     for y, name in group_starts:
         ax.axhline(y, color="#BBBBBB", linewidth=0.8, zorder=0)
         ax.annotate(name, xy=(0.0, y), xycoords=("axes fraction", "data"), xytext=(3, -2),
-                    textcoords="offset points", va="top", fontsize=8, fontstyle="italic", color="#444444")
+                    textcoords="offset points", va="top", fontsize=SMALL_PT, fontstyle="italic", color="#444444")
     if solutions and rows:
         ax.axhline(len(solutions) - 0.5, color=BLACK, linewidth=1.0, zorder=0)
     _as_of_line(ax, as_of, lang)
@@ -2223,7 +2412,7 @@ def roadmap(
     margin = dt.timedelta(days=max(30, (hi - lo).days // 25))
     ax.set_xlim(lo - margin, hi + margin)
     ax.set_ylim(n - 0.4, -0.9)
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=SMALL_PT)
     _date_axis(ax, lang)
     ax.set_title(t(lang, "Veikart: prosjekter, eksterne løsninger og avhengigheter",
                    "Road map: projects, external solutions and dependencies"), loc="left")
@@ -2239,7 +2428,7 @@ def roadmap(
         Line2D([], [], color=VERMILLION, linewidth=2.2, linestyle="--",
                label=t(lang, "! Kommer for sent", "! Arrives late")),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=SMALL_PT)
     late = rm.dependency_warnings(plans, workspace)
     alt = t(
         lang,
