@@ -22,8 +22,9 @@
 # ikke her).
 
 # %%
+from gevinst.io import cache
 from gevinst.io.workspace import load_valid
-from gevinst.model import cba, portfolio, tracking
+from gevinst.model import portfolio, tracking
 from gevinst.report import cba_text, figures, meta, params, summary, tables, text
 from gevinst.report.figures import show
 from gevinst.report.tables import show_table
@@ -41,7 +42,7 @@ loaded = load_valid(p.root, lang=lang)  # a project with errors is left out, nam
 meta.show_portfolio(loaded.workspace, p)
 ws, plans = loaded.workspace, loaded.plans
 # no tornado in the portfolio: the NPV, its Monte Carlo and the per-kommune split only
-results = {pid: cba.analyse(plan, ws, sensitivity=False) for pid, plan in plans.items()}
+results = {pid: cache.analyse(plan, ws, sensitivity=False) for pid, plan in plans.items()}  # cba.analyse, read back when unchanged
 npv = {pid: r.npv for pid, r in results.items()}
 statuses = tracking.portfolio_status(plans, loaded.measurements, as_of_date, ws)
 nnb = {pid: r.npv_per_budget_krone for pid, r in results.items()}
