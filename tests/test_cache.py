@@ -212,3 +212,11 @@ def test_the_cache_command_says_where_and_clears(own_cache: Path, workspace: Pat
     cleared = CliRunner().invoke(cli, ["cache", "--clear", "--lang", "en"])
     assert cleared.exit_code == 0 and "12 entries" in cleared.output
     assert "empty" in CliRunner().invoke(cli, ["cache", "--lang", "en"]).output
+
+
+def test_an_empty_register_is_not_a_missing_one(own_cache: Path, workspace: Path) -> None:
+    register = workspace / "measurements" / "ebyggesak.csv"
+    register.unlink()
+    assert ws.load_valid(workspace).measurements["ebyggesak"] == []  # kept: no register
+    register.write_bytes(b"")  # an empty file is an error, cached or not
+    assert "ebyggesak" in ws.load_valid(workspace).excluded

@@ -482,10 +482,13 @@ def load_project(
 
 
 def _file_bytes(path: Path) -> bytes | None:
+    """The file's bytes for a cache key: ``b"-"`` when there is no file (an absent
+    register is not an empty one: that is an error), ``b"+"`` and the bytes when there
+    is, None when it cannot be read (then nothing is cached)."""
     try:
-        return path.read_bytes()
+        return b"+" + path.read_bytes()
     except FileNotFoundError:
-        return b""  # no register yet: an empty one
+        return b"-"
     except OSError:
         return None
 
@@ -509,7 +512,7 @@ def _load_cached(
     plan_path, register = paths.plan(project_id), paths.measurements(project_id)
     plan_bytes = _file_bytes(plan_path)
     on = cache.directory() is not None and plan_bytes is not None
-    plan_key = cache.key("plan", project_id, plan_bytes or b"", config_json) if on else ""
+    plan_key = cache.key("plan", project_id, plan_bytes or b"-", config_json) if on else ""
     plan = cache.get("plan", plan_key) if on else cache.MISS
     if plan is cache.MISS:
         plan = load_plan(root, project_id, workspace, lang=lang)
