@@ -50,8 +50,10 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-MAX_ENTRIES = 4096
-"""Entries kept per kind (about 170 kB an analysis, 35 kB a plan with its register)."""
+MAX_ENTRIES = 1024
+"""Entries kept per kind: at most some 175 MB of analyses (about 170 kB each, most of it
+the Monte Carlo draws), 10 MB of plans and 40 MB of registers – a 120-project workspace
+and its variants several times over."""
 
 _PRUNE_EVERY = 64
 """Writes between two checks of a kind's size."""
