@@ -159,10 +159,16 @@ def chromium(profile: Path):
 
 
 def wait_for(driver, condition, what: str, timeout: float = TIMEOUT):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # a widget re-rendering replaces its elements: one read between the two is stale,
+    # and the next poll reads the new ones (without this, the wait failed at once)
+    wait = WebDriverWait(
+        driver, timeout, poll_frequency=0.3, ignored_exceptions=[StaleElementReferenceException]
+    )
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.3).until(lambda d: condition(d))
+        return wait.until(lambda d: condition(d))
     except Exception as exc:
         shot = Path(os.environ.get("TMPDIR", "/tmp")) / "gevinst-lab-failure.png"
         with contextlib.suppress(Exception):
