@@ -194,17 +194,21 @@ def clear() -> int:
     return removed
 
 
-def memo(kind: str, digest: str, compute: Callable[[], T]) -> T:
+def memo(
+    kind: str, digest: str, compute: Callable[[], T], keep: Callable[[], bool] | None = None
+) -> T:
     """The entry under ``digest``, else ``compute()`` kept and returned.
 
     An exception from ``compute`` is not kept: it propagates, and the next call
-    computes again.
+    computes again. ``keep``, when given, is asked after computing whether the
+    value may be kept (e.g. the file it was read from has not changed meanwhile).
     """
     hit = get(kind, digest)
     if hit is not _MISS:
         return hit
     value = compute()
-    put(kind, digest, value)
+    if keep is None or keep():
+        put(kind, digest, value)
     return value
 
 

@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -475,8 +475,6 @@ def load_project(
 ) -> tuple[Workspace, Plan, list[Measurement]]:
     """One project with its workspace config and measurements (validated)."""
     workspace = load_config(root, lang=lang)
-    if not is_safe_id(project_id, project=True) or not Paths(root).plan(project_id).exists():
-        plan = load_plan(root, project_id, workspace, lang=lang)  # the error, named
     plan, rows = _load_cached(root, project_id, workspace, workspace.model_dump_json(), lang)
     return workspace, plan, [m for _, m in rows]
 
@@ -508,30 +506,35 @@ def _load_cached(
     plan's and today's date (the future-date rule), each with the code. Problems are
     never kept: they raise :class:`InputError` as :func:`load_plan` and
     :func:`load_measurement_rows` raise them. ``registers=False``: the plan alone."""
-    paths = Paths(root)
+    paths = Paths(root)  # an unsafe id is refused here, a missing plan by load_plan
     plan_path, register = paths.plan(project_id), paths.measurements(project_id)
+
+    def unchanged(path: Path, before: bytes) -> Callable[[], bool]:
+        return lambda: _file_bytes(path) == before  # not kept if it changed meanwhile
+
+    def read_plan() -> Plan:
+        return load_plan(root, project_id, workspace, lang=lang)
+
     plan_bytes = _file_bytes(plan_path)
-    on = cache.directory() is not None and plan_bytes is not None
-    plan_key = cache.key("plan", project_id, plan_bytes or b"-", config_json) if on else ""
-    plan = cache.get("plan", plan_key) if on else cache.MISS
-    if plan is cache.MISS:
-        plan = load_plan(root, project_id, workspace, lang=lang)
-        if on and _file_bytes(plan_path) == plan_bytes:  # not changed meanwhile
-            cache.put("plan", plan_key, plan)
+    if cache.directory() is None or plan_bytes is None:
+        plan = read_plan()
+        return plan, (load_measurement_rows(root, plan, lang=lang) if registers else [])
+    plan_key = cache.key("plan", project_id, plan_bytes, config_json)
+    plan = cache.memo("plan", plan_key, read_plan, unchanged(plan_path, plan_bytes))
     if not registers:
         return plan, []
     register_bytes = _file_bytes(register)
-    if not on or register_bytes is None:
+    if register_bytes is None:
         return plan, load_measurement_rows(root, plan, lang=lang)
     rows_key = cache.key(
         "register", project_id, register_bytes, plan_key, dt.date.today().isoformat()
     )
-    rows = cache.get("register", rows_key)
-    if rows is cache.MISS:
-        rows = load_measurement_rows(root, plan, lang=lang)
-        if _file_bytes(register) == register_bytes:
-            cache.put("register", rows_key, rows)
-    return plan, rows
+    return plan, cache.memo(
+        "register",
+        rows_key,
+        lambda: load_measurement_rows(root, plan, lang=lang),
+        unchanged(register, register_bytes),
+    )
 
 
 # --------------------------------------------------------------------------- writing
