@@ -9,19 +9,6 @@ from gevinst.io import cache
 from gevinst.report.text import fmt_number
 
 
-def _sizes() -> dict[str, tuple[int, int]]:
-    """Kind → (entries, bytes) of the cache folder."""
-    folder = cache.directory()
-    out: dict[str, tuple[int, int]] = {}
-    if folder is None or not folder.is_dir():
-        return out
-    for kind in sorted(p for p in folder.iterdir() if p.is_dir()):
-        files = list(kind.glob("*.pkl"))
-        if files:
-            out[kind.name] = (len(files), sum(f.stat().st_size for f in files))
-    return out
-
-
 @click.command("cache")
 @click.option("--clear", is_flag=True, help="Tøm mellomlageret (alle oppføringene).")
 @lang_option
@@ -42,7 +29,7 @@ def cache_cmd(clear: bool, lang: str) -> None:
         echo(say(lang, f"Tømte mellomlageret i {folder}: {fmt_number(n, 0, lang)} oppføringer.",
                  f"Emptied the results cache in {folder}: {fmt_number(n, 0, lang)} entries."))  # fmt: skip
         return
-    sizes = _sizes()
+    sizes = cache.sizes()
     echo(say(lang, f"Mellomlageret: {folder}", f"Results cache: {folder}"))
     if not sizes:
         echo(say(lang, "  tomt", "  empty"))

@@ -182,6 +182,19 @@ def prune(kind: str, limit: int = MAX_ENTRIES) -> int:
     return removed
 
 
+def sizes() -> dict[str, tuple[int, int]]:
+    """Kind → (entries, bytes) of what the cache holds; kinds without entries left out."""
+    folder = directory()
+    out: dict[str, tuple[int, int]] = {}
+    if folder is None or not folder.is_dir():
+        return out
+    for kind in sorted(p for p in folder.iterdir() if p.is_dir()):
+        files = list(kind.glob("*.pkl"))
+        if files:
+            out[kind.name] = (len(files), sum(f.stat().st_size for f in files))
+    return out
+
+
 def clear() -> int:
     """Remove every entry of every kind; how many were removed."""
     folder = directory()
