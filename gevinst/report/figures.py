@@ -381,9 +381,17 @@ def data_html(chart: Chart | Figure, lang: str = "nb") -> str:
 
 
 def close(chart: Chart | Figure) -> None:
-    """Free the figure's memory (the figures are not registered with pyplot)."""
+    """Let the figure's memory go: its axes are taken out of it, so that nothing a
+    figure kept alive holds them (the figures are not registered with pyplot; the
+    garbage collector frees the rest).
+
+    Not ``Figure.clear()``: that resets every axes first (new axis, ticks and spines,
+    only to drop them), some 9 ms a chart and 15 charts a report, for no less memory
+    (measured in issue 13).
+    """
     fig = chart if isinstance(chart, Figure) else chart[0]
-    fig.clear()
+    for ax in tuple(fig.axes):
+        fig.delaxes(ax)
 
 
 def show(
