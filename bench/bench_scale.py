@@ -1,14 +1,15 @@
 """Benchmark: a regional portfolio at scale (issue 13's "Done when").
 
 Run:  .venv/bin/python bench/bench_scale.py [--small 6] [--large 120] [--sample 12]
-      [--naive-sample 3] [--repeats 3] [--repeats-large 1] [--jobs 2] [--full]
+      [--naive-sample 3] [--repeats 3] [--repeats-large 3] [--jobs 2] [--full]
 
 In one run of this script, ``gevinst synth`` writes two workspaces (6 and 120
 projects, the same seed) and then, on those:
 
 a) ``check``, ``status --all --json`` and ``portfolio --json`` as subprocesses
    on both; the slope (t120 − t6) / (120 − 6) in ms per extra project, from
-   the median of ``--repeats`` runs (``--repeats-large`` on the large one), twice:
+   the median of ``--repeats`` runs (``--repeats-large`` on the large one, the two
+   sizes run in turn so that a machine growing slower or faster hits both), twice:
    *cold* (every run with an empty results cache, :mod:`gevinst.io.cache`: each
    plan parsed, validated and analysed) and *warm* (a run before them filled the
    cache and nothing changed since – the nightly run where a few plans changed).
@@ -79,6 +80,33 @@ COMMANDS = {
 }
 
 
+def machine_reference(runs: int = 5) -> float:
+    """Seconds for a fixed workload that does not depend on gevinst's code (median of ``runs``).
+
+    The targets are absolute, but the speed of these shared machines drifts, by as
+    much as a factor of two between days: this figure, printed with the results, says
+    how fast the machine was when they were measured (lower is faster). Pure Python
+    (dict, str and float work, as in parsing and validating) and a numpy part (a sort
+    and element-wise arithmetic, as in the Monte Carlo simulation), single-threaded.
+    """
+    import numpy as np
+
+    def work() -> float:
+        started = time.perf_counter()
+        table: dict[str, float] = {}
+        for k in range(200_000):
+            key = f"g{k % 5000}"
+            table[key] = table.get(key, 0.0) + (k % 97) * 1.5
+        rng = np.random.default_rng(1)
+        x = rng.random(1_000_000)
+        for _ in range(5):
+            np.sort(x)
+            np.sqrt(x * 0.5 + 1.0)
+        return time.perf_counter() - started
+
+    return statistics.median(work() for _ in range(runs))
+
+
 def mark(ok: bool) -> str:
     return "OK" if ok else "NOT MET"
 
@@ -137,18 +165,25 @@ def part_a(
     for name, args in COMMANDS.items():
         for state in ("cold", "warm"):
             res = {}
-            for root, times in zip((small, large), repeats, strict=True):
 
-                def env(state: str = state) -> dict[str, str]:
-                    folder = cache / ("warm" if state == "warm" else f"cold-{next(fresh)}")
-                    return {**os.environ, "GEVINST_CACHE_DIR": str(folder)}
+            def env(state: str = state) -> dict[str, str]:
+                folder = cache / ("warm" if state == "warm" else f"cold-{next(fresh)}")
+                return {**os.environ, "GEVINST_CACHE_DIR": str(folder)}
 
-                if state == "warm":
-                    timed(gevinst(*args, "--workspace", str(root)), env=env())  # fills it
-                runs = [
-                    timed(gevinst(*args, "--workspace", str(root)), env=env())[0]
-                    for _ in range(times)
-                ]
+            if state == "warm":
+                for root in (small, large):  # fills it
+                    timed(gevinst(*args, "--workspace", str(root)), env=env())
+            # Interleaved (small, large, small, large, ...): the speed of a shared machine
+            # drifts over minutes, and a drift must not land on one size only.
+            runs_of: dict[Path, list[Timed]] = {small: [], large: []}
+            for k in range(max(repeats)):
+                for root, times in zip((small, large), repeats, strict=True):
+                    if k < times:
+                        runs_of[root].append(
+                            timed(gevinst(*args, "--workspace", str(root)), env=env())[0]
+                        )
+            for root in (small, large):
+                runs = runs_of[root]
                 bad = [r for r in runs if r.returncode != 0]
                 if bad:
                     print(
@@ -205,7 +240,7 @@ def main() -> None:
         "--naive-sample", type=int, default=3, help="reports for the naive pipeline"
     )
     parser.add_argument("--repeats", type=int, default=3, help="runs of each command in (a), small")
-    parser.add_argument("--repeats-large", type=int, default=1, help="the same on the large one")
+    parser.add_argument("--repeats-large", type=int, default=3, help="the same on the large one")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--full", action="store_true", help="all projects in (b)–(e), not a sample")
     parser.add_argument(
@@ -217,6 +252,8 @@ def main() -> None:
         f"gevinst scale benchmark – Python {platform.python_version()} on {platform.machine()}, "
         f"{os.cpu_count()} CPUs, load {load()}"
     )
+    print(f"  machine reference: {machine_reference():.3f} s (a fixed workload, median of 5; "
+          "lower is faster – compare runs on different days by it)")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="gevinst-scale-") as tmp:
         base = args.keep or Path(tmp)
         cache = base / "cache"
