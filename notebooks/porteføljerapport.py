@@ -109,8 +109,7 @@ budget_plan = budget.workspace_budget_view(
     results, ws, budget.default_years(as_of_date.year), statuses=statuses
 )
 text.show_heading(h.budget)
-for kommune in budget_plan.municipalities:
-    show_table(tables.budget_table(budget_plan, kommune, lang), lang=lang)
+tables.show_budget(budget_plan, lang)  # above 15 projects: the kommunes' sums, the lines folded
 
 # %%
 text.show_heading(h.roadmap)

@@ -240,3 +240,87 @@ def test_total_is_the_plain_sum_over_the_matching_lines_bit_for_bit() -> None:
     assert any(view.total(i, municipality=m) for i in bd.ITEMS for m in view.municipalities)
     with pytest.raises(ValueError, match="unknown budget item"):
         view.total("costs")
+
+
+def _example_view():
+    from gevinst.io import workspace as ws
+
+    loaded = ws.load_valid(DATA)
+    results = {
+        pid: analyse(plan, loaded.workspace, monte_carlo=False, sensitivity=False)
+        for pid, plan in loaded.plans.items()
+    }
+    return bd.workspace_budget_view(results, loaded.workspace, [2025, 2026, 2027, 2028])
+
+
+def test_budget_summary_is_each_kommunes_sum_rows() -> None:
+    """The portfolio report's summary at scale (one table, the kommunes one under the
+    other) shows exactly the «Sum» rows of each kommune's own table: the same function
+    (BudgetView.total) and the same formatting, so the two can never disagree."""
+    from gevinst.report.tables import budget_summary_table, budget_table
+    from gevinst.report.text import fmt_nok
+
+    view = _example_view()
+    summary = budget_summary_table(view, "nb")
+    expected = []
+    for m in view.municipalities:
+        own = budget_table(view, m, "nb")
+        sums = own[own["Prosjekt"] == "Sum"]
+        for row in sums.itertuples(index=False):
+            if any(v != fmt_nok(0.0, "nb") for v in list(row)[2:-1]):
+                expected.append([m, *list(row)[1:]])
+    got = [list(r) for r in summary.itertuples(index=False)]
+    assert got == expected
+    assert len(got) >= len(view.municipalities)
+    assert list(summary.columns) == ["Kommune", "Post", "2025", "2026", "2027", "2028", "Sum"]
+    assert "per kommune, summert over prosjektene" in summary.attrs["caption"]
+    english = budget_summary_table(view, "en")
+    assert list(english.columns)[:2] == ["Municipality", "Item"]
+
+
+def test_show_budget_folds_the_project_lines_only_above_the_threshold(monkeypatch) -> None:
+    from gevinst.report import tables
+
+    shown: list[str] = []
+    monkeypatch.setattr(tables, "display_html", lambda markup, plain, **_: shown.append(markup))
+    monkeypatch.setattr(
+        tables, "show_text", lambda text: shown.append(f"<p>{text}</p>")
+    )
+    view = _example_view()
+    n = len(view.projects)
+
+    tables.show_budget(view, "nb", max_projects=n)  # at the threshold: every table open
+    assert len(shown) == len(view.municipalities)
+    assert not any("<details" in m for m in shown)
+
+    shown.clear()
+    tables.show_budget(view, "nb", max_projects=n - 1)  # above it: sums, lines folded
+    assert shown[0].startswith("<p>Med ") and "gevinst budget --excel" in shown[0]
+    assert "per kommune, summert over prosjektene" in shown[1]
+    folds = shown[2:]
+    assert len(folds) == len(view.municipalities)
+    for m, markup in zip(view.municipalities, folds, strict=True):
+        assert markup.startswith('<details class="gevinst-table-fold"><summary>')
+        assert f"{m}: linjene per prosjekt (" in markup and "<table" in markup
+
+
+def test_budget_summary_leaves_out_items_that_are_zero_in_every_year() -> None:
+    from dataclasses import replace
+
+    from gevinst.report.tables import budget_summary_table
+
+    view = _example_view()
+    first = view.municipalities[0]
+    # the first kommune pays nothing for internal effort; the others still do
+    lines = tuple(
+        replace(line, internal=0.0) if line.municipality == first else line for line in view.lines
+    )
+    quiet = replace(view, lines=lines)
+    rows = [list(r) for r in budget_summary_table(quiet, "nb").itertuples(index=False)]
+    items_of_first = [r[1] for r in rows if r[0] == first]
+    assert "Egeninnsats" not in items_of_first
+    assert items_of_first == [
+        r[1] for r in budget_summary_table(view, "nb").itertuples(index=False)
+        if r[0] == first and r[1] != "Egeninnsats"
+    ]  # fmt: skip
+    assert all("Egeninnsats" in [r[1] for r in rows if r[0] == m] for m in quiet.municipalities[1:])

@@ -36,6 +36,7 @@ from gevinst.report.text import (
     risks_by_level,
     sensitivity_label,
     sensitivity_rows,
+    show_text,
     status_count_parts,
     switching_text,
     t,
@@ -1593,6 +1594,85 @@ def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame
         + " · "
         + budget_prices_text(view, lang),
     )
+
+
+def budget_summary_table(view: Any, lang: str = "nb") -> pd.DataFrame:
+    """Økonomiplan per kommune, summed over the projects: per kommune and item (rows)
+    and budget year (columns) – the «Sum» rows of each :func:`budget_table`, one
+    kommune under the other (items that are 0 in every year left out)."""
+    from gevinst.model.budget import ITEM_LABELS, ITEMS
+
+    years = list(view.years)
+    c = [
+        t(lang, "Kommune", "Municipality"),
+        t(lang, "Post", "Item"),
+        *map(str, years),
+        t(lang, "Sum", "Total"),
+    ]
+    rows = []
+    for municipality in view.municipalities:
+        for item in ITEMS:
+            values = [view.total(item, municipality=municipality, year=y) for y in years]
+            if not any(values):
+                continue
+            label = ITEM_LABELS[item][0 if lang == "nb" else 1]
+            rows.append(
+                [municipality, label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)]
+            )
+    span = f"{years[0]}–{years[-1]} " if years else ""
+    return _frame(
+        rows,
+        c,
+        c[2:],
+        caption=t(
+            lang,
+            f"Økonomiplan {span}per kommune, summert over prosjektene",
+            f"Financial plan {span}per municipality, summed over the projects",
+        )
+        + " · "
+        + budget_prices_text(view, lang),
+    )
+
+
+BUDGET_MAX_PROJECTS = 15
+"""Above this many projects the portfolio report's økonomiplan shows each kommune's sums
+in one table and folds the lines per project away (:func:`show_budget`): at 120
+projects the 23 tables of every line were some 5 000 rows, more than half the report."""
+
+
+def show_budget(view: Any, lang: str = "nb", *, max_projects: int = BUDGET_MAX_PROJECTS) -> None:
+    """The portfolio report's økonomiplan: one :func:`budget_table` per kommune, or –
+    above ``max_projects`` projects – the kommunes' sums (:func:`budget_summary_table`)
+    with each kommune's lines per project in a folded ``<details>`` under it."""
+    if len(view.projects) <= max_projects:
+        for municipality in view.municipalities:
+            show_table(budget_table(view, municipality, lang), lang=lang)
+        return
+    n = len(view.projects)
+    show_text(
+        t(
+            lang,
+            f"Med {n} prosjekter viser tabellen hver kommunes summer. Linjene per prosjekt "
+            "ligger under, én kommune i hver sammenfoldet tabell (klikk for å åpne), og i "
+            "økonomiplanen i Excel (gevinst budget --excel), med ett ark per kommune.",
+            f"With {n} projects the table shows each municipality's totals. The lines per "
+            "project are below, one municipality in each folded table (click to open), and "
+            "in the financial plan in Excel (gevinst budget --excel), one sheet per municipality.",
+        )
+    )
+    show_table(budget_summary_table(view, lang), lang=lang)
+    for municipality in view.municipalities:
+        df = budget_table(view, municipality, lang)
+        label = t(
+            lang,
+            f"{municipality}: linjene per prosjekt ({len(df)} rader)",
+            f"{municipality}: the lines per project ({len(df)} rows)",
+        )
+        markup = (
+            f'<details class="gevinst-table-fold"><summary>{esc(label)}</summary>'
+            f"{table_html(df, lang=lang)}</details>"
+        )
+        display_html(markup, label)
 
 
 # --------------------------------------------------------------------------- road map (issue 14)
