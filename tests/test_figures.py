@@ -780,3 +780,42 @@ def test_stagger_labels_uses_the_first_free_tier() -> None:
     # back to the first tier above, which is free that far right
     places = figures.stagger_labels([0.0, 0.5, 1.0, 3.0], [1.0] * 4, [3, 2, 3, 2])
     assert places == [(1.0, 3.0), (-1.0, 2.0), (4.5, 3.0), (-1.0, 2.0)]
+
+
+def test_frozen_date_ticks_give_the_same_image_to_the_byte(example):
+    """figure_html fixes each date axis's ticks once (freeze_date_ticks) instead of letting
+    the AutoDateLocator work them out at every measuring and drawing pass: the images must
+    be the very same bytes, for every chart of a project and for the road map."""
+    import base64
+    import re
+
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
+
+    plan, ws, ms = small_plan(), small_workspace(), small_measurements()
+
+    def build() -> dict[str, Chart]:
+        return {
+            **project_charts(plan, ws, ms, AS_OF, "nb"),
+            **portfolio_charts(example.plans, example.workspace, example.measurements, AS_OF, "nb"),
+        }
+
+    def locators(chart: Chart) -> list:
+        return [axis.get_major_locator() for ax in chart.figure.axes for axis in (ax.xaxis, ax.yaxis)]
+
+    plain, frozen = build(), build()
+    dated = 0
+    for name, chart in plain.items():
+        buf = io.BytesIO()  # what figure_html did before: save with the locators as they are
+        chart.figure.savefig(buf, format="png", dpi=144,
+                             pil_kwargs={"compress_level": figures.PNG_COMPRESSION})  # fmt: skip
+        twin = frozen[name]
+        was_dated = any(isinstance(loc, mdates.AutoDateLocator) for loc in locators(twin))
+        markup = figures.figure_html(twin)
+        png = base64.b64decode(re.search(r'base64,([^"]+)"', markup).group(1))
+        assert png == buf.getvalue(), name
+        if was_dated:
+            dated += 1
+            assert not any(isinstance(loc, mdates.AutoDateLocator) for loc in locators(twin))
+            assert any(isinstance(loc, FixedLocator) for loc in locators(twin))
+    assert dated >= 3, dated  # the benefit charts and the milestone time line at least

@@ -40,7 +40,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from gevinst.model import tracking
 from gevinst.model.portfolio import Line, combine
@@ -314,6 +314,7 @@ def figure_html(
     and from e-mail). ``alt`` and ``caption`` are HTML-escaped.
     """
     fig, alt = _unpack(chart, alt)
+    freeze_date_ticks(fig)
     buf = io.BytesIO()
     # Drawn once: every figure lays itself out (``layout="constrained"``, legends
     # ``outside``), so ``bbox_inches="tight"`` – a second, measuring draw of the whole
@@ -322,6 +323,22 @@ def figure_html(
     fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": PNG_COMPRESSION})
     width_px = css_width(buf.getvalue(), dpi)  # shown at the size it was drawn
     return image_html(buf.getvalue(), alt, width=width_px, caption=caption)
+
+
+def freeze_date_ticks(fig: Figure) -> None:
+    """Fix every date axis's ticks where its :class:`~matplotlib.dates.AutoDateLocator`
+    puts them for the final limits, so that they are worked out once, not at each of
+    the 30-odd times a save asks for them (the layout engine measures, then draws).
+
+    The same ticks, so the same image to the byte (tested): an ``AutoDateLocator``
+    chooses from the date range and its ``maxticks`` alone, not from the axis's length
+    in pixels, which the layout changes. Number axes keep their locators – theirs do
+    depend on the length. Saves 10–30 % of a date chart's save time (issue 13)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            locator = axis.get_major_locator()
+            if isinstance(locator, mdates.AutoDateLocator):
+                axis.set_major_locator(FixedLocator(locator()))
 
 
 def image_html(png: bytes, alt: str, *, width: int, caption: str | None = None) -> str:
