@@ -46,7 +46,7 @@ from gevinst.model import tracking
 from gevinst.model.portfolio import Line, combine
 from gevinst.model.schema import Benefit, Measurement, Plan, ResultGoal
 from gevinst.report import status_text
-from gevinst.report.tables import _frame, table_html
+from gevinst.report.tables import PORTFOLIO_MAX_ROWS, _frame, folded_table_html
 from gevinst.report.text import (
     MONTHS,
     STATUS_ORDER,
@@ -391,10 +391,7 @@ def data_html(chart: Chart | Figure, lang: str = "nb") -> str:
         return ""
     lang = data.attrs.get("lang", lang)
     label = t(lang, "Tallene i figuren", "The numbers in the figure")
-    return (
-        f'<details class="gevinst-figure-data"><summary>{esc(label)}</summary>'
-        f"{table_html(data, lang=lang)}</details>"
-    )
+    return folded_table_html(data, label, "gevinst-figure-data", lang)
 
 
 def close(chart: Chart | Figure) -> None:
@@ -1778,14 +1775,6 @@ def _npv_and_nok_panels(
     return fig, ax_npv, ax_nok
 
 
-PORTFOLIO_MAX_ROWS = 15
-"""Up to this many projects the portfolio charts draw one row per project. Above it they
-summarise: :func:`portfolio_overview` draws the projects with the highest and the lowest
-NPV and one row for the rest («øvrige N prosjekter», the average per project), and
-:func:`portfolio_status_counts` the whole portfolio, the projects with most items behind
-plan or not measured, and the rest, as shares. The chart stays the same size and as
-quick to draw at 120 projects as at 15; :func:`gevinst.report.tables.rollup_table` has
-every project's numbers."""
 
 
 def _row_label(text: str, width: int = 28) -> str:

@@ -1552,6 +1552,23 @@ def budget_prices_text(view: Any, lang: str = "nb") -> str:
     ) + note
 
 
+def _budget_row(view: Any, first: str, item: str, lang: str, **where: str) -> tuple[list[str], bool]:
+    """One økonomiplan row – ``first``, the item's label, its total per budget year under the
+    filters ``where`` (kommune, project) and the sum – and whether any year is not 0."""
+    from gevinst.model.budget import ITEM_LABELS
+
+    values = [view.total(item, year=y, **where) for y in view.years]
+    label = ITEM_LABELS[item][0 if lang == "nb" else 1]
+    return [first, label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)], any(values)
+
+
+def _budget_frame(view: Any, first: str, rows: list[list[str]], caption: str, lang: str) -> pd.DataFrame:
+    """An økonomiplan table: ``first`` (kommune or project), item, each budget year, sum;
+    the caption ends with the prices."""
+    c = [first, t(lang, "Post", "Item"), *map(str, view.years), t(lang, "Sum", "Total")]
+    return _frame(rows, c, c[2:], caption=caption + " · " + budget_prices_text(view, lang))
+
+
 def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame:
     """Økonomiplan for one kommune: per project and item (rows) and budget year (columns).
 
@@ -1559,96 +1576,77 @@ def budget_table(view: Any, municipality: str, lang: str = "nb") -> pd.DataFrame
     kommune's share by each project's cost-sharing key, cash gains and uttak
     its share of each benefit (a benefit limited to some kommuner only theirs).
     """
-    from gevinst.model.budget import ITEM_LABELS, ITEMS
+    from gevinst.model.budget import ITEMS
 
-    years = list(view.years)
-    c = [
-        t(lang, "Prosjekt", "Project"),
-        t(lang, "Post", "Item"),
-        *map(str, years),
-        t(lang, "Sum", "Total"),
-    ]
     rows = []
     for pid in view.projects:
         for item in ITEMS:
-            values = [view.total(item, municipality=municipality, project=pid, year=y) for y in years]
-            if not any(values):
-                continue
-            label = ITEM_LABELS[item][0 if lang == "nb" else 1]
-            rows.append([pid, label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)])
-    for item in ITEMS:
-        values = [view.total(item, municipality=municipality, year=y) for y in years]
-        label = ITEM_LABELS[item][0 if lang == "nb" else 1]
-        rows.append(
-            [t(lang, "Sum", "Total"), label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)]
-        )
-    return _frame(
-        rows,
-        c,
-        c[2:],
-        caption=t(
-            lang,
-            f"Økonomiplan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
-            f"Financial plan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
-        )
-        + " · "
-        + budget_prices_text(view, lang),
+            row, nonzero = _budget_row(view, pid, item, lang, municipality=municipality, project=pid)
+            if nonzero:
+                rows.append(row)
+    total = t(lang, "Sum", "Total")
+    rows += [_budget_row(view, total, item, lang, municipality=municipality)[0] for item in ITEMS]
+    years = list(view.years)
+    caption = t(
+        lang,
+        f"Økonomiplan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
+        f"Financial plan {years[0]}–{years[-1]} for {municipality}" if years else municipality,
     )
+    return _budget_frame(view, t(lang, "Prosjekt", "Project"), rows, caption, lang)
 
 
 def budget_summary_table(view: Any, lang: str = "nb") -> pd.DataFrame:
     """Økonomiplan per kommune, summed over the projects: per kommune and item (rows)
     and budget year (columns) – the «Sum» rows of each :func:`budget_table`, one
     kommune under the other (items that are 0 in every year left out)."""
-    from gevinst.model.budget import ITEM_LABELS, ITEMS
+    from gevinst.model.budget import ITEMS
 
-    years = list(view.years)
-    c = [
-        t(lang, "Kommune", "Municipality"),
-        t(lang, "Post", "Item"),
-        *map(str, years),
-        t(lang, "Sum", "Total"),
-    ]
     rows = []
     for municipality in view.municipalities:
         for item in ITEMS:
-            values = [view.total(item, municipality=municipality, year=y) for y in years]
-            if not any(values):
-                continue
-            label = ITEM_LABELS[item][0 if lang == "nb" else 1]
-            rows.append(
-                [municipality, label, *(fmt_nok(v, lang) for v in values), fmt_nok(sum(values), lang)]
-            )
+            row, nonzero = _budget_row(view, municipality, item, lang, municipality=municipality)
+            if nonzero:
+                rows.append(row)
+    years = list(view.years)
     span = f"{years[0]}–{years[-1]} " if years else ""
-    return _frame(
-        rows,
-        c,
-        c[2:],
-        caption=t(
-            lang,
-            f"Økonomiplan {span}per kommune, summert over prosjektene",
-            f"Financial plan {span}per municipality, summed over the projects",
-        )
-        + " · "
-        + budget_prices_text(view, lang),
+    caption = t(
+        lang,
+        f"Økonomiplan {span}per kommune, summert over prosjektene",
+        f"Financial plan {span}per municipality, summed over the projects",
     )
+    return _budget_frame(view, t(lang, "Kommune", "Municipality"), rows, caption, lang)
 
 
-BUDGET_MAX_PROJECTS = 15
-"""Above this many projects the portfolio report's økonomiplan shows each kommune's sums
-in one table and folds the lines per project away (:func:`show_budget`): at 120
+PORTFOLIO_MAX_ROWS = 15
+"""Up to this many projects the portfolio report lists every project; above it, it
+summarises. The charts (:func:`gevinst.report.figures.portfolio_overview` draws the
+projects with the highest and the lowest NPV and one row for the rest, «øvrige N
+prosjekter», the average per project; :func:`gevinst.report.figures.portfolio_status_counts`
+the whole portfolio, the projects with most items behind plan or not measured, and the
+rest, as shares) stay the same size and as quick to draw at 120 projects as at 15, and
+:func:`rollup_table` has every project's numbers. The økonomiplan (:func:`show_budget`)
+shows each kommune's sums in one table and folds the lines per project away: at 120
 projects the 23 tables of every line were some 5 000 rows, more than half the report."""
 
 
-def show_budget(view: Any, lang: str = "nb", *, max_projects: int = BUDGET_MAX_PROJECTS) -> None:
+def folded_table_html(df: pd.DataFrame, label: str, css_class: str, lang: str = "nb") -> str:
+    """A table in a ``<details>`` folded away under ``label`` (escaped): opened by a click,
+    no script needed; closed, it prints as its one line."""
+    return (
+        f'<details class="{css_class}"><summary>{esc(label)}</summary>'
+        f"{table_html(df, lang=lang)}</details>"
+    )
+
+
+def show_budget(view: Any, lang: str = "nb", *, max_projects: int = PORTFOLIO_MAX_ROWS) -> None:
     """The portfolio report's økonomiplan: one :func:`budget_table` per kommune, or –
     above ``max_projects`` projects – the kommunes' sums (:func:`budget_summary_table`)
     with each kommune's lines per project in a folded ``<details>`` under it."""
-    if len(view.projects) <= max_projects:
+    n = len(view.projects)
+    if n <= max_projects:
         for municipality in view.municipalities:
             show_table(budget_table(view, municipality, lang), lang=lang)
         return
-    n = len(view.projects)
     show_text(
         t(
             lang,
@@ -1668,11 +1666,7 @@ def show_budget(view: Any, lang: str = "nb", *, max_projects: int = BUDGET_MAX_P
             f"{municipality}: linjene per prosjekt ({len(df)} rader)",
             f"{municipality}: the lines per project ({len(df)} rows)",
         )
-        markup = (
-            f'<details class="gevinst-table-fold"><summary>{esc(label)}</summary>'
-            f"{table_html(df, lang=lang)}</details>"
-        )
-        display_html(markup, label)
+        display_html(folded_table_html(df, label, "gevinst-table-fold", lang), label)
 
 
 # --------------------------------------------------------------------------- road map (issue 14)
